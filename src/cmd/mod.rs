@@ -1,0 +1,21 @@
+//! The subcommands: each loads its config, applies flags and calls the library.
+
+mod build;
+mod check;
+mod serve;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Sync(_) => anyhow::bail!("`seecovid sync` is not implemented yet"),
+        Command::Fetch(_) => anyhow::bail!("`seecovid fetch` is not implemented yet"),
+    }
+}

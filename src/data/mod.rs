@@ -1,0 +1,823 @@
+//! Input data: loads the JHU CSSE files, validates them and builds the region table.
+//!
+//! Owns the rules of SPEC §2 that decide *which* numbers belong to which region (province
+//! summing, the US total from the US files, recovered cut-off, population joins). It hands out
+//! plain structs; derived measures live in `measures`.
+
+pub mod csv;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use self::csv::{TextTable, TimeTable, load_text_table, load_time_table, locate};
+use crate::diag::Diagnostics;
+
+/// The input files, by stem (each may be `.csv` or `.csv.gz`).
+pub const CONFIRMED_GLOBAL: &str = "time_series_covid19_confirmed_global";
+pub const DEATHS_GLOBAL: &str = "time_series_covid19_deaths_global";
+pub const RECOVERED_GLOBAL: &str = "time_series_covid19_recovered_global";
+pub const CONFIRMED_US: &str = "time_series_covid19_confirmed_US";
+pub const DEATHS_US: &str = "time_series_covid19_deaths_US";
+pub const UID_LOOKUP: &str = "UID_ISO_FIPS_LookUp_Table";
+pub const ALL_INPUTS: [&str; 6] = [
+    CONFIRMED_GLOBAL,
+    DEATHS_GLOBAL,
+    RECOVERED_GLOBAL,
+    CONFIRMED_US,
+    DEATHS_US,
+    UID_LOOKUP,
+];
+
+/// JHU stopped publishing recovered cases after this date (zeros afterwards).
+pub fn recovered_until() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 8, 4).expect("valid date")
+}
+
+const GLOBAL_META: [&str; 4] = ["Province/State", "Country/Region", "Lat", "Long"];
+const US_META: [&str; 5] = ["UID", "FIPS", "Admin2", "Province_State", "Country_Region"];
+const UID_COLS: [&str; 6] = [
+    "UID",
+    "FIPS",
+    "Admin2",
+    "Province_State",
+    "Country_Region",
+    "Population",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Country,
+    Province,
+    UsState,
+    UsCounty,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Country => "country",
+            Level::Province => "province",
+            Level::UsState => "us_state",
+            Level::UsCounty => "us_county",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Country => "Country",
+            Level::Province => "Province / state",
+            Level::UsState => "US state",
+            Level::UsCounty => "US county",
+        }
+    }
+}
+
+/// Which input files a region's series come from (each has its own date range).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Global,
+    Us,
+}
+
+/// Cumulative counts of one region, one value per day from `start`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub start: NaiveDate,
+    pub confirmed: Vec<i64>,
+    pub deaths: Vec<i64>,
+    /// Cumulative recovered up to the last published date (so possibly shorter than
+    /// `confirmed`); `None` where the files never publish it for this region.
+    pub recovered: Option<Vec<i64>>,
+}
+
+impl Series {
+    pub fn len(&self) -> usize {
+        self.confirmed.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.confirmed.is_empty()
+    }
+    pub fn date(&self, i: usize) -> NaiveDate {
+        self.start + Duration::days(i as i64)
+    }
+    pub fn end(&self) -> NaiveDate {
+        self.date(self.len().saturating_sub(1))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Stable, URL-safe id, unique across levels (`canada--ontario`, `us--texas--harris`).
+    pub id: String,
+    pub name: String,
+    pub level: Level,
+    pub source: Source,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub population: Option<u64>,
+    /// JHU UID (for countries this is the ISO 3166-1 numeric code).
+    pub uid: Option<u64>,
+    /// 5-digit county FIPS or 2-digit state FIPS.
+    pub fips: Option<String>,
+    /// JHU `Country/Region` (or `US`) and `Province/State` as written in the files.
+    pub country: String,
+    pub province: Option<String>,
+    pub series: Series,
+}
+
+impl Region {
+    /// Name with its parents, e.g. "Harris, Texas, US".
+    pub fn full_name(&self, all: &[Region]) -> String {
+        let mut s = self.name.clone();
+        let mut p = self.parent;
+        while let Some(i) = p {
+            s.push_str(", ");
+            s.push_str(&all[i].name);
+            p = all[i].parent;
+        }
+        s
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DateRange {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[derive(Debug)]
+pub struct Dataset {
+    pub regions: Vec<Region>,
+    pub global_range: DateRange,
+    pub us_range: DateRange,
+    /// Last date with published recovered numbers (within the global range), if any.
+    pub recovered_until: Option<NaiveDate>,
+}
+
+impl Dataset {
+    pub fn by_id(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+    /// The latest date of any series.
+    pub fn data_date(&self) -> NaiveDate {
+        self.global_range.end.max(self.us_range.end)
+    }
+}
+
+/// URL-safe slug: lowercase ASCII letters and digits, runs of anything else become one `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let t = out.trim_matches('-');
+    if t.is_empty() {
+        "x".to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'A',
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'Í' | 'Î' => 'I',
+        'Ó' | 'Ö' | 'Ô' => 'O',
+        'Ú' | 'Ü' => 'U',
+        'Ñ' => 'N',
+        'Ç' => 'C',
+        _ => c,
+    }
+}
+
+/// Normalises a JHU FIPS cell (`1001.0`, `01001`, `60`) to `width` zero-padded digits.
+pub fn normalise_fips(cell: &str, width: usize) -> Option<String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let v = t.parse::<f64>().ok()?;
+    if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
+        return None;
+    }
+    Some(format!("{:0width$}", v as u64))
+}
+
+fn add_into(acc: &mut [i64], v: &[i64]) {
+    for (a, b) in acc.iter_mut().zip(v) {
+        *a += b;
+    }
+}
+
+fn sum_rows<'a>(rows: impl Iterator<Item = &'a [i64]>, len: usize) -> Vec<i64> {
+    let mut acc = vec![0i64; len];
+    for r in rows {
+        add_into(&mut acc, r);
+    }
+    acc
+}
+
+/// Window `[from, from+len)` of a table row aligned to `start`.
+fn window(t: &TimeTable, row: usize, start: NaiveDate, len: usize) -> &[i64] {
+    let off = (start - t.start).num_days() as usize;
+    &t.values[row][off..off + len]
+}
+
+/// Common date range of two tables that must describe the same scope.
+fn common_range(a: &TimeTable, b: &TimeTable, diag: &mut Diagnostics) -> Result<DateRange> {
+    let start = a.start.max(b.start);
+    let end = a.end().min(b.end());
+    if end < start {
+        bail!(
+            "{} ({}..{}) and {} ({}..{}) share no dates",
+            a.path.display(),
+            a.start,
+            a.end(),
+            b.path.display(),
+            b.start,
+            b.end()
+        );
+    }
+    if a.start != b.start || a.end() != b.end() {
+        diag.warn(format!(
+            "{} covers {}..{} but {} covers {}..{}; using the common range {start}..{end}",
+            a.path.display(),
+            a.start,
+            a.end(),
+            b.path.display(),
+            b.start,
+            b.end()
+        ));
+    }
+    Ok(DateRange { start, end })
+}
+
+fn check_unique<K: std::hash::Hash + Eq + std::fmt::Debug>(
+    t_path: &Path,
+    keys: impl Iterator<Item = K>,
+    what: &str,
+) -> Result<()> {
+    let mut seen = HashMap::new();
+    for (row, k) in keys.enumerate() {
+        if let Some(prev) = seen.insert(k, row) {
+            let (k, _) = seen.into_iter().find(|(_, r)| *r == row).unwrap();
+            bail!(
+                "{}: duplicate {what} {k:?} on line {} (first seen on line {})",
+                t_path.display(),
+                row + 2,
+                prev + 2
+            );
+        }
+    }
+    Ok(())
+}
+
+fn global_keys(t: &TimeTable) -> Vec<(String, String)> {
+    t.col("Province/State")
+        .iter()
+        .zip(t.col("Country/Region"))
+        .map(|(p, c)| (p.trim().to_string(), c.trim().to_string()))
+        .collect()
+}
+
+fn parse_uid(t_path: &Path, row: usize, s: &str) -> Result<u64> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.fract() == 0.0 && *v >= 0.0)
+        .map(|v| v as u64)
+        .with_context(|| {
+            format!(
+                "{}: line {}, column `UID`: `{s}` is not a UID",
+                t_path.display(),
+                row + 2
+            )
+        })
+}
+
+/// Population lookup from the UID table.
+struct Lookup {
+    /// (Province_State, Country_Region) of rows without Admin2 → (UID, population).
+    by_name: HashMap<(String, String), (u64, Option<u64>, Option<String>)>,
+    by_uid: HashMap<u64, Option<u64>>,
+}
+
+fn build_lookup(t: &TextTable) -> Result<Lookup> {
+    let mut by_name = HashMap::new();
+    let mut by_uid = HashMap::new();
+    let (uid, fips, admin2, prov, country, pop) = (
+        t.col("UID"),
+        t.col("FIPS"),
+        t.col("Admin2"),
+        t.col("Province_State"),
+        t.col("Country_Region"),
+        t.col("Population"),
+    );
+    for r in 0..t.rows() {
+        let u = parse_uid(&t.path, r, &uid[r])?;
+        let p = pop[r].trim();
+        let p = if p.is_empty() {
+            None
+        } else {
+            let v: f64 = p.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "{}: line {}, column `Population`: `{p}` is not a number",
+                    t.path.display(),
+                    r + 2
+                )
+            })?;
+            (v > 0.0).then_some(v as u64)
+        };
+        by_uid.insert(u, p);
+        if admin2[r].trim().is_empty() {
+            by_name.insert(
+                (prov[r].trim().to_string(), country[r].trim().to_string()),
+                (u, p, normalise_fips(&fips[r], 2)),
+            );
+        }
+    }
+    Ok(Lookup { by_name, by_uid })
+}
+
+/// Loads and validates every input file in `dir` and builds the region table.
+pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
+    if !dir.is_dir() {
+        bail!(
+            "data folder {} does not exist (pass --data DIR, or run `seecovid fetch`)",
+            dir.display()
+        );
+    }
+    let path = |stem| locate(dir, stem);
+    // The six files are independent: parse them in parallel.
+    let (g, us) = rayon::join(
+        || -> Result<_> {
+            let (a, (b, c)) = rayon::join(
+                || load_time_table(&path(CONFIRMED_GLOBAL)?, &GLOBAL_META),
+                || {
+                    rayon::join(
+                        || load_time_table(&path(DEATHS_GLOBAL)?, &GLOBAL_META),
+                        || load_time_table(&path(RECOVERED_GLOBAL)?, &GLOBAL_META),
+                    )
+                },
+            );
+            Ok((a?, b?, c?))
+        },
+        || -> Result<_> {
+            let (a, (b, c)) = rayon::join(
+                || load_time_table(&path(CONFIRMED_US)?, &US_META),
+                || {
+                    rayon::join(
+                        || load_time_table(&path(DEATHS_US)?, &US_META),
+                        || load_text_table(&path(UID_LOOKUP)?, &UID_COLS),
+                    )
+                },
+            );
+            Ok((a?, b?, c?))
+        },
+    );
+    let (cg, dg, rg) = g?;
+    let (cu, du, uid) = us?;
+    build(&cg, &dg, &rg, &cu, &du, &uid, diag)
+}
+
+struct Builder {
+    regions: Vec<Region>,
+    ids: HashSet<String>,
+}
+
+impl Builder {
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+    fn push(&mut self, mut r: Region) -> usize {
+        r.id = self.unique_id(r.id.clone());
+        self.regions.push(r);
+        self.regions.len() - 1
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    cg: &TimeTable,
+    dg: &TimeTable,
+    rg: &TimeTable,
+    cu: &TimeTable,
+    du: &TimeTable,
+    uid: &TextTable,
+    diag: &mut Diagnostics,
+) -> Result<Dataset> {
+    let lookup = build_lookup(uid)?;
+
+    // ---- global files ----
+    let gkeys = global_keys(cg);
+    check_unique(&cg.path, gkeys.iter(), "Province/State, Country/Region")?;
+    let dkeys = global_keys(dg);
+    check_unique(&dg.path, dkeys.iter(), "Province/State, Country/Region")?;
+    let rkeys = global_keys(rg);
+    check_unique(&rg.path, rkeys.iter(), "Province/State, Country/Region")?;
+    let grange = common_range(cg, dg, diag)?;
+    let glen = ((grange.end - grange.start).num_days() + 1) as usize;
+    let drow: HashMap<&(String, String), usize> =
+        dkeys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let rrow: HashMap<&(String, String), usize> =
+        rkeys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    for k in &gkeys {
+        if !drow.contains_key(k) {
+            bail!(
+                "{}: no row for Province/State `{}`, Country/Region `{}` (it is in {})",
+                dg.path.display(),
+                k.0,
+                k.1,
+                cg.path.display()
+            );
+        }
+    }
+
+    // Recovered: published from the global start up to the cut-off and the file's own end.
+    let rec_end = rg.end().min(recovered_until()).min(grange.end);
+    let rec_len = if rg.start <= grange.start && rec_end >= grange.start {
+        ((rec_end - grange.start).num_days() + 1) as usize
+    } else {
+        0
+    };
+    let recovered_until_date = (rec_len > 0).then_some(rec_end);
+    let rec_series = |rows: &[usize]| -> Option<Vec<i64>> {
+        (rec_len > 0 && !rows.is_empty()).then(|| {
+            sum_rows(
+                rows.iter().map(|&r| window(rg, r, grange.start, rec_len)),
+                rec_len,
+            )
+        })
+    };
+
+    // Countries in name order; each with its province rows.
+    let mut countries: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, c)) in gkeys.iter().enumerate() {
+        countries.entry(c.as_str()).or_default().push(i);
+    }
+    let mut b = Builder {
+        regions: Vec::new(),
+        ids: HashSet::new(),
+    };
+
+    // US from the US files (SPEC: the US total comes from the US files, not the global row).
+    let ukeys: Vec<u64> = cu
+        .col("UID")
+        .iter()
+        .enumerate()
+        .map(|(r, s)| parse_uid(&cu.path, r, s))
+        .collect::<Result<_>>()?;
+    check_unique(&cu.path, ukeys.iter(), "UID")?;
+    let udkeys: Vec<u64> = du
+        .col("UID")
+        .iter()
+        .enumerate()
+        .map(|(r, s)| parse_uid(&du.path, r, s))
+        .collect::<Result<_>>()?;
+    check_unique(&du.path, udkeys.iter(), "UID")?;
+    let udrow: HashMap<u64, usize> = udkeys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let urange = common_range(cu, du, diag)?;
+    let ulen = ((urange.end - urange.start).num_days() + 1) as usize;
+    let mut us_pairs = Vec::with_capacity(ukeys.len());
+    for (r, u) in ukeys.iter().enumerate() {
+        let Some(&d) = udrow.get(u) else {
+            bail!(
+                "{}: no row for UID {u} (it is on line {} of {})",
+                du.path.display(),
+                r + 2,
+                cu.path.display()
+            );
+        };
+        us_pairs.push((r, d));
+    }
+    if udkeys.len() != ukeys.len() {
+        let have: HashSet<&u64> = ukeys.iter().collect();
+        let extra = udkeys.iter().find(|k| !have.contains(k)).unwrap();
+        bail!(
+            "{}: UID {extra} has no row in {}",
+            du.path.display(),
+            cu.path.display()
+        );
+    }
+
+    let mut country_idx: HashMap<String, usize> = HashMap::new();
+    let mut has_us = false;
+    for (&cname, rows) in &countries {
+        let is_us = cname == "US";
+        if is_us {
+            has_us = true;
+        }
+        let (series, source) = if is_us {
+            let c = sum_rows(
+                us_pairs
+                    .iter()
+                    .map(|&(r, _)| window(cu, r, urange.start, ulen)),
+                ulen,
+            );
+            let d = sum_rows(
+                us_pairs
+                    .iter()
+                    .map(|&(_, r)| window(du, r, urange.start, ulen)),
+                ulen,
+            );
+            (
+                Series {
+                    start: urange.start,
+                    confirmed: c,
+                    deaths: d,
+                    recovered: None,
+                },
+                Source::Us,
+            )
+        } else {
+            let own = rows.iter().copied().find(|&r| gkeys[r].0.is_empty());
+            // A country row where the file has one; else the sum of its province rows.
+            let crow: Vec<usize> = own.map_or_else(|| rows.clone(), |r| vec![r]);
+            let confirmed = sum_rows(
+                crow.iter().map(|&r| window(cg, r, grange.start, glen)),
+                glen,
+            );
+            let deaths = sum_rows(
+                crow.iter()
+                    .map(|&r| window(dg, drow[&gkeys[r]], grange.start, glen)),
+                glen,
+            );
+            let key_own = (String::new(), cname.to_string());
+            let rec_rows: Vec<usize> = if let Some(&r) = rrow.get(&key_own) {
+                vec![r]
+            } else {
+                rkeys
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.1 == cname)
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            (
+                Series {
+                    start: grange.start,
+                    confirmed,
+                    deaths,
+                    recovered: rec_series(&rec_rows),
+                },
+                Source::Global,
+            )
+        };
+        let found = lookup.by_name.get(&(String::new(), cname.to_string()));
+        let idx = b.push(Region {
+            id: slug(cname),
+            name: cname.to_string(),
+            level: Level::Country,
+            source,
+            parent: None,
+            children: Vec::new(),
+            population: found.and_then(|f| f.1),
+            uid: found.map(|f| f.0),
+            fips: None,
+            country: cname.to_string(),
+            province: None,
+            series,
+        });
+        country_idx.insert(cname.to_string(), idx);
+    }
+    if !has_us {
+        // The global files always have a US row upstream; without it the US still exists.
+        let c = sum_rows(
+            us_pairs
+                .iter()
+                .map(|&(r, _)| window(cu, r, urange.start, ulen)),
+            ulen,
+        );
+        let d = sum_rows(
+            us_pairs
+                .iter()
+                .map(|&(_, r)| window(du, r, urange.start, ulen)),
+            ulen,
+        );
+        let found = lookup.by_name.get(&(String::new(), "US".to_string()));
+        let idx = b.push(Region {
+            id: "us".into(),
+            name: "US".into(),
+            level: Level::Country,
+            source: Source::Us,
+            parent: None,
+            children: Vec::new(),
+            population: found.and_then(|f| f.1),
+            uid: found.map(|f| f.0),
+            fips: None,
+            country: "US".into(),
+            province: None,
+            series: Series {
+                start: urange.start,
+                confirmed: c,
+                deaths: d,
+                recovered: None,
+            },
+        });
+        country_idx.insert("US".into(), idx);
+    }
+
+    // Provinces of the global file (US provinces come from the US files below).
+    let mut prov_rows: Vec<usize> = (0..gkeys.len())
+        .filter(|&r| !gkeys[r].0.is_empty() && gkeys[r].1 != "US")
+        .collect();
+    prov_rows.sort_by(|&a, &b| (&gkeys[a].1, &gkeys[a].0).cmp(&(&gkeys[b].1, &gkeys[b].0)));
+    for r in prov_rows {
+        let (pname, cname) = &gkeys[r];
+        let parent = country_idx[cname.as_str()];
+        let found = lookup.by_name.get(&(pname.clone(), cname.clone()));
+        let rec = rrow.get(&gkeys[r]).map(|&rr| vec![rr]).unwrap_or_default();
+        let id = format!("{}--{}", b.regions[parent].id, slug(pname));
+        let idx = b.push(Region {
+            id,
+            name: pname.clone(),
+            level: Level::Province,
+            source: Source::Global,
+            parent: Some(parent),
+            children: Vec::new(),
+            population: found.and_then(|f| f.1),
+            uid: found.map(|f| f.0),
+            fips: None,
+            country: cname.clone(),
+            province: Some(pname.clone()),
+            series: Series {
+                start: grange.start,
+                confirmed: window(cg, r, grange.start, glen).to_vec(),
+                deaths: window(dg, drow[&gkeys[r]], grange.start, glen).to_vec(),
+                recovered: rec_series(&rec),
+            },
+        });
+        b.regions[parent].children.push(idx);
+    }
+
+    // US states (all rows of the state, including Unassigned and Out of …) and counties.
+    let us_idx = country_idx["US"];
+    let states_col = cu.col("Province_State");
+    let admin2 = cu.col("Admin2");
+    let fips_col = cu.col("FIPS");
+    let mut states: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, &(r, _)) in us_pairs.iter().enumerate() {
+        let s = states_col[r].trim();
+        if s.is_empty() {
+            bail!(
+                "{}: line {}: empty Province_State",
+                cu.path.display(),
+                r + 2
+            );
+        }
+        states.entry(s).or_default().push(i);
+    }
+    for (&sname, members) in &states {
+        let c = sum_rows(
+            members
+                .iter()
+                .map(|&i| window(cu, us_pairs[i].0, urange.start, ulen)),
+            ulen,
+        );
+        let d = sum_rows(
+            members
+                .iter()
+                .map(|&i| window(du, us_pairs[i].1, urange.start, ulen)),
+            ulen,
+        );
+        let found = lookup.by_name.get(&(sname.to_string(), "US".to_string()));
+        // State FIPS: the UID table's state row, else the first two digits of a county FIPS.
+        let fips = found.and_then(|f| f.2.clone()).or_else(|| {
+            members.iter().find_map(|&i| {
+                normalise_fips(&fips_col[us_pairs[i].0], 5).map(|f| f[..2].to_string())
+            })
+        });
+        let sidx = b.push(Region {
+            id: format!("us--{}", slug(sname)),
+            name: sname.to_string(),
+            level: Level::UsState,
+            source: Source::Us,
+            parent: Some(us_idx),
+            children: Vec::new(),
+            population: found.and_then(|f| f.1),
+            uid: found.map(|f| f.0),
+            fips,
+            country: "US".into(),
+            province: Some(sname.to_string()),
+            series: Series {
+                start: urange.start,
+                confirmed: c,
+                deaths: d,
+                recovered: None,
+            },
+        });
+        b.regions[us_idx].children.push(sidx);
+        let mut counties: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| !admin2[us_pairs[i].0].trim().is_empty())
+            .collect();
+        counties.sort_by(|&x, &y| admin2[us_pairs[x].0].cmp(&admin2[us_pairs[y].0]));
+        for i in counties {
+            let (r, dr) = us_pairs[i];
+            let cname = admin2[r].trim();
+            let u = ukeys[r];
+            let cidx = b.push(Region {
+                id: format!("{}--{}", b.regions[sidx].id, slug(cname)),
+                name: cname.to_string(),
+                level: Level::UsCounty,
+                source: Source::Us,
+                parent: Some(sidx),
+                children: Vec::new(),
+                population: lookup.by_uid.get(&u).copied().flatten(),
+                uid: Some(u),
+                fips: normalise_fips(&fips_col[r], 5),
+                country: "US".into(),
+                province: Some(sname.to_string()),
+                series: Series {
+                    start: urange.start,
+                    confirmed: window(cu, r, urange.start, ulen).to_vec(),
+                    deaths: window(du, dr, urange.start, ulen).to_vec(),
+                    recovered: None,
+                },
+            });
+            b.regions[sidx].children.push(cidx);
+        }
+    }
+
+    let missing_pop: Vec<String> = b
+        .regions
+        .iter()
+        .filter(|r| r.population.is_none() && r.level != Level::UsCounty)
+        .map(|r| r.full_name(&b.regions))
+        .collect();
+    if !missing_pop.is_empty() {
+        diag.note(format!(
+            "{} countries/provinces/states have no population in {} (no per-capita values): {}",
+            missing_pop.len(),
+            uid.path.display(),
+            missing_pop.join("; ")
+        ));
+    }
+    let missing_county = b
+        .regions
+        .iter()
+        .filter(|r| r.population.is_none() && r.level == Level::UsCounty)
+        .count();
+    if missing_county > 0 {
+        diag.note(format!(
+            "{missing_county} US county rows (Unassigned, Out of …, ships, prisons) have no population"
+        ));
+    }
+
+    Ok(Dataset {
+        regions: b.regions,
+        global_range: grange,
+        us_range: urange,
+        recovered_until: recovered_until_date,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slug("Korea, South"), "korea-south");
+        assert_eq!(slug("Cote d'Ivoire"), "cote-d-ivoire");
+        assert_eq!(slug("Taiwan*"), "taiwan");
+        assert_eq!(slug("Doña Ana"), "dona-ana");
+        assert_eq!(slug("Out of AL"), "out-of-al");
+        assert_eq!(slug("***"), "x");
+    }
+
+    #[test]
+    fn fips_zero_padding() {
+        assert_eq!(normalise_fips("1001.0", 5).as_deref(), Some("01001"));
+        assert_eq!(normalise_fips("01001", 5).as_deref(), Some("01001"));
+        assert_eq!(normalise_fips("60", 2).as_deref(), Some("60"));
+        assert_eq!(normalise_fips("6", 2).as_deref(), Some("06"));
+        assert_eq!(normalise_fips("", 5), None);
+        assert_eq!(normalise_fips("abc", 5), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! Derived series (SPEC §2): new per day, active, per capita, moving averages.
+//!
+//! Plain slices in, plain `Vec`s out; no I/O and no knowledge of regions or files.
+
+/// Default moving-average window in days.
+pub const DEFAULT_WINDOW: usize = 7;
+/// Allowed moving-average windows.
+pub const WINDOW_RANGE: std::ops::RangeInclusive<usize> = 1..=28;
+
+/// Day-over-day difference of a cumulative series. The first day's value is the cumulative
+/// value itself (the files start mid-epidemic, e.g. Hubei at 444), never 0. Corrections make
+/// some values negative; they are kept.
+pub fn new_per_day(cum: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(cum.len());
+    let mut prev = 0;
+    for &v in cum {
+        out.push(v - prev);
+        prev = v;
+    }
+    out
+}
+
+/// `active = confirmed − recovered − deaths`, 0 where that is negative; as long as `recovered`.
+pub fn active(confirmed: &[i64], deaths: &[i64], recovered: &[i64]) -> Vec<i64> {
+    recovered
+        .iter()
+        .zip(confirmed)
+        .zip(deaths)
+        .map(|((r, c), d)| (c - r - d).max(0))
+        .collect()
+}
+
+/// Centered rolling mean with pandas `rolling(w, center=True, min_periods=1).mean()` semantics:
+/// the window at `i` covers `i - w/2 ..= i - w/2 + w - 1`, clipped to the series; NaN values
+/// are skipped, and a window with no values gives NaN.
+pub fn centered_mean(v: &[f64], w: usize) -> Vec<f64> {
+    let w = w.max(1);
+    let before = w / 2;
+    let after = w - 1 - before;
+    window_mean(v, before, after)
+}
+
+/// Trailing mean over the last `w` days (`i-w+1 ..= i`), `min_periods = 1`.
+pub fn trailing_mean(v: &[f64], w: usize) -> Vec<f64> {
+    window_mean(v, w.max(1) - 1, 0)
+}
+
+fn window_mean(v: &[f64], before: usize, after: usize) -> Vec<f64> {
+    let n = v.len();
+    // Prefix sums of values and of counts make every window O(1).
+    let mut sum = vec![0.0f64; n + 1];
+    let mut cnt = vec![0usize; n + 1];
+    for (i, &x) in v.iter().enumerate() {
+        let ok = !x.is_nan();
+        sum[i + 1] = sum[i] + if ok { x } else { 0.0 };
+        cnt[i + 1] = cnt[i] + usize::from(ok);
+    }
+    (0..n)
+        .map(|i| {
+            let lo = i.saturating_sub(before);
+            let hi = (i + after + 1).min(n);
+            let c = cnt[hi] - cnt[lo];
+            if c == 0 {
+                f64::NAN
+            } else {
+                (sum[hi] - sum[lo]) / c as f64
+            }
+        })
+        .collect()
+}
+
+/// `value × per / population`; `None` without a (positive) population.
+pub fn per_capita(value: f64, population: Option<u64>, per: f64) -> Option<f64> {
+    population
+        .filter(|&p| p > 0)
+        .map(|p| value * per / p as f64)
+}
+
+pub fn to_f64(v: &[i64]) -> Vec<f64> {
+    v.iter().map(|&x| x as f64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: &[f64], b: &[f64]) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() < 1e-9, "{a:?} != {b:?}");
+        }
+    }
+
+    #[test]
+    fn new_keeps_first_value_and_negative_corrections() {
+        assert_eq!(new_per_day(&[444, 444, 549, 540, 600]), vec![444, 0, 105, -9, 60]);
+        assert_eq!(new_per_day(&[]), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn active_is_clipped_at_zero_and_as_long_as_recovered() {
+        assert_eq!(active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]), vec![4, 0, 20]);
+    }
+
+    #[test]
+    fn centered_mean_matches_pandas_min_periods_1() {
+        // pandas: pd.Series([1,2,3,4,5,6,7,8]).rolling(3, center=True, min_periods=1).mean()
+        close(
+            &centered_mean(&[1., 2., 3., 4., 5., 6., 7., 8.], 3),
+            &[1.5, 2., 3., 4., 5., 6., 7., 7.5],
+        );
+        // Window 7 at the ends: mean of the first 4 / last 4 values.
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        let m = centered_mean(&v, 7);
+        close(&m[..2], &[2.5, 3.0]);
+        close(&m[8..], &[8.0, 8.5]);
+        assert!((m[5] - 6.0).abs() < 1e-12);
+        // Even window 4: i-2 ..= i+1.
+        close(&centered_mean(&[0., 1., 2., 3., 4.], 4), &[0.5, 1.0, 1.5, 2.5, 3.0]);
+        // Window 1 is the identity.
+        close(&centered_mean(&[5., -2., 9.], 1), &[5., -2., 9.]);
+    }
+
+    #[test]
+    fn centered_mean_skips_nan() {
+        let m = centered_mean(&[1., f64::NAN, 3.], 3);
+        close(&m, &[1., 2., 3.]);
+    }
+
+    #[test]
+    fn trailing_mean_min_periods_1() {
+        close(&trailing_mean(&[7., 0., 14., 7.], 3), &[7., 3.5, 7., 7.]);
+    }
+
+    #[test]
+    fn per_capita_needs_population() {
+        assert_eq!(per_capita(50.0, Some(1_000_000), 100_000.0), Some(5.0));
+        assert_eq!(per_capita(50.0, None, 100_000.0), None);
+        assert_eq!(per_capita(50.0, Some(0), 100_000.0), None);
+    }
+}
