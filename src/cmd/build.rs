@@ -1,0 +1,7 @@
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+pub fn run(_a: crate::cli::BuildArgs) -> Result<ExitCode> {
+    anyhow::bail!("not implemented yet")
+}

@@ -1,0 +1,2 @@
+//! Rendering: charts and image encoding.
+pub mod font;

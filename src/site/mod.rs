@@ -1,0 +1,2 @@
+//! The site: pages, downloads, the writer, link check.
+pub mod writer;
