@@ -139,3 +139,39 @@ mod tests {
         assert_eq!(per_capita(50.0, Some(0), 100_000.0), None);
     }
 }
+
+/// All derived series of one region, aligned with its `Series` dates.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub new_confirmed: Vec<i64>,
+    pub new_deaths: Vec<i64>,
+    /// As long as the published recovered series (empty where not published).
+    pub active: Option<Vec<i64>>,
+    pub new_recovered: Option<Vec<i64>>,
+    pub new_active: Option<Vec<i64>>,
+    /// Centered moving averages of the new series.
+    pub ma_confirmed: Vec<f64>,
+    pub ma_deaths: Vec<f64>,
+}
+
+pub fn derive(s: &crate::data::Series, window: usize) -> Derived {
+    let new_confirmed = new_per_day(&s.confirmed);
+    let new_deaths = new_per_day(&s.deaths);
+    let active = s
+        .recovered
+        .as_ref()
+        .map(|r| active(&s.confirmed, &s.deaths, r));
+    let new_recovered = s.recovered.as_deref().map(new_per_day);
+    let new_active = active.as_deref().map(new_per_day);
+    let ma_confirmed = centered_mean(&to_f64(&new_confirmed), window);
+    let ma_deaths = centered_mean(&to_f64(&new_deaths), window);
+    Derived {
+        new_confirmed,
+        new_deaths,
+        active,
+        new_recovered,
+        new_active,
+        ma_confirmed,
+        ma_deaths,
+    }
+}
