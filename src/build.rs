@@ -154,12 +154,18 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     rep.stage("pages", |_| {
         let extra = tera::Context::new();
         site::regions::write_index(&ds, &rs, &tera, &out)?;
-        out.write("data/regions.json", site::regions::regions_json(&ds)?.as_bytes())?;
+        out.write(
+            "data/regions.json",
+            site::regions::regions_json(&ds)?.as_bytes(),
+        )?;
         site::pages::write_static(&out)?;
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;
         site::pages::write_about(&ds, &ps, &tera, &out, &extra)?;
         site::pages::write_404(&ps, &tera, &out)?;
-        Ok(((), "index, about, 404, regions index, regions.json".to_string()))
+        Ok((
+            (),
+            "index, about, 404, regions index, regions.json".to_string(),
+        ))
     })?;
 
     rep.stage("check", |_| {
@@ -218,9 +224,8 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
 fn swap_in(staging: &Path, out: &Path) -> Result<()> {
     if out.exists() {
         let old = sibling(out, "old")?;
-        std::fs::rename(out, &old).with_context(|| {
-            format!("cannot move the previous output {} aside", out.display())
-        })?;
+        std::fs::rename(out, &old)
+            .with_context(|| format!("cannot move the previous output {} aside", out.display()))?;
         if let Err(e) = std::fs::rename(staging, out) {
             // Put the previous site back before reporting.
             let _ = std::fs::rename(&old, out);
@@ -233,8 +238,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
         if let Some(p) = out.parent()
             && !p.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(p)
-                .with_context(|| format!("cannot create {}", p.display()))?;
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
         }
         std::fs::rename(staging, out)
             .with_context(|| format!("cannot move {} to {}", staging.display(), out.display()))?;

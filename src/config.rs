@@ -168,7 +168,10 @@ impl Config {
                 bail!("`compare.groups[{i}].name` is empty");
             }
             if g.regions.is_empty() {
-                bail!("`compare.groups[{i}].regions` (group `{}`) is empty", g.name);
+                bail!(
+                    "`compare.groups[{i}].regions` (group `{}`) is empty",
+                    g.name
+                );
             }
         }
         for (i, s) in self.sandbox.scenarios.iter().enumerate() {
@@ -183,7 +186,10 @@ impl Config {
             }
             for (k, st) in s.steps.iter().enumerate() {
                 if !(0.0..=8.0).contains(&st.r) {
-                    bail!("`sandbox.scenarios[{i}].steps[{k}].r` = {} is outside 0–8", st.r);
+                    bail!(
+                        "`sandbox.scenarios[{i}].steps[{k}].r` = {} is outside 0–8",
+                        st.r
+                    );
                 }
                 if !(1.0..=28.0).contains(&st.d) {
                     bail!(
@@ -215,7 +221,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let e = Config::parse("[measures]\nwindoww = 5\n").unwrap_err().to_string();
+        let e = Config::parse("[measures]\nwindoww = 5\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("windoww"), "{e}");
     }
 

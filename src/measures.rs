@@ -93,13 +93,19 @@ mod tests {
 
     #[test]
     fn new_keeps_first_value_and_negative_corrections() {
-        assert_eq!(new_per_day(&[444, 444, 549, 540, 600]), vec![444, 0, 105, -9, 60]);
+        assert_eq!(
+            new_per_day(&[444, 444, 549, 540, 600]),
+            vec![444, 0, 105, -9, 60]
+        );
         assert_eq!(new_per_day(&[]), Vec::<i64>::new());
     }
 
     #[test]
     fn active_is_clipped_at_zero_and_as_long_as_recovered() {
-        assert_eq!(active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]), vec![4, 0, 20]);
+        assert_eq!(
+            active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]),
+            vec![4, 0, 20]
+        );
     }
 
     #[test]
@@ -116,7 +122,10 @@ mod tests {
         close(&m[8..], &[8.0, 8.5]);
         assert!((m[5] - 6.0).abs() < 1e-12);
         // Even window 4: i-2 ..= i+1.
-        close(&centered_mean(&[0., 1., 2., 3., 4.], 4), &[0.5, 1.0, 1.5, 2.5, 3.0]);
+        close(
+            &centered_mean(&[0., 1., 2., 3., 4.], 4),
+            &[0.5, 1.0, 1.5, 2.5, 3.0],
+        );
         // Window 1 is the identity.
         close(&centered_mean(&[5., -2., 9.], 1), &[5., -2., 9.]);
     }

@@ -142,13 +142,7 @@ fn draw_panel(
             d.format("%-d %b").to_string()
         }
     };
-    let yfmt = move |y: &f64| -> String {
-        if log {
-            si(10f64.powf(*y))
-        } else {
-            si(*y)
-        }
-    };
+    let yfmt = move |y: &f64| -> String { if log { si(10f64.powf(*y)) } else { si(*y) } };
     c.configure_mesh()
         .light_line_style(GRID)
         .bold_line_style(GRID)
@@ -190,7 +184,10 @@ fn draw_panel(
         for k in (0..steps).step_by(2) {
             let a = y0 + (y1 - y0) * k as f64 / steps as f64;
             let b = y0 + (y1 - y0) * (k + 1) as f64 / steps as f64;
-            c.draw_series(std::iter::once(PathElement::new(vec![(x, a), (x, b)], dash)))?;
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(x, a), (x, b)],
+                dash,
+            )))?;
         }
         // Label to the right of the marker, near the top.
         c.draw_series(std::iter::once(Text::new(
@@ -224,7 +221,11 @@ impl Ranged for Axis {
     type ValueType = f64;
 
     fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let span = if self.hi > self.lo { self.hi - self.lo } else { 1.0 };
+        let span = if self.hi > self.lo {
+            self.hi - self.lo
+        } else {
+            1.0
+        };
         let f = (v - self.lo) / span;
         limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
     }
@@ -332,7 +333,10 @@ mod tests {
     #[test]
     fn ticks_on_month_starts() {
         let t = date_ticks(d(2020, 1, 22), 1143);
-        assert!(t.iter().all(|(_, d)| d.day() == 1 && (d.month() - 1) % 6 == 0));
+        assert!(
+            t.iter()
+                .all(|(_, d)| d.day() == 1 && (d.month() - 1) % 6 == 0)
+        );
         assert_eq!(t[0].1, d(2020, 7, 1));
         assert_eq!(t[0].0, 161.0);
         let short = date_ticks(d(2021, 8, 1), 7);
@@ -342,7 +346,14 @@ mod tests {
     #[test]
     fn log_segments_skip_non_positive_values() {
         let s = segments(&[1.0, 10.0, 0.0, -5.0, 100.0, f64::NAN, 1000.0], true);
-        assert_eq!(s, vec![vec![(0.0, 0.0), (1.0, 1.0)], vec![(4.0, 2.0)], vec![(6.0, 3.0)]]);
+        assert_eq!(
+            s,
+            vec![
+                vec![(0.0, 0.0), (1.0, 1.0)],
+                vec![(4.0, 2.0)],
+                vec![(6.0, 3.0)]
+            ]
+        );
         let lin = segments(&[1.0, -5.0], false);
         assert_eq!(lin, vec![vec![(0.0, 1.0), (1.0, -5.0)]]);
     }
@@ -378,6 +389,9 @@ mod tests {
             .collect();
         assert!(!red_rows.is_empty());
         // Red pixels both above and below the middle of the plot (zero is mid-range).
-        assert!(red_rows.first().unwrap() < &60 && red_rows.last().unwrap() > &90, "{red_rows:?}");
+        assert!(
+            red_rows.first().unwrap() < &60 && red_rows.last().unwrap() > &90,
+            "{red_rows:?}"
+        );
     }
 }

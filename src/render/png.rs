@@ -2,6 +2,7 @@
 //! so indexed PNGs are several times smaller than RGB ones).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use anyhow::{Context, Result};
 
@@ -31,56 +32,84 @@ pub fn encode_indexed(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A multiplicative hasher for packed RGB keys: SipHash dominated the whole build here.
+#[derive(Default)]
+struct RgbHasher(u64);
+
+impl Hasher for RgbHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type RgbMap<V> = HashMap<u32, V, BuildHasherDefault<RgbHasher>>;
+
+fn key(c: [u8; 3]) -> u32 {
+    u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2])
+}
+
 /// Returns the palette (RGB triples) and one palette index per pixel. Deterministic: the
-/// palette is ordered by first appearance.
+/// palette is ordered by first appearance. One hashing pass assigns provisional indices; only
+/// images with more than 256 colours need the (cheap) remapping pass.
 pub fn quantize(rgb: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let n = rgb.len() / 3;
-    let mut counts: HashMap<[u8; 3], (u32, u32)> = HashMap::new(); // colour → (count, first)
-    let mut last = [0u8; 3];
-    let mut last_valid = false;
+    let mut lookup: RgbMap<u32> = RgbMap::default();
+    let mut colours: Vec<([u8; 3], u32, u32)> = Vec::new(); // colour, count, first
+    let mut provisional: Vec<u32> = Vec::with_capacity(n);
+    // A direct-mapped cache in front of the map: most pixels repeat a recent colour.
+    const SLOTS: usize = 1024;
+    let mut cache = [(u32::MAX, 0u32); SLOTS];
     for (i, px) in rgb.chunks_exact(3).enumerate() {
-        let c = [px[0], px[1], px[2]];
-        if last_valid && c == last {
-            counts.get_mut(&c).expect("seen").0 += 1;
-            continue;
-        }
-        counts.entry(c).or_insert((0, i as u32)).0 += 1;
-        last = c;
-        last_valid = true;
-    }
-    let mut colours: Vec<([u8; 3], u32, u32)> =
-        counts.into_iter().map(|(c, (n, f))| (c, n, f)).collect();
-    if colours.len() > 256 {
-        colours.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-        colours.truncate(256);
-    }
-    colours.sort_by_key(|c| c.2);
-    let mut map: HashMap<[u8; 3], u8> = colours
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.0, i as u8))
-        .collect();
-    let palette: Vec<u8> = colours.iter().flat_map(|c| c.0).collect();
-    let mut indices = Vec::with_capacity(n);
-    let mut last = ([0u8; 3], 0u8, false);
-    for px in rgb.chunks_exact(3) {
-        let c = [px[0], px[1], px[2]];
-        if last.2 && last.0 == c {
-            indices.push(last.1);
-            continue;
-        }
-        let idx = match map.get(&c) {
-            Some(&i) => i,
-            None => {
-                let i = nearest(&colours, c);
-                map.insert(c, i);
-                i
+        let k = key([px[0], px[1], px[2]]);
+        let slot = (k.wrapping_mul(0x9E37_79B1) >> 22) as usize % SLOTS;
+        let idx = if cache[slot].0 == k {
+            cache[slot].1
+        } else {
+            let next = colours.len() as u32;
+            let idx = *lookup.entry(k).or_insert(next);
+            if idx == next {
+                colours.push(([px[0], px[1], px[2]], 0, i as u32));
             }
+            cache[slot] = (k, idx);
+            idx
         };
-        indices.push(idx);
-        last = (c, idx, true);
+        colours[idx as usize].1 += 1;
+        provisional.push(idx);
     }
-    (palette, indices)
+    if colours.len() <= 256 {
+        let palette = colours.iter().flat_map(|c| c.0).collect();
+        return (palette, provisional.into_iter().map(|i| i as u8).collect());
+    }
+    // Keep the 256 most frequent colours (in first-appearance order); snap the rest.
+    let mut order: Vec<usize> = (0..colours.len()).collect();
+    order.sort_by(|&a, &b| colours[b].1.cmp(&colours[a].1).then(a.cmp(&b)));
+    let mut kept: Vec<usize> = order[..256].to_vec();
+    kept.sort_unstable();
+    let kept_colours: Vec<([u8; 3], u32, u32)> = kept.iter().map(|&i| colours[i]).collect();
+    let mut remap = vec![0u8; colours.len()];
+    let mut is_kept = vec![false; colours.len()];
+    for (new, &old) in kept.iter().enumerate() {
+        remap[old] = new as u8;
+        is_kept[old] = true;
+    }
+    for (old, c) in colours.iter().enumerate() {
+        if !is_kept[old] {
+            remap[old] = nearest(&kept_colours, c.0);
+        }
+    }
+    let palette = kept_colours.iter().flat_map(|c| c.0).collect();
+    (
+        palette,
+        provisional.into_iter().map(|i| remap[i as usize]).collect(),
+    )
 }
 
 fn nearest(colours: &[([u8; 3], u32, u32)], c: [u8; 3]) -> u8 {

@@ -48,7 +48,9 @@ pub fn refs(html: &str) -> Vec<Ref> {
         i = start;
         // Skip comments and the JSON/script bodies are not tags.
         if html[start..].starts_with("!--") {
-            i = html[start..].find("-->").map_or(html.len(), |e| start + e + 3);
+            i = html[start..]
+                .find("-->")
+                .map_or(html.len(), |e| start + e + 3);
             continue;
         }
         let name_end = html[start..]
@@ -58,7 +60,9 @@ pub fn refs(html: &str) -> Vec<Ref> {
         if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let end = html[name_end..].find('>').map_or(html.len(), |e| name_end + e);
+        let end = html[name_end..]
+            .find('>')
+            .map_or(html.len(), |e| name_end + e);
         let mut k = name_end;
         while k < end {
             // attribute name
@@ -98,9 +102,7 @@ pub fn refs(html: &str) -> Vec<Ref> {
         }
         // Don't look for tags inside <script> bodies (the embedded JSON index).
         if tag == "script" {
-            i = html[end..]
-                .find("</script")
-                .map_or(html.len(), |e| end + e);
+            i = html[end..].find("</script").map_or(html.len(), |e| end + e);
         } else {
             i = end;
         }
@@ -135,7 +137,9 @@ pub fn resolve(page: &str, value: &str) -> Option<String> {
         return None;
     }
     let lower = v.to_ascii_lowercase();
-    if lower.starts_with("mailto:") || lower.starts_with("data:") || lower.starts_with("javascript:")
+    if lower.starts_with("mailto:")
+        || lower.starts_with("data:")
+        || lower.starts_with("javascript:")
     {
         return None;
     }
@@ -295,16 +299,28 @@ mod tests {
 
     #[test]
     fn resolves_relative_paths() {
-        assert_eq!(resolve("regions/a.html", "b.html").as_deref(), Some("regions/b.html"));
+        assert_eq!(
+            resolve("regions/a.html", "b.html").as_deref(),
+            Some("regions/b.html")
+        );
         assert_eq!(
             resolve("regions/a.html", "../about/index.html").as_deref(),
             Some("about/index.html")
         );
-        assert_eq!(resolve("regions/a.html", "../about/").as_deref(), Some("about/index.html"));
-        assert_eq!(resolve("404.html", "/assets/s.css").as_deref(), Some("assets/s.css"));
+        assert_eq!(
+            resolve("regions/a.html", "../about/").as_deref(),
+            Some("about/index.html")
+        );
+        assert_eq!(
+            resolve("404.html", "/assets/s.css").as_deref(),
+            Some("assets/s.css")
+        );
         assert_eq!(resolve("index.html", "../../etc/passwd"), None);
         assert_eq!(resolve("index.html", "#top"), None);
         assert_eq!(resolve("index.html", "https://x.org/"), None);
-        assert_eq!(resolve("a/b.html", "c.png?x=1#f").as_deref(), Some("a/c.png"));
+        assert_eq!(
+            resolve("a/b.html", "c.png?x=1#f").as_deref(),
+            Some("a/c.png")
+        );
     }
 }

@@ -25,9 +25,18 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// Static assets copied verbatim to `assets/` in the output.
 pub const STATIC: &[(&str, &[u8])] = &[
-    ("assets/style.css", include_bytes!("../../assets/site/style.css")),
-    ("assets/search.js", include_bytes!("../../assets/site/search.js")),
-    ("favicon.svg", include_bytes!("../../assets/site/favicon.svg")),
+    (
+        "assets/style.css",
+        include_bytes!("../../assets/site/style.css"),
+    ),
+    (
+        "assets/search.js",
+        include_bytes!("../../assets/site/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../assets/site/favicon.svg"),
+    ),
 ];
 
 /// Loads the templates; files in `override_dir` named like a built-in template replace it.

@@ -52,10 +52,7 @@ pub fn write_static(out: &Output) -> Result<()> {
     for (rel, bytes) in STATIC {
         out.write(rel, bytes)?;
     }
-    out.write(
-        "robots.txt",
-        b"User-agent: *\nAllow: /\n",
-    )
+    out.write("robots.txt", b"User-agent: *\nAllow: /\n")
 }
 
 pub fn write_index(
@@ -154,7 +151,10 @@ pub fn write_index(
         "top_confirmed",
         &by_conf.iter().take(10).map(row).collect::<Vec<_>>(),
     );
-    ctx.insert("top_new", &by_new.iter().take(10).map(row).collect::<Vec<_>>());
+    ctx.insert(
+        "top_new",
+        &by_new.iter().take(10).map(row).collect::<Vec<_>>(),
+    );
     ctx.insert("sections", &sections);
     out.write("index.html", render(tera, "index.html", &ctx)?.as_bytes())
 }
@@ -191,13 +191,7 @@ pub fn write_about(
             regions: count(&|r| r.series.recovered.is_some()),
         },
     ];
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "About",
-        "about/index.html",
-    );
+    let mut ctx = base_context(st.site_title, st.nav, "../", "About", "about/index.html");
     ctx.extend(extra.clone());
     ctx.insert("data_date", &ds.data_date().to_string());
     ctx.insert("coverage", &coverage);

@@ -58,7 +58,9 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
     out.push_str(CSV_HEADER);
     out.push('\n');
     let opt = |v: Option<&Vec<i64>>, i: usize| -> String {
-        v.and_then(|v| v.get(i)).map(|x| x.to_string()).unwrap_or_default()
+        v.and_then(|v| v.get(i))
+            .map(|x| x.to_string())
+            .unwrap_or_default()
     };
     for i in 0..s.len() {
         let _ = writeln!(
@@ -171,25 +173,25 @@ pub fn build_region(
         dark: plotters::style::RGBColor,
     ) -> Chart<'c> {
         Chart {
-        width: W,
-        height: H,
-        start: first,
-        days,
-        panels: vec![Panel {
-            title: title.to_string(),
-            log: false,
-            bars: Some(Trace {
-                label: "per day",
-                values: bars,
-                color: light,
-            }),
-            lines: vec![Trace {
-                label: "moving average",
-                values: ma,
-                color: dark,
+            width: W,
+            height: H,
+            start: first,
+            days,
+            panels: vec![Panel {
+                title: title.to_string(),
+                log: false,
+                bars: Some(Trace {
+                    label: "per day",
+                    values: bars,
+                    color: light,
+                }),
+                lines: vec![Trace {
+                    label: "moving average",
+                    values: ma,
+                    color: dark,
+                }],
+                marker: None,
             }],
-            marker: None,
-        }],
         }
     }
     let peak_text = |v: &[f64], what: &str| -> String {
@@ -205,9 +207,7 @@ pub fn build_region(
     let negatives = |v: &[i64]| v.iter().filter(|&&x| x < 0).count();
     let neg_note = |n: usize| {
         if n > 0 {
-            format!(
-                " {n} days have negative values (corrections), drawn below zero."
-            )
+            format!(" {n} days have negative values (corrections), drawn below zero.")
         } else {
             String::new()
         }
@@ -323,12 +323,8 @@ pub fn build_region(
         let until = s.date(rec.len().saturating_sub(1));
         let rf = measures::to_f64(rec);
         let af = measures::to_f64(act);
-        let marker = (rec.len() < days).then(|| {
-            (
-                rec.len() - 1,
-                format!("not published after {until}"),
-            )
-        });
+        let marker =
+            (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
         emit(
             "recovered-active",
             &Chart {
@@ -357,7 +353,9 @@ pub fn build_region(
             format!(
                 "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
             ),
-            format!("Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."),
+            format!(
+                "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."
+            ),
         )?;
     }
 
@@ -472,7 +470,10 @@ pub fn build_region(
     ctx.insert("rows", &rows);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
     ctx.insert("window", &w);
-    ctx.insert("rebuilt_us", &(r.source == crate::data::Source::Us && r.level == Level::UsCounty));
+    ctx.insert(
+        "rebuilt_us",
+        &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
+    );
     out.write(&page, render(tera, "region.html", &ctx)?.as_bytes())?;
 
     Ok(RegionSummary {
