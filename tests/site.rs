@@ -313,9 +313,10 @@ fn serve(dir: &std::path::Path) -> Serve {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let s = Serve(child, port);
     for _ in 0..100 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Serve(child, port);
+            return s;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }

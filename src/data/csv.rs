@@ -106,7 +106,10 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Parses every cell as text with polars; returns column names and columns.
-fn read_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<Option<String>>>)> {
+/// Column names and, per column, one optional cell per row.
+type TextColumns = (Vec<String>, Vec<Vec<Option<String>>>);
+
+fn read_text_columns(path: &Path) -> Result<TextColumns> {
     let bytes = read_bytes(path)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         bail!(

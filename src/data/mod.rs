@@ -313,10 +313,13 @@ fn parse_uid(t_path: &Path, row: usize, s: &str) -> Result<u64> {
         })
 }
 
+/// (UID, population, 2-digit state FIPS) of one UID-table row.
+type LookupRow = (u64, Option<u64>, Option<String>);
+
 /// Population lookup from the UID table.
 struct Lookup {
     /// (Province_State, Country_Region) of rows without Admin2 → (UID, population).
-    by_name: HashMap<(String, String), (u64, Option<u64>, Option<String>)>,
+    by_name: HashMap<(String, String), LookupRow>,
     by_uid: HashMap<u64, Option<u64>>,
 }
 

@@ -103,7 +103,7 @@ fn draw_panel(
         }
     }
     if !lo.is_finite() {
-        (lo, hi) = if log { (0.0, 1.0) } else { (0.0, 1.0) };
+        (lo, hi) = (0.0, 1.0);
     }
     let (y0, y1, yticks) = if log {
         let a = lo.floor().max(0.0);
@@ -114,7 +114,8 @@ fn draw_panel(
         nice_range(lo.min(0.0), hi.max(0.0))
     };
     let days = chart.days.max(2);
-    let xticks = date_ticks(chart.start, days);
+    let panel_w = chart.width as usize / chart.panels.len().max(1);
+    let xticks = date_ticks(chart.start, days, (panel_w / 95).max(2));
     let xr = Axis {
         lo: 0.0,
         hi: (days - 1) as f64,
@@ -278,8 +279,9 @@ pub fn nice_range(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
     (a, b, ticks)
 }
 
-/// Tick positions (day index, date) at month starts, spaced so about 6 fit.
-pub fn date_ticks(start: NaiveDate, days: usize) -> Vec<(f64, NaiveDate)> {
+/// Tick positions (day index, date) at month starts, at most about `max` of them.
+pub fn date_ticks(start: NaiveDate, days: usize, max: usize) -> Vec<(f64, NaiveDate)> {
+    let max = max.max(1) as u32;
     let end = start + Duration::days(days as i64 - 1);
     let months = ((end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32)
         .max(0) as u32;
@@ -292,7 +294,7 @@ pub fn date_ticks(start: NaiveDate, days: usize) -> Vec<(f64, NaiveDate)> {
     }
     let every = [1u32, 2, 3, 6, 12]
         .into_iter()
-        .find(|e| months / e <= 6)
+        .find(|e| months / e <= max)
         .unwrap_or(12);
     let mut out = Vec::new();
     let (mut y, mut m) = (start.year(), start.month());
@@ -332,14 +334,14 @@ mod tests {
 
     #[test]
     fn ticks_on_month_starts() {
-        let t = date_ticks(d(2020, 1, 22), 1143);
+        let t = date_ticks(d(2020, 1, 22), 1143, 6);
         assert!(
             t.iter()
                 .all(|(_, d)| d.day() == 1 && (d.month() - 1) % 6 == 0)
         );
         assert_eq!(t[0].1, d(2020, 7, 1));
         assert_eq!(t[0].0, 161.0);
-        let short = date_ticks(d(2021, 8, 1), 7);
+        let short = date_ticks(d(2021, 8, 1), 7, 6);
         assert_eq!(short.len(), 1);
     }
 

@@ -413,11 +413,11 @@ pub fn build_region(
     }
     let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
     figures.push(Figure {
-        label: "Data".into(),
-        value: format!("{first} – {last}"),
+        label: "Latest data".into(),
+        value: last.to_string(),
         note: match first_case {
-            Some(f) => format!("first case reported {f}"),
-            None => "no cases reported".into(),
+            Some(f) => format!("series from {first}; first case {f}"),
+            None => format!("series from {first}; no cases reported"),
         },
     });
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The test command of the README. Installs what the tests need when it is missing (the tests
+# start real servers and a real browser on 127.0.0.1 and fail, not skip, without them), then
+# runs the whole test suite in the one release profile used everywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "[test.sh] $*" >&2; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        log "installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+pip_install() {
+    local missing=()
+    for spec in "$@"; do
+        local name=${spec%%[*}
+        name=${name%%=*}
+        python3 -m pip show -q "$name" >/dev/null 2>&1 || missing+=("$spec")
+    done
+    if ((${#missing[@]})); then
+        log "installing Python packages: ${missing[*]}"
+        python3 -m pip install -q "${missing[@]}"
+    fi
+}
+
+npm_install() {
+    if [ ! -d tests/browser/node_modules ]; then
+        log "installing browser-test packages (npm ci in tests/browser)"
+        (cd tests/browser && npm ci --no-audit --no-fund --silent)
+    fi
+}
+
+install_test_deps() {
+    apt_install chromium
+    [ -f tests/browser/package.json ] && npm_install
+    return 0
+}
+
+install_test_deps
+export PATH="$PATH:/usr/sbin"
+log "cargo test --release --locked"
+exec cargo test --release --locked "$@"
