@@ -5,6 +5,7 @@
 //! LZW sees long runs. Frames are LZW-compressed in parallel (rayon) in chunks; each chunk
 //! re-renders the frame before it, so no chunk waits for another and memory stays bounded.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -24,6 +25,8 @@ pub struct Timers {
     pub map_ns: AtomicU64,
     pub bars_ns: AtomicU64,
     pub encode_ns: AtomicU64,
+    /// Part of `encode_ns` spent finding and cropping the changed rectangle.
+    pub diff_ns: AtomicU64,
     pub frames: AtomicU64,
 }
 
@@ -53,15 +56,11 @@ pub fn diff_frame(prev: &Indexed, cur: &Indexed) -> Frame<'static> {
     let (mut x0, mut x1) = (w, 0);
     for &y in &changed {
         let (a, b) = rows(y);
-        if let Some(first) = a.iter().zip(b).position(|(p, q)| p != q) {
-            x0 = x0.min(first);
-            let last = w
-                - 1
-                - a.iter()
-                    .rev()
-                    .zip(b.iter().rev())
-                    .position(|(p, q)| p != q)
-                    .unwrap();
+        // Only look where the range found so far could still grow.
+        if let Some(first) = (0..x0).find(|&i| a[i] != b[i]) {
+            x0 = first;
+        }
+        if let Some(last) = (x1.max(x0)..w).rev().find(|&i| a[i] != b[i]) {
             x1 = x1.max(last);
         }
     }
@@ -72,10 +71,20 @@ pub fn diff_frame(prev: &Indexed, cur: &Indexed) -> Frame<'static> {
     let mut last = TRANSPARENT;
     for y in y0..=y1 {
         let (a, b) = rows(y);
-        for (&p, &q) in a[x0..=x1].iter().zip(&b[x0..=x1]) {
+        let (a, b) = (&a[x0..=x1], &b[x0..=x1]);
+        let mut i = 0;
+        while i < a.len() {
+            // Fast path: unchanged pixels after a transparent one stay transparent.
+            if last == TRANSPARENT && i + 16 <= a.len() && a[i..i + 16] == b[i..i + 16] {
+                buf.extend_from_slice(&[TRANSPARENT; 16]);
+                i += 16;
+                continue;
+            }
+            let (p, q) = (a[i], b[i]);
             let v = if p != q || q == last { q } else { TRANSPARENT };
             buf.push(v);
             last = v;
+            i += 1;
         }
     }
     let mut f = Frame::from_indexed_pixels(cw as u16, ch as u16, buf, Some(TRANSPARENT));
@@ -119,8 +128,9 @@ where
                         f
                     }
                 };
+                timers.add(&timers.diff_ns, t);
                 f.delay = delay(i);
-                f.make_lzw_pre_encoded();
+                f.buffer = Cow::Owned(super::lzw::encode(&f.buffer));
                 timers.add(&timers.encode_ns, t);
                 out.push(f);
                 prev = Some(cur);

@@ -9,6 +9,7 @@ pub mod color;
 pub mod encode;
 pub mod frame;
 pub mod image;
+pub mod lzw;
 pub mod scope;
 pub mod text;
 
@@ -228,6 +229,7 @@ pub struct AnimStats {
     pub map_ns: u64,
     pub bars_ns: u64,
     pub encode_ns: u64,
+    pub diff_ns: u64,
     pub gif_bytes: usize,
     pub poster_bytes: usize,
     pub wall: Duration,
@@ -760,6 +762,7 @@ fn render_pair(
             map_ns: timers.map_ns.load(std::sync::atomic::Ordering::Relaxed),
             bars_ns: timers.bars_ns.load(std::sync::atomic::Ordering::Relaxed),
             encode_ns: timers.encode_ns.load(std::sync::atomic::Ordering::Relaxed),
+            diff_ns: timers.diff_ns.load(std::sync::atomic::Ordering::Relaxed),
             gif_bytes: gif.len(),
             poster_bytes: poster.len(),
             wall: t0.elapsed(),
