@@ -10,6 +10,8 @@ pub mod cmd;
 pub mod config;
 pub mod data;
 pub mod diag;
+pub mod geo;
+pub mod heatmap;
 pub mod measures;
 pub mod progress;
 pub mod render;
