@@ -67,7 +67,6 @@ impl SiteTest {
             .arg("--out")
             .arg(self.out())
             .arg("--quiet")
-            .args(["--jobs", "2"])
             .args(extra);
         cmd.output().unwrap()
     }
