@@ -133,7 +133,7 @@ fn read_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<Option<String>
         let ca = col
             .str()
             .map_err(|e| anyhow!("{}: column {}: {e}", path.display(), col.name()))?;
-        cols.push(ca.into_iter().map(|v| v.map(str::to_string)).collect());
+        cols.push(ca.iter().map(|v| v.map(str::to_string)).collect());
     }
     Ok((names, cols))
 }
