@@ -123,16 +123,17 @@ pub fn plan(local: &[LocalFile], remote: &[RemoteObject], prefix: &str, delete: 
     p
 }
 
-/// Non-pages first, then pages from the deepest to the root (`index.html` last).
+/// The upload wave of a file: non-pages first, then pages from the deepest to the root,
+/// `index.html` last. A wave starts only when the previous one is complete.
+pub fn wave(rel: &str) -> (bool, Reverse<usize>, bool) {
+    let page = is_page(rel);
+    let depth = if page { rel.matches('/').count() } else { 0 };
+    (page, Reverse(depth), rel == "index.html")
+}
+
+/// Sorts uploads by wave, then by path.
 pub fn order_uploads(uploads: &mut [Upload]) {
-    uploads.sort_by(|a, b| {
-        let k = |u: &Upload| {
-            let page = is_page(&u.rel);
-            let depth = if page { u.rel.matches('/').count() } else { 0 };
-            (page, Reverse(depth))
-        };
-        k(a).cmp(&k(b)).then_with(|| a.rel.cmp(&b.rel))
-    });
+    uploads.sort_by(|a, b| wave(&a.rel).cmp(&wave(&b.rel)).then_with(|| a.rel.cmp(&b.rel)));
 }
 
 #[cfg(test)]
@@ -162,6 +163,7 @@ mod tests {
     fn first_sync_uploads_everything_assets_before_pages() {
         let local = [
             file("index.html", "i"),
+            file("404.html", "n"),
             file("regions/a.html", "a"),
             file("regions/sub/b.html", "b"),
             file("assets/site.css", "c"),
@@ -175,6 +177,7 @@ mod tests {
                 "site/data/regions.json",
                 "site/regions/sub/b.html",
                 "site/regions/a.html",
+                "site/404.html",
                 "site/index.html"
             ]
         );

@@ -18,7 +18,7 @@ use sha2::Sha256;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::kind::{cache_control, content_type, is_page};
+use super::kind::{cache_control, content_type};
 use super::plan::{self, LocalFile, Plan, Upload};
 use super::s3::{self, ClientOptions, S3Url, sdk_error};
 
@@ -271,14 +271,11 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
         return Ok(s);
     }
 
-    // Phases: every non-page, then pages by depth, deepest first.
+    // Waves: every non-page, then pages by depth (deepest first), then index.html.
     let mut phases: Vec<Vec<Upload>> = Vec::new();
-    let mut last: Option<(bool, usize)> = None;
-    for u in &p.uploads {
-        let k = (is_page(&u.rel), if is_page(&u.rel) { u.rel.matches('/').count() } else { 0 });
-        if last != Some(k) {
+    for (i, u) in p.uploads.iter().enumerate() {
+        if i == 0 || plan::wave(&u.rel) != plan::wave(&p.uploads[i - 1].rel) {
             phases.push(Vec::new());
-            last = Some(k);
         }
         phases.last_mut().expect("pushed above").push(u.clone());
     }
