@@ -13,6 +13,7 @@ pub fn run(a: SyncArgs) -> Result<ExitCode> {
         delete: a.delete,
         max_deletes: a.max_deletes,
         dry_run: a.dry_run,
+        full_listing: a.full_listing,
         concurrency: a.concurrency,
         client: ClientOptions {
             endpoint_url: a.endpoint_url,
@@ -29,6 +30,9 @@ pub fn run(a: SyncArgs) -> Result<ExitCode> {
         for k in &s.plan.deletes {
             println!("would delete {k}");
         }
+    }
+    if s.used_manifest {
+        eprintln!("compared with the sync manifest (--full-listing lists the bucket instead)");
     }
     println!(
         "{}{}: uploaded {} files ({} bytes), {} unchanged, {} deleted{} in {:.2}s",

@@ -78,6 +78,12 @@ pub fn list_prefix(prefix: &str) -> String {
     }
 }
 
+/// True if a component of a relative path starts with `.`: not part of the site (neither
+/// uploaded nor deleted).
+pub fn is_hidden(rel: &str) -> bool {
+    rel.split('/').any(|c| c.starts_with('.'))
+}
+
 /// `"abc…"` → `abc…` in lower case.
 fn etag_hex(etag: &str) -> String {
     etag.trim().trim_matches('"').to_ascii_lowercase()
@@ -113,8 +119,9 @@ pub fn plan(local: &[LocalFile], remote: &[RemoteObject], prefix: &str, delete: 
     if delete {
         p.deletes = by_key
             .keys()
-            // A "folder" placeholder (`site/`) is not a file of ours.
-            .filter(|k| !k.ends_with('/') && !local_keys.contains(**k))
+            // A "folder" placeholder (`site/`) and hidden keys (the sync manifest) are not
+            // files of the site.
+            .filter(|k| !k.ends_with('/') && !is_hidden(&k[under.len()..]) && !local_keys.contains(**k))
             .map(|k| k.to_string())
             .collect();
         p.deletes.sort();
@@ -206,6 +213,7 @@ mod tests {
             obj("p/a.png", "png"),
             obj("p/gone.gif", "gif"),
             obj("p/", ""),
+            obj("p/.seecovid-sync.json", "{}"),
             obj("other/keep.html", "x"),
             obj("p2/keep.html", "x"),
         ];

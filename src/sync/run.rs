@@ -26,6 +26,58 @@ use super::s3::{self, ClientOptions, S3Url, sdk_error};
 /// content key when the ETag is not an MD5 (SSE-KMS buckets, other tools' multipart uploads).
 pub const SHA256_META: &str = "sha256";
 
+/// The sync manifest, `<prefix>/.seecovid-sync.json`: what the last complete sync left under
+/// the prefix (path, size, MD5), so an unchanged re-sync needs one GET instead of listing the
+/// whole bucket. A sync that changes anything deletes it first and writes it last, so an
+/// interrupted sync leaves none and the next one lists the bucket. Hidden like every
+/// dot-file: never served by nginx, never deleted as stale.
+pub const MANIFEST_NAME: &str = ".seecovid-sync.json";
+const MANIFEST_FORMAT: &str = "seecovid-sync/1";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    format: String,
+    /// `(path under the prefix, size, ETag without quotes)` of every object under the
+    /// prefix, sorted by path. For the files sync uploads, the ETag is their MD5.
+    files: Vec<(String, u64, String)>,
+}
+
+impl Manifest {
+    /// The objects under the prefix after a complete sync: those that were there, minus
+    /// the deleted ones, plus every local file.
+    fn after_sync(prefix: &str, remote: &[plan::RemoteObject], deleted: &[String], local: &[LocalFile]) -> Manifest {
+        let under = plan::list_prefix(prefix);
+        let deleted: std::collections::HashSet<&str> = deleted.iter().map(String::as_str).collect();
+        let mut state: std::collections::BTreeMap<String, (u64, String)> = remote
+            .iter()
+            .filter(|o| !deleted.contains(o.key.as_str()))
+            .filter_map(|o| {
+                let rel = o.key.strip_prefix(&under)?;
+                (!rel.is_empty() && !rel.ends_with('/') && !plan::is_hidden(rel))
+                    .then(|| (rel.to_string(), (o.size, o.etag.trim_matches('"').to_string())))
+            })
+            .collect();
+        for f in local {
+            state.insert(f.rel.clone(), (f.size, hex::encode(f.md5)));
+        }
+        Manifest {
+            format: MANIFEST_FORMAT.into(),
+            files: state.into_iter().map(|(rel, (size, etag))| (rel, size, etag)).collect(),
+        }
+    }
+
+    fn remote(&self, prefix: &str) -> Vec<plan::RemoteObject> {
+        self.files
+            .iter()
+            .map(|(rel, size, etag)| plan::RemoteObject {
+                key: plan::key_for(prefix, rel),
+                size: *size,
+                etag: etag.clone(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SyncOptions {
     pub dir: PathBuf,
@@ -33,6 +85,8 @@ pub struct SyncOptions {
     pub delete: bool,
     pub max_deletes: usize,
     pub dry_run: bool,
+    /// List the bucket even if a sync manifest is there.
+    pub full_listing: bool,
     pub concurrency: usize,
     pub client: ClientOptions,
 }
@@ -48,6 +102,8 @@ pub struct Summary {
     pub deleted: usize,
     /// HEAD requests made to settle same-size objects whose ETag is not an MD5.
     pub verified: usize,
+    /// The remote state came from the sync manifest rather than a listing.
+    pub used_manifest: bool,
     pub seconds: f64,
 }
 
@@ -216,13 +272,31 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
     let client = s3::client(&o.client).await;
     let dest = &o.dest;
     let bucket = dest.bucket.clone();
-    let remote = s3::list(&client, dest).await?;
-    log(&format!("listed {dest}/: {} objects", remote.len()));
+    let manifest_key = plan::key_for(&dest.prefix, MANIFEST_NAME);
+    let manifest = if o.full_listing {
+        None
+    } else {
+        read_manifest(&client, &bucket, &manifest_key, log).await?
+    };
+    let used_manifest = manifest.is_some();
+    let (remote, manifest_present) = match &manifest {
+        Some(m) => {
+            log(&format!("read s3://{bucket}/{manifest_key}: {} files", m.files.len()));
+            (m.remote(&dest.prefix), true)
+        }
+        None => {
+            let remote = s3::list(&client, dest).await?;
+            log(&format!("listed {dest}/: {} objects", remote.len()));
+            let present = remote.iter().any(|r| r.key == manifest_key);
+            (remote, present)
+        }
+    };
 
     let mut p = plan::plan(&files, &remote, &dest.prefix, o.delete);
     let mut s = Summary {
         local_files: files.len(),
         unchanged: p.unchanged,
+        used_manifest,
         ..Summary::default()
     };
 
@@ -269,6 +343,20 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
         s.plan = p;
         s.seconds = t0.elapsed().as_secs_f64();
         return Ok(s);
+    }
+
+    let changes = !p.uploads.is_empty() || !p.deletes.is_empty();
+    if changes && manifest_present {
+        // From here until the new manifest is written, the bucket may differ from any
+        // manifest: without one, the next sync lists the bucket.
+        client
+            .delete_object()
+            .bucket(&bucket)
+            .key(&manifest_key)
+            .send()
+            .await
+            .map_err(sdk_error)
+            .with_context(|| format!("cannot delete s3://{bucket}/{manifest_key}; nothing was changed"))?;
     }
 
     // Waves: every non-page, then pages by depth (deepest first), then index.html.
@@ -341,7 +429,49 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
         }
         s.deleted += batch.len();
     }
+    if changes || !used_manifest {
+        let m = Manifest::after_sync(&dest.prefix, &remote, &p.deletes, &files);
+        let body = serde_json::to_vec(&m).context("cannot encode the sync manifest")?;
+        client
+            .put_object()
+            .bucket(&bucket)
+            .key(&manifest_key)
+            .content_type("application/json")
+            .cache_control("no-store")
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(sdk_error)
+            .with_context(|| {
+                format!(
+                    "sync to {dest}: every file is uploaded, but writing s3://{bucket}/{manifest_key} \
+                     failed (the next sync will list the bucket)"
+                )
+            })?;
+    }
     s.plan = p;
     s.seconds = t0.elapsed().as_secs_f64();
     Ok(s)
+}
+
+/// The sync manifest, if there is a readable one.
+async fn read_manifest(client: &Client, bucket: &str, key: &str, log: &dyn Fn(&str)) -> Result<Option<Manifest>> {
+    let obj = match client.get_object().bucket(bucket).key(key).send().await {
+        Ok(o) => o,
+        Err(e) if s3::is_not_found(&e) => return Ok(None),
+        Err(e) => return Err(sdk_error(e)).with_context(|| format!("cannot read s3://{bucket}/{key}")),
+    };
+    let bytes = obj
+        .body
+        .collect()
+        .await
+        .with_context(|| format!("cannot read s3://{bucket}/{key}"))?
+        .into_bytes();
+    match serde_json::from_slice::<Manifest>(&bytes) {
+        Ok(m) if m.format == MANIFEST_FORMAT => Ok(Some(m)),
+        _ => {
+            log(&format!("ignoring s3://{bucket}/{key}: not a sync manifest of this version"));
+            Ok(None)
+        }
+    }
 }

@@ -13,7 +13,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
-use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::plan::{list_prefix, normalise_prefix};
 use super::plan::RemoteObject;
@@ -106,9 +106,30 @@ pub async fn client(o: &ClientOptions) -> Client {
     Client::from_conf(b.build())
 }
 
-/// Formats an SDK error with its whole cause chain (the SDK's `Display` is terse).
-pub fn sdk_error<E: std::error::Error>(e: E) -> anyhow::Error {
-    anyhow!("{}", DisplayErrorContext(e))
+/// Formats an SDK error in one line: S3's code and message for a service error, the cause
+/// chain for a transport error (the SDK's own `Display` is terse, its `Debug` a dump).
+pub fn sdk_error<E>(e: SdkError<E>) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &e {
+        SdkError::ServiceError(se) => {
+            let err = se.err();
+            anyhow!(
+                "{} (HTTP {}){}",
+                err.code().unwrap_or("error"),
+                se.raw().status().as_u16(),
+                err.message().map(|m| format!(": {m}")).unwrap_or_default()
+            )
+        }
+        SdkError::TimeoutError(_) => anyhow!("the request timed out (retries included)"),
+        _ => anyhow!("{}", DisplayErrorContext(&e)),
+    }
+}
+
+/// True for "no such object" (404, or 403 where the caller may not list the bucket).
+pub fn is_not_found<E>(e: &SdkError<E>) -> bool {
+    matches!(e, SdkError::ServiceError(se) if matches!(se.raw().status().as_u16(), 403 | 404))
 }
 
 /// Every object under `url` (its prefix treated as a folder).

@@ -160,7 +160,8 @@ fn proxy_mode_serves_the_synced_bucket_and_keeps_serving_from_cache_when_s3_is_g
 
     // S3 goes away: cached pages keep coming (stale), the health check does not care.
     moto.kill();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Cache validity is counted in whole seconds: 1s may last up to 2.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
     for rel in ["index.html", "regions/sweden.html", "assets/site.css", "heatmaps/world/confirmed-total.png"] {
         let r = get(port, &format!("/{rel}"));
         assert_eq!(r.status, 200, "{rel} not served from the cache: {}", nginx.error_log());

@@ -17,12 +17,32 @@ fn sync_args<'a>(dir: &'a str, dest: &'a str, endpoint: &'a str, extra: &[&'a st
     v
 }
 
-/// Requests moto logged after `mark`, with the methods that change something.
+const MANIFEST: &str = ".seecovid-sync.json";
+
+/// The site's keys under `prefix` (without the hidden sync manifest).
+fn site_keys(moto: &Moto, prefix: &str) -> Vec<String> {
+    moto.keys(BUCKET, prefix).into_iter().filter(|k| !k.contains("/.")).collect()
+}
+
+fn is_write(r: &str) -> bool {
+    r.starts_with("PUT ") || r.starts_with("POST ") || r.starts_with("DELETE ")
+}
+
+/// Requests moto logged after `mark` that change a file of the site (not the sync manifest).
 fn writes_since(moto: &Moto, mark: usize) -> Vec<String> {
     moto.requests()[mark..]
         .iter()
-        .filter(|r| r.starts_with("PUT ") || r.starts_with("POST ") || r.starts_with("DELETE "))
+        .filter(|r| is_write(r) && !r.contains(MANIFEST))
         .cloned()
+        .collect()
+}
+
+/// Writes of the sync manifest after `mark`.
+fn manifest_writes_since(moto: &Moto, mark: usize) -> Vec<String> {
+    moto.requests()[mark..]
+        .iter()
+        .filter(|r| is_write(r) && r.contains(MANIFEST))
+        .map(|r| r.split('?').next().unwrap().to_string())
         .collect()
 }
 
@@ -42,7 +62,7 @@ fn first_sync_puts_every_file_with_types_and_cache_headers_and_resync_uploads_no
     assert!(stdout.contains(&format!("uploaded {} files", rels.len())), "{stdout}");
 
     // Every file, with identical bytes and the policy's headers; the hidden manifest not.
-    let keys = moto.keys(BUCKET, "site/");
+    let keys = site_keys(&moto, "site/");
     let want: Vec<String> = rels.iter().map(|r| format!("site/{r}")).collect();
     assert_eq!(keys, want);
     for rel in &rels {
@@ -67,15 +87,50 @@ fn first_sync_puts_every_file_with_types_and_cache_headers_and_resync_uploads_no
     assert!(puts[first_page..].iter().all(|k| is_page(k)), "a page went up before an asset: {puts:?}");
     assert_eq!(puts.last().unwrap(), "index.html", "{puts:?}");
 
-    // An immediate second sync: one listing, no write of any kind.
+    // The sync manifest was written last, and is not a page of the site.
+    assert_eq!(manifest_writes_since(&moto, mark), [format!("PUT /seecovid-test/site/{MANIFEST}")]);
+    let last_write = moto.requests()[mark..].iter().rfind(|r| is_write(r)).cloned().unwrap();
+    assert!(last_write.contains(MANIFEST), "{last_write}");
+    let manifest: serde_json::Value = serde_json::from_slice(&moto.get(BUCKET, &format!("site/{MANIFEST}")).body).unwrap();
+    assert_eq!(manifest["files"].as_array().unwrap().len(), rels.len());
+
+    // An immediate second sync: one request (the manifest), no write of any kind.
     let mark = moto.requests().len();
     let o = seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &["--delete"]));
     assert_ok(&o);
     let after = moto.requests()[mark..].to_vec();
-    assert_eq!(writes_since(&moto, mark), Vec::<String>::new());
-    assert!(after.iter().all(|r| r.starts_with("GET /seecovid-test?list-type=2") || r.starts_with("GET /seecovid-test/?list-type=2")), "{after:?}");
+    assert_eq!(after, [format!("GET /seecovid-test/site/{MANIFEST}?x-id=GetObject")]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains(&format!("uploaded 0 files (0 bytes), {} unchanged, 0 deleted", rels.len())), "{stdout}");
+
+    // The same with --full-listing: listing requests only, still no write.
+    let mark = moto.requests().len();
+    let o = seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &["--delete", "--full-listing"]));
+    assert_ok(&o);
+    let after = moto.requests()[mark..].to_vec();
+    assert!(!after.is_empty() && after.iter().all(|r| r.starts_with("GET /seecovid-test/?list-type=2")), "{after:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("uploaded 0 files"), "{}", out_text(&o));
+}
+
+#[test]
+fn changes_made_behind_syncs_back_are_found_with_full_listing() {
+    let moto = Moto::start();
+    moto.create_bucket(BUCKET);
+    let site = tempdir();
+    fixture_site(site.path());
+    let dir = site.path().to_str().unwrap();
+    let ep = moto.endpoint();
+    assert_ok(&seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &[])));
+    // Someone deletes an object by hand: the manifest does not know.
+    assert_eq!(http(moto.port, "DELETE", "/seecovid-test/site/robots.txt", &[], b"").status, 204);
+    let o = seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &[]));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("uploaded 0 files"), "{}", out_text(&o));
+    // --full-listing looks at the bucket itself.
+    let mark = moto.requests().len();
+    let o = seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &["--full-listing"]));
+    assert_ok(&o);
+    assert_eq!(writes_since(&moto, mark), ["PUT /seecovid-test/site/robots.txt?x-id=PutObject"].map(String::from));
+    assert_eq!(moto.get(BUCKET, "site/robots.txt").status, 200);
 }
 
 #[test]
@@ -113,11 +168,16 @@ fn changed_added_and_removed_files_are_exactly_what_is_uploaded_and_deleted() {
     assert_eq!(moto.get(BUCKET, "site/heatmaps/world/confirmed-total.gif").status, 200);
     assert!(moto.get(BUCKET, "site/assets/site.css").body == bytes, "body differs");
 
-    // With --delete: one deletion request, nothing uploaded.
+    // With --delete: one deletion request, nothing uploaded; the manifest is taken away
+    // before the change and written again after it.
     let mark = moto.requests().len();
     let o = seecovid(&sync_args(dir, "s3://seecovid-test/site", &ep, &["--delete"]));
     assert_ok(&o);
     assert_eq!(writes_since(&moto, mark), ["POST /seecovid-test/?delete"].map(String::from), "{}", out_text(&o));
+    assert_eq!(
+        manifest_writes_since(&moto, mark),
+        [format!("DELETE /seecovid-test/site/{MANIFEST}"), format!("PUT /seecovid-test/site/{MANIFEST}")]
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("uploaded 0 files (0 bytes), 17 unchanged, 1 deleted"), "{}", out_text(&o));
     assert_eq!(moto.get(BUCKET, "site/heatmaps/world/confirmed-total.gif").status, 404);
     assert_eq!(moto.get(BUCKET, "site2/keep.html").status, 200);
@@ -200,7 +260,8 @@ fn same_size_object_with_a_multipart_etag_is_settled_by_its_sha256_metadata() {
     let mark = moto.requests().len();
     let o = seecovid(&sync_args(site.path().to_str().unwrap(), "s3://seecovid-test", &moto.endpoint(), &[]));
     assert_ok(&o);
-    // Both checked with HEAD; only the one without a matching sha256 is uploaded.
+    // No manifest yet, so a listing: both checked with HEAD; only the one without a
+    // matching sha256 is uploaded.
     let heads = moto.requests()[mark..].iter().filter(|r| r.starts_with("HEAD ")).count();
     assert_eq!(heads, 2, "{:?}", moto.requests());
     assert_eq!(writes_since(&moto, mark), ["PUT /seecovid-test/b.css?x-id=PutObject"].map(String::from));
@@ -212,16 +273,18 @@ fn s3_stopped_mid_sync_fails_deletes_nothing_and_the_next_sync_finishes_the_job(
     moto.create_bucket(BUCKET);
     let site = tempdir();
     let mut rels = fixture_site(site.path());
-    for i in 0..300 {
-        let rel = format!("regions/r{i:03}.html");
-        write(site.path(), &rel, format!("<p>region {i}</p>").as_bytes());
-        rels.push(rel);
-    }
     for i in 0..3 {
         moto.put(BUCKET, &format!("site/stale-{i}.png"), b"stale");
     }
     let dir = site.path().to_str().unwrap().to_string();
     let ep = moto.endpoint();
+    // A complete sync first (without --delete): the stale objects stay, a manifest is written.
+    assert_ok(&seecovid(&sync_args(&dir, "s3://seecovid-test/site", &ep, &[])));
+    for i in 0..300 {
+        let rel = format!("regions/r{i:03}.html");
+        write(site.path(), &rel, format!("<p>region {i}</p>").as_bytes());
+        rels.push(rel);
+    }
     let child = seecovid_cmd(&sync_args(
         &dir,
         "s3://seecovid-test/site",
@@ -246,8 +309,10 @@ fn s3_stopped_mid_sync_fails_deletes_nothing_and_the_next_sync_finishes_the_job(
     assert!(err.contains("no objects deleted") && err.contains("not uploaded"), "{err}");
     // Nothing deleted, and not everything is there.
     assert_eq!(moto.keys(BUCKET, "site/stale-").len(), 3);
-    let partial = moto.keys(BUCKET, "site/").len();
+    let partial = site_keys(&moto, "site/").len();
     assert!(partial < rels.len() + 3, "everything went up before the outage; the test proves nothing");
+    // The manifest was taken away before the first upload: the next sync lists the bucket.
+    assert_eq!(moto.get(BUCKET, &format!("site/{MANIFEST}")).status, 404);
 
     // S3 is back: the next sync completes the job.
     let o = seecovid(&sync_args(&dir, "s3://seecovid-test/site", &ep, &["--delete"]));
@@ -255,7 +320,7 @@ fn s3_stopped_mid_sync_fails_deletes_nothing_and_the_next_sync_finishes_the_job(
     assert!(String::from_utf8_lossy(&o.stdout).contains(", 3 deleted"), "{}", out_text(&o));
     let mut want: Vec<String> = rels.iter().map(|r| format!("site/{r}")).collect();
     want.sort();
-    assert_eq!(moto.keys(BUCKET, "site/"), want);
+    assert_eq!(site_keys(&moto, "site/"), want);
     let index = moto.get(BUCKET, "site/index.html");
     assert!(index.body == std::fs::read(site.path().join("index.html")).unwrap(), "body differs");
     moto.kill();
