@@ -273,13 +273,10 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
     let dest = &o.dest;
     let bucket = dest.bucket.clone();
     let manifest_key = plan::key_for(&dest.prefix, MANIFEST_NAME);
-    let manifest = if o.full_listing {
-        None
-    } else {
-        read_manifest(&client, &bucket, &manifest_key, log).await?
-    };
+    let old_manifest = read_manifest(&client, &bucket, &manifest_key, log).await?;
+    let manifest = if o.full_listing { None } else { old_manifest.as_ref() };
     let used_manifest = manifest.is_some();
-    let (remote, manifest_present) = match &manifest {
+    let (remote, manifest_present) = match manifest {
         Some(m) => {
             log(&format!("read s3://{bucket}/{manifest_key}: {} files", m.files.len()));
             (m.remote(&dest.prefix), true)
@@ -429,8 +426,8 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
         }
         s.deleted += batch.len();
     }
-    if changes || !used_manifest {
-        let m = Manifest::after_sync(&dest.prefix, &remote, &p.deletes, &files);
+    let m = Manifest::after_sync(&dest.prefix, &remote, &p.deletes, &files);
+    if changes || old_manifest.is_none_or(|old| old.files != m.files) {
         let body = serde_json::to_vec(&m).context("cannot encode the sync manifest")?;
         client
             .put_object()
