@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::data::{ALL_INPUTS, UID_LOOKUP};
 use crate::data::csv::{locate, read_bytes};
+use crate::data::{ALL_INPUTS, UID_LOOKUP};
 use crate::diag::Diagnostics;
-use crate::sync::{ClientOptions, S3Url};
 use crate::sync::s3::{self, sdk_error};
+use crate::sync::{ClientOptions, S3Url};
 
 /// The JHU CSSE COVID-19 repository, as raw files.
 pub const JHU_BASE_URL: &str = "https://raw.githubusercontent.com/CSSEGISandData/COVID-19/master";
@@ -48,7 +48,10 @@ impl Source {
             if base_url.is_some() {
                 bail!("--base-url applies to `--from jhu` only (got --from {from})");
             }
-            return Ok(Source::S3 { url: from.parse()?, client });
+            return Ok(Source::S3 {
+                url: from.parse()?,
+                client,
+            });
         }
         bail!("--from `{from}`: expected `jhu` or s3://BUCKET[/PREFIX]")
     }
@@ -90,7 +93,10 @@ fn sibling(data: &Path, tag: &str) -> Result<PathBuf> {
     let name = data
         .file_name()
         .ok_or_else(|| anyhow!("data folder {} has no name", data.display()))?;
-    let parent = data.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = data
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{}.fetch-{tag}", name.to_string_lossy())))
 }
 
@@ -110,9 +116,16 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
     // A swap interrupted between its two renames leaves only the backup: put it back.
     if !data.exists() && backup.is_dir() {
         std::fs::rename(&backup, data).with_context(|| {
-            format!("cannot restore {} from {}", data.display(), backup.display())
+            format!(
+                "cannot restore {} from {}",
+                data.display(),
+                backup.display()
+            )
         })?;
-        log(&format!("restored {} from an interrupted fetch", data.display()));
+        log(&format!(
+            "restored {} from an interrupted fetch",
+            data.display()
+        ));
     }
     let staging_path = sibling(data, "new")?;
     if staging_path.exists() {
@@ -120,7 +133,8 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
             .with_context(|| format!("cannot remove {}", staging_path.display()))?;
     }
     if let Some(parent) = staging_path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::create_dir(&staging_path)
         .with_context(|| format!("cannot create {}", staging_path.display()))?;
@@ -136,11 +150,13 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
         let new = locate(&staging_path, stem)?;
         let same = match locate(data, stem) {
             Ok(old) => {
-                let a = read_bytes(&new).with_context(|| format!("downloaded {stem} from {}", source.describe()))?;
+                let a = read_bytes(&new)
+                    .with_context(|| format!("downloaded {stem} from {}", source.describe()))?;
                 let b = read_bytes(&old)?;
                 if a == b {
                     // Keep the old bytes and name (no churn from recompression).
-                    std::fs::remove_file(&new).with_context(|| format!("cannot remove {}", new.display()))?;
+                    std::fs::remove_file(&new)
+                        .with_context(|| format!("cannot remove {}", new.display()))?;
                     let keep = staging_path.join(old.file_name().expect("a file"));
                     std::fs::copy(&old, &keep).with_context(|| {
                         format!("cannot copy {} to {}", old.display(), keep.display())
@@ -157,7 +173,11 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
         }
     }
     if outcome.changed.is_empty() {
-        log(&format!("{}: all {} files unchanged", data.display(), ALL_INPUTS.len()));
+        log(&format!(
+            "{}: all {} files unchanged",
+            data.display(),
+            ALL_INPUTS.len()
+        ));
         return Ok(outcome);
     }
 
@@ -180,7 +200,9 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
         }
     }
     if data.is_dir() {
-        for e in std::fs::read_dir(data).with_context(|| format!("cannot read {}", data.display()))? {
+        for e in
+            std::fs::read_dir(data).with_context(|| format!("cannot read {}", data.display()))?
+        {
             let e = e.with_context(|| format!("cannot read {}", data.display()))?;
             let name = e.file_name().to_string_lossy().to_string();
             let input = ALL_INPUTS
@@ -188,8 +210,9 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
                 .any(|s| name == format!("{s}.csv") || name == format!("{s}.csv.gz"));
             if !input && e.file_type().is_ok_and(|t| t.is_file()) {
                 let to = staging_path.join(&name);
-                std::fs::copy(e.path(), &to)
-                    .with_context(|| format!("cannot copy {} to {}", e.path().display(), to.display()))?;
+                std::fs::copy(e.path(), &to).with_context(|| {
+                    format!("cannot copy {} to {}", e.path().display(), to.display())
+                })?;
             }
         }
     }
@@ -202,7 +225,8 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
 /// between (restored by the next fetch if the process dies there).
 fn swap(staging: &Path, data: &Path, backup: &Path) -> Result<()> {
     if backup.exists() {
-        std::fs::remove_dir_all(backup).with_context(|| format!("cannot remove {}", backup.display()))?;
+        std::fs::remove_dir_all(backup)
+            .with_context(|| format!("cannot remove {}", backup.display()))?;
     }
     let had_old = data.exists();
     if had_old {
@@ -213,10 +237,12 @@ fn swap(staging: &Path, data: &Path, backup: &Path) -> Result<()> {
         if had_old {
             let _ = std::fs::rename(backup, data);
         }
-        return Err(e).with_context(|| format!("cannot move {} to {}", staging.display(), data.display()));
+        return Err(e)
+            .with_context(|| format!("cannot move {} to {}", staging.display(), data.display()));
     }
     if had_old {
-        std::fs::remove_dir_all(backup).with_context(|| format!("cannot remove {}", backup.display()))?;
+        std::fs::remove_dir_all(backup)
+            .with_context(|| format!("cannot remove {}", backup.display()))?;
     }
     Ok(())
 }
@@ -224,8 +250,10 @@ fn swap(staging: &Path, data: &Path, backup: &Path) -> Result<()> {
 fn gzip_file(plain: &Path) -> Result<()> {
     let bytes = std::fs::read(plain).with_context(|| format!("cannot read {}", plain.display()))?;
     let gz = plain.with_extension("csv.gz");
-    let f = std::fs::File::create(&gz).with_context(|| format!("cannot create {}", gz.display()))?;
-    let mut enc = flate2::write::GzEncoder::new(std::io::BufWriter::new(f), flate2::Compression::best());
+    let f =
+        std::fs::File::create(&gz).with_context(|| format!("cannot create {}", gz.display()))?;
+    let mut enc =
+        flate2::write::GzEncoder::new(std::io::BufWriter::new(f), flate2::Compression::best());
     enc.write_all(&bytes)
         .and_then(|_| enc.finish()?.flush())
         .with_context(|| format!("cannot write {}", gz.display()))?;
@@ -249,7 +277,11 @@ fn download(source: &Source, dir: &Path, log: &dyn Fn(&str)) -> Result<Vec<(Stri
     };
     let mut out = Vec::new();
     for (stem, body) in bodies {
-        let name = if is_gzip(&body) { format!("{stem}.csv.gz") } else { format!("{stem}.csv") };
+        let name = if is_gzip(&body) {
+            format!("{stem}.csv.gz")
+        } else {
+            format!("{stem}.csv")
+        };
         let path = dir.join(name);
         std::fs::write(&path, &body).with_context(|| format!("cannot write {}", path.display()))?;
         out.push((stem, body.len() as u64));
@@ -292,7 +324,11 @@ fn http_get(url: &str) -> Result<Vec<u8>> {
     Err(last)
 }
 
-fn s3_download(url: &S3Url, o: &ClientOptions, log: &dyn Fn(&str)) -> Result<Vec<(String, Vec<u8>)>> {
+fn s3_download(
+    url: &S3Url,
+    o: &ClientOptions,
+    log: &dyn Fn(&str),
+) -> Result<Vec<(String, Vec<u8>)>> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -300,7 +336,8 @@ fn s3_download(url: &S3Url, o: &ClientOptions, log: &dyn Fn(&str)) -> Result<Vec
     rt.block_on(async {
         let client = s3::client(o).await;
         let listing = s3::list(&client, url).await?;
-        let keys: std::collections::HashSet<&str> = listing.iter().map(|o| o.key.as_str()).collect();
+        let keys: std::collections::HashSet<&str> =
+            listing.iter().map(|o| o.key.as_str()).collect();
         let mut out = Vec::new();
         for stem in ALL_INPUTS {
             let candidates = [format!("{stem}.csv.gz"), format!("{stem}.csv")]
@@ -308,7 +345,9 @@ fn s3_download(url: &S3Url, o: &ClientOptions, log: &dyn Fn(&str)) -> Result<Vec
             let key = candidates
                 .iter()
                 .find(|k| keys.contains(k.as_str()))
-                .ok_or_else(|| anyhow!("{url}/ has neither {} nor {}", candidates[0], candidates[1]))?;
+                .ok_or_else(|| {
+                    anyhow!("{url}/ has neither {} nor {}", candidates[0], candidates[1])
+                })?;
             let obj = client
                 .get_object()
                 .bucket(&url.bucket)
@@ -324,7 +363,11 @@ fn s3_download(url: &S3Url, o: &ClientOptions, log: &dyn Fn(&str)) -> Result<Vec
                 .with_context(|| format!("cannot download s3://{}/{key}", url.bucket))?
                 .into_bytes()
                 .to_vec();
-            log(&format!("downloaded s3://{}/{key} ({} bytes)", url.bucket, body.len()));
+            log(&format!(
+                "downloaded s3://{}/{key} ({} bytes)",
+                url.bucket,
+                body.len()
+            ));
             out.push((stem.to_string(), body));
         }
         Ok(out)

@@ -24,7 +24,11 @@ pub fn run(a: FetchArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     if o.changed.is_empty() {
-        println!("{}: unchanged ({} bytes downloaded)", data.display(), o.downloaded_bytes);
+        println!(
+            "{}: unchanged ({} bytes downloaded)",
+            data.display(),
+            o.downloaded_bytes
+        );
         return Ok(ExitCode::from(EXIT_UNCHANGED));
     }
     println!(

@@ -36,13 +36,21 @@ pub fn run(a: SyncArgs) -> Result<ExitCode> {
     }
     println!(
         "{}{}: uploaded {} files ({} bytes), {} unchanged, {} deleted{} in {:.2}s",
-        if opts.dry_run { "dry run, nothing changed: " } else { "" },
+        if opts.dry_run {
+            "dry run, nothing changed: "
+        } else {
+            ""
+        },
         opts.dest,
         s.uploaded,
         s.uploaded_bytes,
         s.unchanged,
         s.deleted,
-        if s.verified > 0 { format!(" ({} checked by HEAD)", s.verified) } else { String::new() },
+        if s.verified > 0 {
+            format!(" ({} checked by HEAD)", s.verified)
+        } else {
+            String::new()
+        },
         s.seconds
     );
     Ok(ExitCode::SUCCESS)

@@ -121,7 +121,9 @@ pub fn plan(local: &[LocalFile], remote: &[RemoteObject], prefix: &str, delete: 
             .keys()
             // A "folder" placeholder (`site/`) and hidden keys (the sync manifest) are not
             // files of the site.
-            .filter(|k| !k.ends_with('/') && !is_hidden(&k[under.len()..]) && !local_keys.contains(**k))
+            .filter(|k| {
+                !k.ends_with('/') && !is_hidden(&k[under.len()..]) && !local_keys.contains(**k)
+            })
             .map(|k| k.to_string())
             .collect();
         p.deletes.sort();
@@ -140,7 +142,11 @@ pub fn wave(rel: &str) -> (bool, Reverse<usize>, bool) {
 
 /// Sorts uploads by wave, then by path.
 pub fn order_uploads(uploads: &mut [Upload]) {
-    uploads.sort_by(|a, b| wave(&a.rel).cmp(&wave(&b.rel)).then_with(|| a.rel.cmp(&b.rel)));
+    uploads.sort_by(|a, b| {
+        wave(&a.rel)
+            .cmp(&wave(&b.rel))
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
 }
 
 #[cfg(test)]
@@ -198,7 +204,13 @@ mod tests {
         let local = [file("index.html", "i"), file("a.png", "png")];
         let remote = [obj("index.html", "i"), obj("a.png", "png")];
         let p = plan(&local, &remote, "", true);
-        assert_eq!(p, Plan { unchanged: 2, ..Plan::default() });
+        assert_eq!(
+            p,
+            Plan {
+                unchanged: 2,
+                ..Plan::default()
+            }
+        );
     }
 
     #[test]

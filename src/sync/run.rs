@@ -18,6 +18,7 @@ use sha2::Sha256;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::hashcache::{self, HashCache, Stamp};
 use super::kind::{cache_control, content_type};
 use super::plan::{self, LocalFile, Plan, Upload};
 use super::s3::{self, ClientOptions, S3Url, sdk_error};
@@ -45,7 +46,12 @@ struct Manifest {
 impl Manifest {
     /// The objects under the prefix after a complete sync: those that were there, minus
     /// the deleted ones, plus every local file.
-    fn after_sync(prefix: &str, remote: &[plan::RemoteObject], deleted: &[String], local: &[LocalFile]) -> Manifest {
+    fn after_sync(
+        prefix: &str,
+        remote: &[plan::RemoteObject],
+        deleted: &[String],
+        local: &[LocalFile],
+    ) -> Manifest {
         let under = plan::list_prefix(prefix);
         let deleted: std::collections::HashSet<&str> = deleted.iter().map(String::as_str).collect();
         let mut state: std::collections::BTreeMap<String, (u64, String)> = remote
@@ -53,8 +59,12 @@ impl Manifest {
             .filter(|o| !deleted.contains(o.key.as_str()))
             .filter_map(|o| {
                 let rel = o.key.strip_prefix(&under)?;
-                (!rel.is_empty() && !rel.ends_with('/') && !plan::is_hidden(rel))
-                    .then(|| (rel.to_string(), (o.size, o.etag.trim_matches('"').to_string())))
+                (!rel.is_empty() && !rel.ends_with('/') && !plan::is_hidden(rel)).then(|| {
+                    (
+                        rel.to_string(),
+                        (o.size, o.etag.trim_matches('"').to_string()),
+                    )
+                })
             })
             .collect();
         for f in local {
@@ -62,7 +72,10 @@ impl Manifest {
         }
         Manifest {
             format: MANIFEST_FORMAT.into(),
-            files: state.into_iter().map(|(rel, (size, etag))| (rel, size, etag)).collect(),
+            files: state
+                .into_iter()
+                .map(|(rel, (size, etag))| (rel, size, etag))
+                .collect(),
         }
     }
 
@@ -123,14 +136,15 @@ struct Local {
 }
 
 /// Every file under `dir` except hidden ones (any path component starting with `.`, like
-/// a build manifest), hashed in parallel.
-fn scan(dir: &Path) -> Result<Vec<Local>> {
+/// a build manifest), hashed in parallel; MD5s of unchanged files come from `cache`.
+fn scan(dir: &Path, cache: &HashCache) -> Result<(Vec<Local>, HashCache)> {
     if !dir.is_dir() {
         bail!(
             "site folder {} does not exist or is not a folder (run `seecovid build` first)",
             dir.display()
         );
     }
+    let started = hashcache::scan_start();
     let mut paths = Vec::new();
     let walk = walkdir::WalkDir::new(dir)
         .into_iter()
@@ -138,35 +152,60 @@ fn scan(dir: &Path) -> Result<Vec<Local>> {
     for e in walk {
         let e = e.with_context(|| format!("cannot read the site folder {}", dir.display()))?;
         if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("walkdir yields paths under its root")
-                .components()
-                .map(|c| {
-                    c.as_os_str().to_str().map(str::to_string).ok_or_else(|| {
-                        anyhow!("{}: file name is not UTF-8", e.path().display())
+            let rel =
+                e.path()
+                    .strip_prefix(dir)
+                    .expect("walkdir yields paths under its root")
+                    .components()
+                    .map(|c| {
+                        c.as_os_str().to_str().map(str::to_string).ok_or_else(|| {
+                            anyhow!("{}: file name is not UTF-8", e.path().display())
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>>>()?
-                .join("/");
+                    .collect::<Result<Vec<_>>>()?
+                    .join("/");
             paths.push((rel, e.into_path()));
         }
     }
-    paths
+    let hashed: Vec<(Local, Stamp)> = paths
         .into_par_iter()
         .map(|(rel, path)| {
-            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok(Local {
-                file: LocalFile {
-                    rel,
-                    size: bytes.len() as u64,
-                    md5: Md5::digest(&bytes).into(),
+            let meta = std::fs::metadata(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let stamp = Stamp::of(&meta);
+            let md5 = match cache.get(&rel, stamp) {
+                Some(m) => m,
+                None => {
+                    let bytes = std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    anyhow::ensure!(
+                        bytes.len() as u64 == stamp.size,
+                        "{} changed while it was being read",
+                        path.display()
+                    );
+                    Md5::digest(&bytes).into()
+                }
+            };
+            Ok((
+                Local {
+                    file: LocalFile {
+                        rel,
+                        size: stamp.size,
+                        md5,
+                    },
+                    path,
                 },
-                path,
-            })
+                stamp,
+            ))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    let new_cache = HashCache::from_entries(
+        started,
+        hashed
+            .iter()
+            .map(|(l, s)| (l.file.rel.clone(), *s, l.file.md5)),
+    );
+    Ok((hashed.into_iter().map(|(l, _)| l).collect(), new_cache))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -185,7 +224,11 @@ where
     let failed = Arc::new(AtomicBool::new(false));
     let mut set = JoinSet::new();
     for item in items {
-        let permit = sem.clone().acquire_owned().await.expect("semaphore is never closed");
+        let permit = sem
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("semaphore is never closed");
         if failed.load(Ordering::SeqCst) {
             break;
         }
@@ -227,12 +270,23 @@ async fn put(client: Client, bucket: String, u: Upload, path: PathBuf) -> Result
         .send()
         .await
         .map_err(sdk_error)
-        .with_context(|| format!("cannot upload {} to s3://{bucket}/{}", path.display(), u.key))?;
+        .with_context(|| {
+            format!(
+                "cannot upload {} to s3://{bucket}/{}",
+                path.display(),
+                u.key
+            )
+        })?;
     Ok(len)
 }
 
 /// HEAD the object: is its `sha256` metadata that of the local file?
-async fn same_content(client: Client, bucket: String, u: Upload, path: PathBuf) -> Result<(Upload, bool)> {
+async fn same_content(
+    client: Client,
+    bucket: String,
+    u: Upload,
+    path: PathBuf,
+) -> Result<(Upload, bool)> {
     let head = client
         .head_object()
         .bucket(&bucket)
@@ -256,10 +310,15 @@ async fn same_content(client: Client, bucket: String, u: Upload, path: PathBuf) 
 
 async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
     let t0 = Instant::now();
-    let local = tokio::task::block_in_place(|| scan(&o.dir))?;
+    let cache_path = hashcache::path_for(&o.dir);
+    let (local, cache) =
+        tokio::task::block_in_place(|| scan(&o.dir, &HashCache::load(cache_path.as_deref())))?;
+    cache.save(cache_path.as_deref());
     let local_bytes: u64 = local.iter().map(|l| l.file.size).sum();
-    let paths: std::collections::HashMap<String, PathBuf> =
-        local.iter().map(|l| (l.file.rel.clone(), l.path.clone())).collect();
+    let paths: std::collections::HashMap<String, PathBuf> = local
+        .iter()
+        .map(|l| (l.file.rel.clone(), l.path.clone()))
+        .collect();
     let files: Vec<LocalFile> = local.into_iter().map(|l| l.file).collect();
     log(&format!(
         "scanned {}: {} files, {} bytes ({:.2}s)",
@@ -274,11 +333,18 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
     let bucket = dest.bucket.clone();
     let manifest_key = plan::key_for(&dest.prefix, MANIFEST_NAME);
     let old_manifest = read_manifest(&client, &bucket, &manifest_key, log).await?;
-    let manifest = if o.full_listing { None } else { old_manifest.as_ref() };
+    let manifest = if o.full_listing {
+        None
+    } else {
+        old_manifest.as_ref()
+    };
     let used_manifest = manifest.is_some();
     let (remote, manifest_present) = match manifest {
         Some(m) => {
-            log(&format!("read s3://{bucket}/{manifest_key}: {} files", m.files.len()));
+            log(&format!(
+                "read s3://{bucket}/{manifest_key}: {} files",
+                m.files.len()
+            ));
             (m.remote(&dest.prefix), true)
         }
         None => {
@@ -307,7 +373,9 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
         })
         .await;
         if let Some(e) = errs.into_iter().next() {
-            return Err(e.context(format!("sync to {dest} failed while planning; nothing was changed")));
+            return Err(e.context(format!(
+                "sync to {dest} failed while planning; nothing was changed"
+            )));
         }
         for (u, same) in checked {
             if same {
@@ -353,7 +421,9 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
             .send()
             .await
             .map_err(sdk_error)
-            .with_context(|| format!("cannot delete s3://{bucket}/{manifest_key}; nothing was changed"))?;
+            .with_context(|| {
+                format!("cannot delete s3://{bucket}/{manifest_key}; nothing was changed")
+            })?;
     }
 
     // Waves: every non-page, then pages by depth (deepest first), then index.html.
@@ -452,11 +522,18 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
 }
 
 /// The sync manifest, if there is a readable one.
-async fn read_manifest(client: &Client, bucket: &str, key: &str, log: &dyn Fn(&str)) -> Result<Option<Manifest>> {
+async fn read_manifest(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    log: &dyn Fn(&str),
+) -> Result<Option<Manifest>> {
     let obj = match client.get_object().bucket(bucket).key(key).send().await {
         Ok(o) => o,
         Err(e) if s3::is_not_found(&e) => return Ok(None),
-        Err(e) => return Err(sdk_error(e)).with_context(|| format!("cannot read s3://{bucket}/{key}")),
+        Err(e) => {
+            return Err(sdk_error(e)).with_context(|| format!("cannot read s3://{bucket}/{key}"));
+        }
     };
     let bytes = obj
         .body
@@ -467,7 +544,9 @@ async fn read_manifest(client: &Client, bucket: &str, key: &str, log: &dyn Fn(&s
     match serde_json::from_slice::<Manifest>(&bytes) {
         Ok(m) if m.format == MANIFEST_FORMAT => Ok(Some(m)),
         _ => {
-            log(&format!("ignoring s3://{bucket}/{key}: not a sync manifest of this version"));
+            log(&format!(
+                "ignoring s3://{bucket}/{key}: not a sync manifest of this version"
+            ));
             Ok(None)
         }
     }

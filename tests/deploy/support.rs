@@ -26,7 +26,10 @@ pub fn free_port() -> u16 {
 
 /// A world-readable temp dir (nginx workers run as `nobody` when the tests run as root).
 pub fn tempdir() -> TempDir {
-    let d = tempfile::Builder::new().prefix("seecovid-deploy-").tempdir().expect("tempdir");
+    let d = tempfile::Builder::new()
+        .prefix("seecovid-deploy-")
+        .tempdir()
+        .expect("tempdir");
     chmod_755(d.path());
     d
 }
@@ -74,10 +77,17 @@ impl Response {
 
 /// One HTTP/1.1 request over a fresh connection (`Connection: close`), raw: the path is
 /// sent exactly as given and the body is returned as sent (de-chunked, not decompressed).
-pub fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -113,13 +123,20 @@ fn parse_response(raw: &[u8], head: bool) -> Response {
     if chunked && !head {
         body = dechunk(&body);
     }
-    Response { status, headers, body }
+    Response {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let nl = b.windows(2).position(|w| w == b"\r\n").expect("chunk size line");
+        let nl = b
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
         let size_text = String::from_utf8_lossy(&b[..nl]);
         let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
         b = &b[nl + 2..];
@@ -133,7 +150,9 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
 
 pub fn gunzip(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(b).read_to_end(&mut out).expect("gzip body");
+    flate2::read::MultiGzDecoder::new(b)
+        .read_to_end(&mut out)
+        .expect("gzip body");
     out
 }
 
@@ -164,7 +183,10 @@ fn wait_for(port: u16, path: &str, what: &str, child: &mut Child, log: &Path) {
 }
 
 fn signal(pid: u32, sig: &str) {
-    let st = Command::new("kill").args([sig, &pid.to_string()]).status().expect("kill");
+    let st = Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .expect("kill");
     assert!(st.success(), "kill {sig} {pid}");
 }
 
@@ -192,7 +214,12 @@ impl Moto {
             .spawn()
             .expect("start moto_server");
         wait_for(port, "/moto-api/", "moto_server", &mut child, &log);
-        Moto { port, child, log, _dir: dir }
+        Moto {
+            port,
+            child,
+            log,
+            _dir: dir,
+        }
     }
 
     pub fn endpoint(&self) -> String {
@@ -253,13 +280,20 @@ impl Moto {
         loop {
             let mut path = format!("/{bucket}?list-type=2&prefix={prefix}");
             if let Some(t) = &token {
-                path.push_str(&format!("&continuation-token={}", t.replace('=', "%3D").replace('+', "%2B").replace('/', "%2F")));
+                path.push_str(&format!(
+                    "&continuation-token={}",
+                    t.replace('=', "%3D")
+                        .replace('+', "%2B")
+                        .replace('/', "%2F")
+                ));
             }
             let r = get(self.port, &path);
             assert_eq!(r.status, 200, "list: {}", r.text());
             let xml = r.text();
             keys.extend(between_all(&xml, "<Key>", "</Key>"));
-            token = between_all(&xml, "<NextContinuationToken>", "</NextContinuationToken>").into_iter().next();
+            token = between_all(&xml, "<NextContinuationToken>", "</NextContinuationToken>")
+                .into_iter()
+                .next();
             if token.is_none() {
                 break;
             }
@@ -286,7 +320,10 @@ impl Moto {
 }
 
 fn signal_quiet(pid: u32, sig: &str) -> std::io::Result<std::process::ExitStatus> {
-    Command::new("kill").args([sig, &pid.to_string()]).stderr(Stdio::null()).status()
+    Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .stderr(Stdio::null())
+        .status()
 }
 
 impl Drop for Moto {
@@ -321,6 +358,10 @@ pub fn seecovid_cmd(args: &[&str]) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("seecovid-deploy-tests-cache"),
+        )
         .env("AWS_CONFIG_FILE", "/nonexistent/seecovid-test")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/seecovid-test")
         .env_remove("AWS_PROFILE")
@@ -357,21 +398,70 @@ pub fn fixture_site(root: &Path) -> Vec<String> {
         )
     };
     let files: Vec<(&str, Vec<u8>)> = vec![
-        ("index.html", page("Overview", "assets/site.css").into_bytes()),
-        ("404.html", page("Page not found", "assets/site.css").into_bytes()),
-        ("regions/index.html", page("Regions", "../assets/site.css").into_bytes()),
-        ("regions/sweden.html", page("Sweden", "../assets/site.css").into_bytes()),
-        ("regions/us/texas.html", page("Texas", "../../assets/site.css").into_bytes()),
-        ("heatmaps/index.html", page("Heat maps", "../assets/site.css").into_bytes()),
-        ("heatmaps/world/confirmed-total.png", b"\x89PNG\r\n\x1a\nnot really a png".repeat(20)),
-        ("heatmaps/world/confirmed-total.gif", b"GIF89a not really a gif".repeat(20)),
-        ("heatmaps/world/confirmed-total.csv", "id,value\nsweden,1\n".repeat(30).into_bytes()),
-        ("data/regions.json", format!("[{}]", vec![r#"{"id":"sweden"}"#; 30].join(",")).into_bytes()),
-        ("data/regions/sweden.csv", "date,confirmed\n2020-01-22,0\n".repeat(20).into_bytes()),
-        ("assets/site.css", "body { font-family: sans-serif; margin: 0 auto; }\n".repeat(20).into_bytes()),
-        ("assets/search.js", "document.querySelectorAll('a').forEach(() => {});\n".repeat(20).into_bytes()),
-        ("assets/fonts/sans.woff2", b"wOF2 not really a font".to_vec()),
-        ("sitemap.xml", b"<?xml version=\"1.0\"?><urlset></urlset>\n".to_vec()),
+        (
+            "index.html",
+            page("Overview", "assets/site.css").into_bytes(),
+        ),
+        (
+            "404.html",
+            page("Page not found", "assets/site.css").into_bytes(),
+        ),
+        (
+            "regions/index.html",
+            page("Regions", "../assets/site.css").into_bytes(),
+        ),
+        (
+            "regions/sweden.html",
+            page("Sweden", "../assets/site.css").into_bytes(),
+        ),
+        (
+            "regions/us/texas.html",
+            page("Texas", "../../assets/site.css").into_bytes(),
+        ),
+        (
+            "heatmaps/index.html",
+            page("Heat maps", "../assets/site.css").into_bytes(),
+        ),
+        (
+            "heatmaps/world/confirmed-total.png",
+            b"\x89PNG\r\n\x1a\nnot really a png".repeat(20),
+        ),
+        (
+            "heatmaps/world/confirmed-total.gif",
+            b"GIF89a not really a gif".repeat(20),
+        ),
+        (
+            "heatmaps/world/confirmed-total.csv",
+            "id,value\nsweden,1\n".repeat(30).into_bytes(),
+        ),
+        (
+            "data/regions.json",
+            format!("[{}]", vec![r#"{"id":"sweden"}"#; 30].join(",")).into_bytes(),
+        ),
+        (
+            "data/regions/sweden.csv",
+            "date,confirmed\n2020-01-22,0\n".repeat(20).into_bytes(),
+        ),
+        (
+            "assets/site.css",
+            "body { font-family: sans-serif; margin: 0 auto; }\n"
+                .repeat(20)
+                .into_bytes(),
+        ),
+        (
+            "assets/search.js",
+            "document.querySelectorAll('a').forEach(() => {});\n"
+                .repeat(20)
+                .into_bytes(),
+        ),
+        (
+            "assets/fonts/sans.woff2",
+            b"wOF2 not really a font".to_vec(),
+        ),
+        (
+            "sitemap.xml",
+            b"<?xml version=\"1.0\"?><urlset></urlset>\n".to_vec(),
+        ),
         ("robots.txt", b"User-agent: *\nAllow: /\n".to_vec()),
         ("favicon.ico", b"\x00\x00\x01\x00 icon".to_vec()),
     ];
@@ -410,7 +500,11 @@ pub enum Mode {
     /// Serve a folder.
     Baked { root: PathBuf },
     /// Proxy to an S3 origin (`http://127.0.0.1:PORT/BUCKET`) under `prefix`.
-    Proxy { origin: String, prefix: String, cache_valid: String },
+    Proxy {
+        origin: String,
+        prefix: String,
+        cache_valid: String,
+    },
 }
 
 /// An nginx prefix folder laid out like /etc/nginx in the image: conf.d/ with the shared
@@ -426,7 +520,10 @@ pub fn render_template(text: &str, vars: &[(&str, String)]) -> String {
     for (k, v) in vars {
         out = out.replace(&format!("${{{k}}}"), v);
     }
-    assert!(!out.contains("${SEECOVID_"), "template variable left unset:\n{out}");
+    assert!(
+        !out.contains("${SEECOVID_"),
+        "template variable left unset:\n{out}"
+    );
     out
 }
 
@@ -448,9 +545,16 @@ impl NginxConf {
         let (template, vars) = match mode {
             Mode::Baked { root } => (
                 "seecovid-baked.conf.template",
-                vec![("SEECOVID_LISTEN", listen), ("SEECOVID_ROOT", root.display().to_string())],
+                vec![
+                    ("SEECOVID_LISTEN", listen),
+                    ("SEECOVID_ROOT", root.display().to_string()),
+                ],
             ),
-            Mode::Proxy { origin, prefix, cache_valid } => (
+            Mode::Proxy {
+                origin,
+                prefix,
+                cache_valid,
+            } => (
                 "seecovid-proxy.conf.template",
                 vec![
                     ("SEECOVID_LISTEN", listen),
@@ -466,7 +570,11 @@ impl NginxConf {
             ),
         };
         let text = std::fs::read_to_string(src.join("templates").join(template)).unwrap();
-        std::fs::write(d.join("conf.d/seecovid.conf"), render_template(&text, &vars)).unwrap();
+        std::fs::write(
+            d.join("conf.d/seecovid.conf"),
+            render_template(&text, &vars),
+        )
+        .unwrap();
         let p = d.display();
         let main = format!(
             "worker_processes 1;\n\
@@ -504,7 +612,11 @@ impl NginxConf {
     /// `nginx -t`
     pub fn test(&self) -> Output {
         let bin = need("nginx", "apt-get install -y nginx");
-        Command::new(bin).args(self.args()).arg("-t").output().expect("nginx -t")
+        Command::new(bin)
+            .args(self.args())
+            .arg("-t")
+            .output()
+            .expect("nginx -t")
     }
 
     pub fn start(self) -> Nginx {
@@ -519,7 +631,11 @@ impl NginxConf {
             .spawn()
             .expect("start nginx");
         wait_for(self.port, "/healthz", "nginx", &mut child, &log);
-        Nginx { port: self.port, child, conf: self }
+        Nginx {
+            port: self.port,
+            child,
+            conf: self,
+        }
     }
 }
 
@@ -557,11 +673,17 @@ impl Drop for Nginx {
 pub fn fixture_data(days: usize) -> Vec<(&'static str, String)> {
     let dates: Vec<String> = (0..days)
         .map(|i| {
-            let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 22).unwrap() + chrono::Duration::days(i as i64);
+            let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 22).unwrap()
+                + chrono::Duration::days(i as i64);
             d.format("%-m/%-d/%y").to_string()
         })
         .collect();
-    let series = |scale: usize| (0..days).map(|i| (i * scale).to_string()).collect::<Vec<_>>().join(",");
+    let series = |scale: usize| {
+        (0..days)
+            .map(|i| (i * scale).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let global = |scale: usize| {
         format!(
             "Province/State,Country/Region,Lat,Long,{}\n\
@@ -575,7 +697,11 @@ pub fn fixture_data(days: usize) -> Vec<(&'static str, String)> {
         )
     };
     let us = |scale: usize, deaths: bool| {
-        let (pop_h, pop_v) = if deaths { (",Population", ",4713325") } else { ("", "") };
+        let (pop_h, pop_v) = if deaths {
+            (",Population", ",4713325")
+        } else {
+            ("", "")
+        };
         format!(
             "UID,iso2,iso3,code3,FIPS,Admin2,Province_State,Country_Region,Lat,Long_,Combined_Key{pop_h},{}\n\
              84048201,US,USA,840,48201.0,Harris,Texas,US,29.8,-95.4,\"Harris, Texas, US\"{pop_v},{}\n",
@@ -626,7 +752,12 @@ impl Mirror {
                 };
             }
         });
-        Mirror { port, files, server, thread: Some(thread) }
+        Mirror {
+            port,
+            files,
+            server,
+            thread: Some(thread),
+        }
     }
 
     pub fn base_url(&self) -> String {
@@ -638,7 +769,10 @@ impl Mirror {
         let mut f = self.files.lock().unwrap();
         f.clear();
         for (stem, body) in data {
-            f.insert(format!("/jhu/{}", seecovid::fetch::jhu_path(stem)), body.clone().into_bytes());
+            f.insert(
+                format!("/jhu/{}", seecovid::fetch::jhu_path(stem)),
+                body.clone().into_bytes(),
+            );
         }
     }
 }
@@ -658,7 +792,10 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .map(|rd| {
             rd.map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect()
         })
