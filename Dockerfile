@@ -16,10 +16,8 @@ ARG NGINX_IMAGE=nginx:1.28-bookworm
 # ---- the seecovid binary ----
 FROM ${RUST_IMAGE} AS builder
 WORKDIR /src
-COPY rust-toolchain.toml Cargo.toml Cargo.lock ./
-COPY src ./src
-COPY templates ./templates
-COPY assets ./assets
+# The whole crate (sources, templates, bundled data and boundaries), minus .dockerignore.
+COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked \
