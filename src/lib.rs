@@ -11,6 +11,8 @@ pub mod config;
 pub mod data;
 pub mod diag;
 pub mod fetch;
+pub mod geo;
+pub mod heatmap;
 pub mod measures;
 pub mod progress;
 pub mod render;

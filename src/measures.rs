@@ -93,13 +93,19 @@ mod tests {
 
     #[test]
     fn new_keeps_first_value_and_negative_corrections() {
-        assert_eq!(new_per_day(&[444, 444, 549, 540, 600]), vec![444, 0, 105, -9, 60]);
+        assert_eq!(
+            new_per_day(&[444, 444, 549, 540, 600]),
+            vec![444, 0, 105, -9, 60]
+        );
         assert_eq!(new_per_day(&[]), Vec::<i64>::new());
     }
 
     #[test]
     fn active_is_clipped_at_zero_and_as_long_as_recovered() {
-        assert_eq!(active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]), vec![4, 0, 20]);
+        assert_eq!(
+            active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]),
+            vec![4, 0, 20]
+        );
     }
 
     #[test]
@@ -116,7 +122,10 @@ mod tests {
         close(&m[8..], &[8.0, 8.5]);
         assert!((m[5] - 6.0).abs() < 1e-12);
         // Even window 4: i-2 ..= i+1.
-        close(&centered_mean(&[0., 1., 2., 3., 4.], 4), &[0.5, 1.0, 1.5, 2.5, 3.0]);
+        close(
+            &centered_mean(&[0., 1., 2., 3., 4.], 4),
+            &[0.5, 1.0, 1.5, 2.5, 3.0],
+        );
         // Window 1 is the identity.
         close(&centered_mean(&[5., -2., 9.], 1), &[5., -2., 9.]);
     }
@@ -137,5 +146,41 @@ mod tests {
         assert_eq!(per_capita(50.0, Some(1_000_000), 100_000.0), Some(5.0));
         assert_eq!(per_capita(50.0, None, 100_000.0), None);
         assert_eq!(per_capita(50.0, Some(0), 100_000.0), None);
+    }
+}
+
+/// All derived series of one region, aligned with its `Series` dates.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub new_confirmed: Vec<i64>,
+    pub new_deaths: Vec<i64>,
+    /// As long as the published recovered series (empty where not published).
+    pub active: Option<Vec<i64>>,
+    pub new_recovered: Option<Vec<i64>>,
+    pub new_active: Option<Vec<i64>>,
+    /// Centered moving averages of the new series.
+    pub ma_confirmed: Vec<f64>,
+    pub ma_deaths: Vec<f64>,
+}
+
+pub fn derive(s: &crate::data::Series, window: usize) -> Derived {
+    let new_confirmed = new_per_day(&s.confirmed);
+    let new_deaths = new_per_day(&s.deaths);
+    let active = s
+        .recovered
+        .as_ref()
+        .map(|r| active(&s.confirmed, &s.deaths, r));
+    let new_recovered = s.recovered.as_deref().map(new_per_day);
+    let new_active = active.as_deref().map(new_per_day);
+    let ma_confirmed = centered_mean(&to_f64(&new_confirmed), window);
+    let ma_deaths = centered_mean(&to_f64(&new_deaths), window);
+    Derived {
+        new_confirmed,
+        new_deaths,
+        active,
+        new_recovered,
+        new_active,
+        ma_confirmed,
+        ma_deaths,
     }
 }

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::FetchArgs;
+use crate::config::Config;
 use crate::fetch::{EXIT_UNCHANGED, Source, fetch};
 use crate::sync::ClientOptions;
 
@@ -10,8 +11,7 @@ use crate::sync::ClientOptions;
 pub fn run(a: FetchArgs) -> Result<ExitCode> {
     let data = match a.data {
         Some(d) => d,
-        // TODO(merge): Config::load(None)?.build.data, to honour seecovid.toml.
-        None => std::path::PathBuf::from("assets/data"),
+        None => Config::load(None)?.build.data,
     };
     let client = ClientOptions {
         endpoint_url: a.endpoint_url,

@@ -106,10 +106,16 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Parses every cell as text with polars; returns column names and columns.
-fn read_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<Option<String>>>)> {
+/// Column names and, per column, one optional cell per row.
+type TextColumns = (Vec<String>, Vec<Vec<Option<String>>>);
+
+fn read_text_columns(path: &Path) -> Result<TextColumns> {
     let bytes = read_bytes(path)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        bail!("{} is empty (expected a header row and data rows)", path.display());
+        bail!(
+            "{} is empty (expected a header row and data rows)",
+            path.display()
+        );
     }
     let header_only = match bytes.iter().position(|&b| b == b'\n') {
         None => true,
@@ -282,7 +288,10 @@ mod tests {
         let d = parse_jhu_date("1/22/20").unwrap();
         assert_eq!(d, NaiveDate::from_ymd_opt(2020, 1, 22).unwrap());
         assert_eq!(jhu_date(d), "1/22/20");
-        assert_eq!(parse_jhu_date("3/9/23"), NaiveDate::from_ymd_opt(2023, 3, 9));
+        assert_eq!(
+            parse_jhu_date("3/9/23"),
+            NaiveDate::from_ymd_opt(2023, 3, 9)
+        );
         assert!(parse_jhu_date("Lat").is_none());
         assert!(parse_jhu_date("2/30/20").is_none());
     }
@@ -293,8 +302,13 @@ mod tests {
         assert_eq!(parse_count(p, 0, "1/22/20", Some("12")).unwrap(), 12);
         assert_eq!(parse_count(p, 0, "1/22/20", Some("12.0")).unwrap(), 12);
         assert_eq!(parse_count(p, 0, "1/22/20", Some("-3")).unwrap(), -3);
-        let e = parse_count(p, 4, "1/22/20", Some("1.5")).unwrap_err().to_string();
-        assert!(e.contains("line 6") && e.contains("1/22/20") && e.contains("f.csv"), "{e}");
+        let e = parse_count(p, 4, "1/22/20", Some("1.5"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 6") && e.contains("1/22/20") && e.contains("f.csv"),
+            "{e}"
+        );
         assert!(parse_count(p, 0, "x", None).is_err());
     }
 }

@@ -1,2 +1,6 @@
-//! Rendering: charts and image encoding.
+//! Rendering: time-series charts, number formatting, the bundled font and PNG encoding.
+//! Knows nothing about regions or pages.
+pub mod chart;
 pub mod font;
+pub mod format;
+pub mod png;

@@ -40,7 +40,9 @@ impl Output {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         if rel.is_empty()
             || rel.starts_with('/')
-            || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+            || rel
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..")
         {
             bail!("internal error: bad output path `{rel}`");
         }
@@ -67,7 +69,12 @@ impl Output {
 
     /// Paths written so far, sorted.
     pub fn files(&self) -> Vec<String> {
-        self.manifest.lock().expect("manifest lock").keys().cloned().collect()
+        self.manifest
+            .lock()
+            .expect("manifest lock")
+            .keys()
+            .cloned()
+            .collect()
     }
 
     pub fn manifest(&self) -> BTreeMap<String, FileRecord> {

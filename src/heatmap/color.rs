@@ -1,0 +1,332 @@
+//! The one global GIF palette and the classed colour scales.
+//!
+//! A classed scale (8 classes) rather than a continuous one: between weekly frames few regions
+//! change class, so few pixels change, and the GIF stores only those. Zero and "no data" have
+//! their own colours, distinct from the lowest class.
+
+use serde::Serialize;
+
+/// Palette indices. Kept below 32 so the GIF's LZW starts from 5-bit codes.
+pub const WHITE: u8 = 0;
+/// Anti-aliasing ramp for text on white, lightest to darkest.
+pub const INK: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+pub const OUTLINE: u8 = 9;
+pub const NO_DATA: u8 = 10;
+pub const ZERO: u8 = 11;
+pub const CONTEXT: u8 = 12;
+pub const RULE: u8 = 13;
+pub const CLASS0: u8 = 14;
+pub const NUM_CLASSES: usize = 8;
+/// Marks "unchanged since the previous frame" in GIF frames after the first.
+pub const TRANSPARENT: u8 = 31;
+pub const PALETTE_LEN: usize = 32;
+
+/// ColorBrewer YlOrRd (9 classes) without its palest step, which is too close to the white
+/// paper and to the zero colour.
+pub const CLASS_COLORS: [[u8; 3]; NUM_CLASSES] = [
+    [0xff, 0xed, 0xa0],
+    [0xfe, 0xd9, 0x76],
+    [0xfe, 0xb2, 0x4c],
+    [0xfd, 0x8d, 0x3c],
+    [0xfc, 0x4e, 0x2a],
+    [0xe3, 0x1a, 0x1c],
+    [0xbd, 0x00, 0x26],
+    [0x80, 0x00, 0x26],
+];
+pub const INK_RGB: [u8; 3] = [0x1e, 0x1e, 0x1e];
+pub const OUTLINE_RGB: [u8; 3] = [0x9a, 0x9a, 0x9a];
+pub const NO_DATA_RGB: [u8; 3] = [0xbd, 0xbd, 0xbd];
+/// Pale blue-grey: clearly "nothing" yet not the paper, the grey of no-data or a yellow class.
+pub const ZERO_RGB: [u8; 3] = [0xdc, 0xe6, 0xee];
+pub const CONTEXT_RGB: [u8; 3] = [0xf0, 0xf0, 0xf0];
+pub const RULE_RGB: [u8; 3] = [0xd4, 0xd4, 0xd4];
+
+/// The global palette, `PALETTE_LEN` RGB triples.
+pub fn palette() -> Vec<[u8; 3]> {
+    let mut p = vec![[0xff, 0xff, 0xff]; PALETTE_LEN];
+    for (k, &i) in INK.iter().enumerate() {
+        // Blend ink over white: k = 0 is the faintest edge pixel, the last is full ink.
+        let a = (k + 1) as f32 / INK.len() as f32;
+        p[i as usize] =
+            std::array::from_fn(|c| (255.0 * (1.0 - a) + INK_RGB[c] as f32 * a).round() as u8);
+    }
+    p[OUTLINE as usize] = OUTLINE_RGB;
+    p[NO_DATA as usize] = NO_DATA_RGB;
+    p[ZERO as usize] = ZERO_RGB;
+    p[CONTEXT as usize] = CONTEXT_RGB;
+    p[RULE as usize] = RULE_RGB;
+    for (k, c) in CLASS_COLORS.iter().enumerate() {
+        p[CLASS0 as usize + k] = *c;
+    }
+    // The transparent slot is never shown; magenta makes a bug obvious in a decoder.
+    p[TRANSPARENT as usize] = [0xff, 0x00, 0xff];
+    p
+}
+
+pub fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Axis {
+    Lin,
+    Log,
+}
+
+impl Axis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Axis::Lin => "lin",
+            Axis::Log => "log",
+        }
+    }
+}
+
+/// Class breaks: class 0 is `(0, t[0])`, class k is `[t[k-1], t[k])`, the last `[t[n-1], ∞)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassScale {
+    pub axis: Axis,
+    pub thresholds: Vec<f64>,
+}
+
+impl ClassScale {
+    /// Breaks for values up to `max` over the whole animation (so colours compare across
+    /// frames). Linear: 7 equal "nice" steps. Log: powers of ten (1, 10, 100 …) when the data
+    /// span six decades or more, else 1-3-10 or 1-2-5 steps, so every class is used; `low` is a
+    /// typical small positive value (a low percentile) that says how far down to reach.
+    pub fn new(axis: Axis, max: f64, low: f64) -> Self {
+        let n = NUM_CLASSES - 1;
+        let max = if max.is_finite() && max > 0.0 {
+            max
+        } else {
+            1.0
+        };
+        let thresholds = match axis {
+            Axis::Lin => {
+                let step = nice_ceil(max / NUM_CLASSES as f64);
+                (1..=n).map(|k| step * k as f64).collect()
+            }
+            Axis::Log => {
+                let low = if low.is_finite() && low > 0.0 && low < max {
+                    low
+                } else {
+                    max / 1e6
+                };
+                let span = (max / low).log10();
+                let mantissas: &[f64] = if span >= 5.0 {
+                    &[1.0]
+                } else if span >= 3.0 {
+                    &[1.0, 3.0]
+                } else {
+                    &[1.0, 2.0, 5.0]
+                };
+                // Nice numbers ≤ max, descending, n of them.
+                let mut e = max.log10().floor() as i32 + 1;
+                let mut out = Vec::with_capacity(n);
+                'outer: loop {
+                    for &m in mantissas.iter().rev() {
+                        let v = m * 10f64.powi(e);
+                        // Round to kill binary noise such as 0.30000000000000004.
+                        let v = round_sig(v);
+                        if v <= max * (1.0 + 1e-9) {
+                            out.push(v);
+                            if out.len() == n {
+                                break 'outer;
+                            }
+                        }
+                    }
+                    e -= 1;
+                }
+                out.reverse();
+                out
+            }
+        };
+        Self { axis, thresholds }
+    }
+
+    /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
+    /// corrections and are coloured as zero), else the class colour.
+    pub fn index(&self, v: f64) -> u8 {
+        if v.is_nan() {
+            NO_DATA
+        } else if v <= 0.0 {
+            ZERO
+        } else {
+            CLASS0 + self.thresholds.iter().take_while(|&&t| t <= v).count() as u8
+        }
+    }
+
+    /// Legend rows, highest class first: (palette index, label). Ends with zero and no data.
+    pub fn legend(&self) -> Vec<(u8, String)> {
+        let t = &self.thresholds;
+        let mut rows = Vec::new();
+        for k in (0..=t.len()).rev() {
+            let label = if k == t.len() {
+                format!("≥ {}", fmt_num(t[k - 1]))
+            } else if k == 0 {
+                format!("< {}", fmt_num(t[0]))
+            } else {
+                format!("{} – {}", fmt_num(t[k - 1]), fmt_num(t[k]))
+            };
+            rows.push((CLASS0 + k as u8, label));
+        }
+        rows.push((ZERO, "0".to_string()));
+        rows.push((NO_DATA, "No data".to_string()));
+        rows
+    }
+}
+
+fn round_sig(v: f64) -> f64 {
+    if v == 0.0 {
+        return 0.0;
+    }
+    let e = v.abs().log10().floor() as i32;
+    let f = 10f64.powi(6 - e);
+    (v * f).round() / f
+}
+
+/// Smallest of 1, 2, 2.5, 5 × 10^k that is ≥ `v`.
+pub fn nice_ceil(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 1.0;
+    }
+    let e = v.log10().floor() as i32;
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        let c = round_sig(m * 10f64.powi(e));
+        if c >= v * (1.0 - 1e-12) {
+            return c;
+        }
+    }
+    round_sig(10f64.powi(e + 1))
+}
+
+/// Compact number: 1.2M, 34.5k, 850, 12.3, 0.45 (what bar values and legend ticks show).
+pub fn fmt_num(v: f64) -> String {
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+    let a = v.abs();
+    let (x, suffix) = if a >= 1e9 {
+        (v / 1e9, "B")
+    } else if a >= 1e6 {
+        (v / 1e6, "M")
+    } else if a >= 1e4 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    let ax = x.abs();
+    let s = if ax >= 100.0 || (suffix.is_empty() && ax >= 1000.0) {
+        format!("{x:.0}")
+    } else if ax >= 1.0 || !suffix.is_empty() {
+        trim(format!("{x:.1}"))
+    } else if ax == 0.0 {
+        "0".to_string()
+    } else {
+        // Two significant digits below 1.
+        let d = (-(ax.log10().floor()) as usize + 1).min(6);
+        trim(format!("{x:.d$}"))
+    };
+    format!("{s}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_bins_zero_and_missing() {
+        let s = ClassScale::new(Axis::Lin, 7_900.0, 1.0);
+        // max/8 = 987.5 → step 1000.
+        assert_eq!(s.thresholds, vec![1e3, 2e3, 3e3, 4e3, 5e3, 6e3, 7e3]);
+        assert_eq!(s.index(f64::NAN), NO_DATA);
+        assert_eq!(s.index(0.0), ZERO);
+        assert_eq!(
+            s.index(-3.0),
+            ZERO,
+            "negative corrections are coloured as zero"
+        );
+        assert_eq!(s.index(0.5), CLASS0);
+        assert_eq!(s.index(999.0), CLASS0);
+        assert_eq!(s.index(1000.0), CLASS0 + 1);
+        assert_eq!(s.index(7_900.0), CLASS0 + 7);
+        assert_eq!(s.index(1e12), CLASS0 + 7);
+        assert_ne!(ZERO, NO_DATA);
+    }
+
+    #[test]
+    fn log_bins_use_decades_over_a_wide_span() {
+        // World confirmed totals: 1 … 103.8M.
+        let s = ClassScale::new(Axis::Log, 103_802_702.0, 1.0);
+        assert_eq!(s.thresholds, vec![1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]);
+        assert_eq!(s.index(99.0), CLASS0);
+        assert_eq!(s.index(100.0), CLASS0 + 1);
+        assert_eq!(s.index(5e7), CLASS0 + 6);
+        // Three decades: 1-3 steps.
+        let s = ClassScale::new(Axis::Log, 2_000.0, 1.5);
+        assert_eq!(
+            s.thresholds,
+            vec![1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0]
+        );
+        // Narrow span: 1-2-5 steps, fractional values are fine.
+        let s = ClassScale::new(Axis::Log, 0.9, 0.05);
+        assert_eq!(s.thresholds, vec![0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]);
+        let legend = s.legend();
+        assert_eq!(legend.len(), NUM_CLASSES + 2);
+        assert_eq!(legend[0], (CLASS0 + 7, "≥ 0.5".to_string()));
+        assert_eq!(legend[7], (CLASS0, "< 0.005".to_string()));
+        assert_eq!(legend[8].0, ZERO);
+        assert_eq!(legend[9], (NO_DATA, "No data".to_string()));
+    }
+
+    #[test]
+    fn degenerate_domains_do_not_panic() {
+        for axis in [Axis::Lin, Axis::Log] {
+            let s = ClassScale::new(axis, 0.0, 0.0);
+            assert_eq!(s.thresholds.len(), NUM_CLASSES - 1);
+            assert!(s.thresholds.windows(2).all(|w| w[0] < w[1]));
+            let s = ClassScale::new(axis, f64::NAN, f64::NAN);
+            assert_eq!(s.index(1.0), s.index(1.0));
+        }
+    }
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(fmt_num(1_234_567.0), "1.2M");
+        assert_eq!(fmt_num(34_512.0), "34.5k");
+        assert_eq!(fmt_num(103_802_702.0), "104M");
+        assert_eq!(fmt_num(2_500.0), "2500");
+        assert_eq!(fmt_num(100_000.0), "100k");
+        assert_eq!(fmt_num(850.0), "850");
+        assert_eq!(fmt_num(12.34), "12.3");
+        assert_eq!(fmt_num(0.456), "0.46");
+        assert_eq!(fmt_num(0.005), "0.005");
+        assert_eq!(fmt_num(0.0), "0");
+        assert_eq!(fmt_num(1e6), "1M");
+        assert_eq!(nice_ceil(987.5), 1000.0);
+        assert_eq!(nice_ceil(2.1), 2.5);
+    }
+
+    #[test]
+    fn palette_is_small_and_classes_distinct() {
+        let p = palette();
+        assert_eq!(p.len(), PALETTE_LEN);
+        let mut specials = vec![
+            p[WHITE as usize],
+            p[ZERO as usize],
+            p[NO_DATA as usize],
+            p[CONTEXT as usize],
+        ];
+        specials.extend(CLASS_COLORS);
+        let n = specials.len();
+        specials.sort();
+        specials.dedup();
+        assert_eq!(specials.len(), n, "every map colour is distinct");
+        assert_eq!(p[INK[7] as usize], INK_RGB);
+    }
+}

@@ -1,0 +1,289 @@
+//! Frame composition: the static layer (title, legend, footer) drawn once per animation, then
+//! per frame the map (label raster → palette lookup), the date and the top-10 bars, all into
+//! one palette-indexed image.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use super::color::{self, ClassScale, fmt_num};
+use super::encode::Timers;
+use super::image::Indexed;
+use super::text::{self, Align, Style};
+use crate::geo::raster::{self, LabelRaster};
+
+pub const WIDTH: usize = 960;
+pub const HEIGHT: usize = 600;
+/// Map box.
+pub const MAP_X: usize = 8;
+pub const MAP_Y: usize = 64;
+pub const MAP_W: usize = 624;
+pub const MAP_H: usize = 508;
+/// Right panel: bars, then legend.
+const PANEL_X: i32 = 644;
+const PANEL_R: i32 = 950;
+const BAR_TOP: i32 = 98;
+const BAR_ROW: i32 = 25;
+const BAR_H: i32 = 17;
+const LABEL_W: f32 = 112.0;
+const BAR_X: i32 = PANEL_X + LABEL_W as i32 + 6;
+/// Room left of the panel edge for the value after the longest bar.
+const VALUE_W: i32 = 46;
+pub const TOP_N: usize = 10;
+const LEGEND_TOP: i32 = 376;
+const LEGEND_ROW: i32 = 17;
+
+/// Texts of the static layer.
+pub struct Labels {
+    pub title: String,
+    pub subtitle: String,
+    pub bars_heading: String,
+    pub legend_heading: String,
+    pub footer: String,
+}
+
+/// Everything a frame needs besides the values of its date.
+pub struct Canvas<'a> {
+    pub raster: &'a LabelRaster,
+    /// Member index drawn into each shape (by shape index), if any.
+    pub shape_member: &'a [Option<usize>],
+    pub scale: &'a ClassScale,
+    /// Bar labels, by member.
+    pub names: &'a [String],
+    /// Whether a member may appear in the bars (drawn on the map).
+    pub rankable: &'a [bool],
+    base: Indexed,
+}
+
+impl<'a> Canvas<'a> {
+    pub fn new(
+        raster: &'a LabelRaster,
+        shape_member: &'a [Option<usize>],
+        scale: &'a ClassScale,
+        names: &'a [String],
+        rankable: &'a [bool],
+        labels: &Labels,
+    ) -> Self {
+        let mut base = Indexed::new(WIDTH, HEIGHT, color::WHITE);
+        // Title and subtitle must stay clear of the date (top right).
+        let room = (DATE_BOX.0 - 20) as f32;
+        let title = text::fit(&labels.title, Style::Title, room);
+        text::draw(&mut base, &title, 12.0, 27, Style::Title, Align::Left, 1.0);
+        let sub = text::fit(&labels.subtitle, Style::Sub, room);
+        text::draw(&mut base, &sub, 12.0, 50, Style::Sub, Align::Left, 0.75);
+        text::draw(
+            &mut base,
+            &labels.bars_heading,
+            PANEL_X as f32,
+            BAR_TOP - 12,
+            Style::Heading,
+            Align::Left,
+            1.0,
+        );
+        text::draw(
+            &mut base,
+            &labels.legend_heading,
+            PANEL_X as f32,
+            LEGEND_TOP,
+            Style::Heading,
+            Align::Left,
+            1.0,
+        );
+        for (k, (c, label)) in scale.legend().iter().enumerate() {
+            let y = LEGEND_TOP + 8 + k as i32 * LEGEND_ROW;
+            base.fill_rect(PANEL_X, y, 24, 13, *c);
+            base.stroke_rect(PANEL_X, y, 24, 13, color::OUTLINE);
+            text::draw(
+                &mut base,
+                label,
+                (PANEL_X + 32) as f32,
+                y + 11,
+                Style::Label,
+                Align::Left,
+                1.0,
+            );
+        }
+        text::draw(
+            &mut base,
+            &labels.footer,
+            10.0,
+            (HEIGHT - 9) as i32,
+            Style::Small,
+            Align::Left,
+            0.7,
+        );
+        Self {
+            raster,
+            shape_member,
+            scale,
+            names,
+            rankable,
+            base,
+        }
+    }
+
+    /// The frame for `date` with `values` (by member; NaN = no data).
+    pub fn render(&self, date: NaiveDate, values: &[f64], timers: &Timers) -> Indexed {
+        let t = Instant::now();
+        let mut img = self.base.clone();
+        // Label → palette index for this frame.
+        let mut lut = vec![color::NO_DATA; raster::FIRST_SHAPE as usize + self.shape_member.len()];
+        lut[raster::BACKGROUND as usize] = color::WHITE;
+        lut[raster::OUTLINE as usize] = color::OUTLINE;
+        lut[raster::BORDER as usize] = color::WHITE;
+        lut[raster::CONTEXT as usize] = color::CONTEXT;
+        for (s, m) in self.shape_member.iter().enumerate() {
+            if let Some(m) = *m {
+                lut[raster::FIRST_SHAPE as usize + s] = self.scale.index(values[m]);
+            }
+        }
+        let r = self.raster;
+        for y in 0..r.height {
+            let src = &r.labels[y * r.width..(y + 1) * r.width];
+            let dst =
+                &mut img.px[(MAP_Y + y) * WIDTH + MAP_X..(MAP_Y + y) * WIDTH + MAP_X + r.width];
+            for (d, &l) in dst.iter_mut().zip(src) {
+                *d = lut[l as usize];
+            }
+        }
+        timers.add(&timers.map_ns, t);
+        let t = Instant::now();
+        draw_date(&mut img, date);
+        self.bars(&mut img, values);
+        timers.add(&timers.bars_ns, t);
+        img
+    }
+
+    fn bars(&self, img: &mut Indexed, values: &[f64]) {
+        let top = top_n(values, self.rankable, self.names, TOP_N);
+        let Some(&(_, vmax)) = top.first() else {
+            text::draw(
+                img,
+                "No cases yet",
+                PANEL_X as f32,
+                BAR_TOP + 14,
+                Style::Label,
+                Align::Left,
+                0.7,
+            );
+            return;
+        };
+        let len_max = (PANEL_R - VALUE_W - BAR_X) as f64;
+        // Baseline rule.
+        img.fill_rect(
+            BAR_X - 1,
+            BAR_TOP - 3,
+            1,
+            TOP_N as i32 * BAR_ROW + 2,
+            color::RULE,
+        );
+        for (k, &(m, v)) in top.iter().enumerate() {
+            let y = BAR_TOP + k as i32 * BAR_ROW;
+            let name = text::fit(&self.names[m], Style::Label, LABEL_W);
+            text::draw(
+                img,
+                &name,
+                (BAR_X - 6) as f32,
+                y + 13,
+                Style::Label,
+                Align::Right,
+                1.0,
+            );
+            let len = ((v / vmax * len_max).round() as i32).max(1);
+            img.fill_rect(BAR_X, y, len, BAR_H, self.scale.index(v));
+            text::draw(
+                img,
+                &fmt_num(v),
+                (BAR_X + len + 4) as f32,
+                y + 13,
+                Style::Label,
+                Align::Left,
+                1.0,
+            );
+        }
+    }
+}
+
+/// Where the date goes: `(x, y, w, h)`, right-aligned, white underneath.
+pub const DATE_BOX: (usize, usize, usize, usize) =
+    (PANEL_X as usize, 0, (PANEL_R - PANEL_X) as usize + 4, 52);
+
+/// Draws the frame's date (ISO, so it reads the same everywhere) inside [`DATE_BOX`].
+pub fn draw_date(img: &mut Indexed, date: NaiveDate) {
+    text::draw(
+        img,
+        &date.format("%Y-%m-%d").to_string(),
+        PANEL_R as f32,
+        40,
+        Style::Date,
+        Align::Right,
+        1.0,
+    );
+}
+
+/// The `n` members with the highest positive values among `rankable` ones, highest first
+/// (ties by name so the order is stable).
+pub fn top_n(values: &[f64], rankable: &[bool], names: &[String], n: usize) -> Vec<(usize, f64)> {
+    let mut v: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter(|&(m, &x)| rankable[m] && x > 0.0)
+        .map(|(m, &x)| (m, x))
+        .collect();
+    v.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| names[a.0].cmp(&names[b.0]))
+    });
+    v.truncate(n);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heatmap::color::Axis;
+
+    #[test]
+    fn frame_colours_map_by_lookup_and_draws_bars() {
+        // A 4×2 raster: two shapes, background and a border pixel.
+        let raster = LabelRaster {
+            width: 4,
+            height: 2,
+            labels: vec![4, 4, 2, 5, 0, 1, 5, 5],
+        };
+        let scale = ClassScale::new(Axis::Lin, 80.0, 1.0);
+        let names = vec!["Alpha".to_string(), "Beta".to_string()];
+        let rankable = [true, true];
+        let shape_member = [Some(0), Some(1)];
+        let labels = Labels {
+            title: "T".into(),
+            subtitle: "S".into(),
+            bars_heading: "Top".into(),
+            legend_heading: "L".into(),
+            footer: "F".into(),
+        };
+        let c = Canvas::new(&raster, &shape_member, &scale, &names, &rankable, &labels);
+        let timers = Timers::default();
+        let date = NaiveDate::from_ymd_opt(2021, 8, 4).unwrap();
+        let img = c.render(date, &[75.0, f64::NAN], &timers);
+        let at = |x: usize, y: usize| img.get(MAP_X + x, MAP_Y + y);
+        assert_eq!(at(0, 0), scale.index(75.0));
+        assert_eq!(at(0, 0), color::CLASS0 + 7);
+        assert_eq!(at(3, 0), color::NO_DATA);
+        assert_eq!(at(2, 0), color::WHITE);
+        assert_eq!(at(1, 1), color::OUTLINE);
+        // One bar (Beta has no data), in the class colour, starting at BAR_X.
+        assert_eq!(
+            img.get(BAR_X as usize + 2, BAR_TOP as usize + 5),
+            color::CLASS0 + 7
+        );
+        assert_eq!(
+            img.get(BAR_X as usize + 2, (BAR_TOP + BAR_ROW) as usize + 5),
+            color::WHITE
+        );
+        assert_eq!(
+            top_n(&[0.0, 3.0, 3.0], &[true, true, false], &names, 10),
+            vec![(1, 3.0)]
+        );
+    }
+}

@@ -1,0 +1,837 @@
+//! Animated heat maps (SPEC §3 "heatmaps/"): for every scope × measure × total/new ×
+//! absolute/per-capita × linear/log colour scale, a looping GIF (map + top-10 bars, date on
+//! every frame), a poster PNG of the last date and a CSV of the last date's values, plus an
+//! index the page builder reads. Speed comes from the design, not from tuning: a label raster
+//! per scope, per-frame palette lookups, one global palette, classed colours, cropped
+//! transparent frame differences and parallel LZW (see docs/performance.md).
+
+pub mod color;
+pub mod encode;
+pub mod frame;
+pub mod image;
+pub mod lzw;
+pub mod scope;
+pub mod text;
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use chrono::{Duration as Days, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use self::color::{Axis, ClassScale};
+use self::encode::Timers;
+use self::frame::{Canvas, Labels};
+use self::scope::{SCOPES, ScopeMap};
+use crate::data::{Dataset, Level, Region};
+use crate::diag::SharedDiagnostics;
+use crate::measures;
+use crate::site::writer::Output;
+
+/// Per-capita images are made once, per this many people; other divisors only relabel.
+pub const PER_CAPITA: f64 = 100_000.0;
+/// "New" on maps and bars: trailing mean over this many days of new cases per day.
+pub const NEW_WINDOW: usize = 7;
+/// Frame delays in 1/100 s: weekly frames at ~8 per second, then a pause on the last date.
+pub const FRAME_DELAY: u16 = 12;
+pub const LAST_FRAME_DELAY: u16 = 300;
+
+#[derive(Clone, Debug)]
+pub struct HeatmapOptions {
+    /// Scope ids to render; empty = all (world, us-states, us-counties, china, canada, australia).
+    pub scopes: Vec<String>,
+    /// Days between frames (default 7); the last frame is always the last date.
+    pub frame_step: u32,
+}
+
+impl Default for HeatmapOptions {
+    fn default() -> Self {
+        Self {
+            scopes: Vec::new(),
+            frame_step: 7,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Confirmed,
+    Deaths,
+    Recovered,
+    Active,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::Confirmed,
+        Measure::Deaths,
+        Measure::Recovered,
+        Measure::Active,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Confirmed => "confirmed",
+            Measure::Deaths => "deaths",
+            Measure::Recovered => "recovered",
+            Measure::Active => "active",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Confirmed => "Confirmed cases",
+            Measure::Deaths => "Deaths",
+            Measure::Recovered => "Recovered",
+            Measure::Active => "Active cases",
+        }
+    }
+    /// Recovered and active exist only while recovered was published.
+    fn needs_recovered(self) -> bool {
+        matches!(self, Measure::Recovered | Measure::Active)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Total,
+    New,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Total => "total",
+            Mode::New => "new",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Abs,
+    Pc,
+}
+
+impl Scale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Abs => "abs",
+            Scale::Pc => "pc",
+        }
+    }
+}
+
+/// Everything the page builder needs about the rendered heat maps.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeatmapIndex {
+    pub frame_step: u32,
+    pub per_capita_base: f64,
+    pub scopes: Vec<ScopeEntry>,
+    pub animations: Vec<Animation>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ScopeEntry {
+    pub id: String,
+    pub label: String,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub measures: Vec<Measure>,
+    pub boundaries: String,
+    pub coverage: Coverage,
+}
+
+/// Join coverage of a scope (also logged as a note).
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    pub shapes: usize,
+    pub shapes_with_data: usize,
+    /// Names of shapes drawn as "no data" (no region joins them).
+    pub shapes_without_data: Vec<String>,
+    /// Regions of the scope with data but no shape.
+    pub regions_without_shape: Vec<UnmappedRegion>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnmappedRegion {
+    pub id: String,
+    pub name: String,
+    /// Why, when it is a documented mismatch; `None` = unexpected (also a warning).
+    pub known_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Animation {
+    pub scope: String,
+    pub scope_label: String,
+    pub measure: Measure,
+    pub measure_label: String,
+    pub mode: Mode,
+    pub scale: Scale,
+    pub axis: Axis,
+    /// Paths relative to the site root.
+    pub gif: String,
+    pub poster: String,
+    pub csv: String,
+    pub width: usize,
+    pub height: usize,
+    pub frames: usize,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub gif_bytes: usize,
+    pub poster_bytes: usize,
+    pub title: String,
+    /// One line saying what the values are (unit, average, scale).
+    pub subtitle: String,
+    pub alt: String,
+    pub legend: Legend,
+    /// Highest values on the last date (mapped regions only).
+    pub top: Vec<TopRow>,
+}
+
+/// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
+/// relabel them for another divisor (value × divisor / base) — colours do not change.
+#[derive(Clone, Debug, Serialize)]
+pub struct Legend {
+    pub unit: String,
+    pub per_capita: bool,
+    /// Class breaks, ascending (class k covers [t[k-1], t[k])).
+    pub thresholds: Vec<f64>,
+    /// Rows as drawn, highest first: colour and label (ends with "0" and "No data").
+    pub rows: Vec<LegendRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LegendRow {
+    pub color: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TopRow {
+    pub rank: usize,
+    pub region_id: String,
+    pub name: String,
+    pub value: f64,
+    pub per_capita: bool,
+}
+
+/// Timing of one animation, for the benchmark.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AnimStats {
+    pub scope: String,
+    pub name: String,
+    pub frames: usize,
+    pub map_ns: u64,
+    pub bars_ns: u64,
+    pub encode_ns: u64,
+    pub diff_ns: u64,
+    pub gif_bytes: usize,
+    pub poster_bytes: usize,
+    pub wall: Duration,
+}
+
+/// Renders every heat map of the requested scopes into `out` (paths
+/// `heatmaps/{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}.{gif,png,csv}`).
+pub fn render_all(
+    ds: &Dataset,
+    opts: &HeatmapOptions,
+    out: &Output,
+    diag: &SharedDiagnostics,
+) -> Result<HeatmapIndex> {
+    render_all_with_stats(ds, opts, out, diag).map(|(i, _)| i)
+}
+
+/// [`render_all`] plus per-animation timings and the per-scope setup time.
+pub fn render_all_with_stats(
+    ds: &Dataset,
+    opts: &HeatmapOptions,
+    out: &Output,
+    diag: &SharedDiagnostics,
+) -> Result<(HeatmapIndex, Vec<AnimStats>)> {
+    if opts.frame_step == 0 {
+        bail!("--frame-step must be at least 1 day");
+    }
+    let ids: Vec<&str> = if opts.scopes.is_empty() {
+        SCOPES.iter().map(|s| s.0).collect()
+    } else {
+        for s in &opts.scopes {
+            if scope::scope_label(s).is_none() {
+                bail!(
+                    "unknown map scope `{s}` (known: {})",
+                    SCOPES.map(|s| s.0).join(", ")
+                );
+            }
+        }
+        // In the canonical order, without duplicates.
+        SCOPES
+            .iter()
+            .map(|s| s.0)
+            .filter(|id| opts.scopes.iter().any(|s| s == id))
+            .collect()
+    };
+    // Scopes (label rasters) in parallel, then every animation of every scope in parallel.
+    let maps: Vec<ScopeMap> = ids
+        .par_iter()
+        .map(|id| {
+            scope::build(ds, id, frame::MAP_W, frame::MAP_H)
+                .with_context(|| format!("heat map scope `{id}`"))
+        })
+        .collect::<Result<_>>()?;
+    let mut scopes = Vec::new();
+    let mut jobs = Vec::new();
+    for (si, m) in maps.iter().enumerate() {
+        let coverage = coverage(ds, m, diag);
+        let measures: Vec<Measure> = Measure::ALL
+            .into_iter()
+            .filter(|me| !me.needs_recovered() || has_recovered(ds, m))
+            .collect();
+        scopes.push(ScopeEntry {
+            id: m.id.to_string(),
+            label: m.label.to_string(),
+            first_date: m.start,
+            last_date: m.end,
+            measures: measures.clone(),
+            boundaries: m.boundaries.to_string(),
+            coverage,
+        });
+        for me in measures {
+            for mode in [Mode::Total, Mode::New] {
+                for sc in [Scale::Abs, Scale::Pc] {
+                    jobs.push((si, me, mode, sc));
+                }
+            }
+        }
+    }
+    let results: Vec<Vec<(Animation, AnimStats)>> = jobs
+        .par_iter()
+        .map(|&(si, me, mode, sc)| {
+            render_pair(ds, &maps[si], me, mode, sc, opts.frame_step, out).with_context(|| {
+                format!(
+                    "heat map {}/{}-{}-{}",
+                    maps[si].id,
+                    me.as_str(),
+                    mode.as_str(),
+                    sc.as_str()
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    let (animations, stats): (Vec<_>, Vec<_>) = results.into_iter().flatten().unzip();
+    for a in &animations {
+        if a.gif_bytes > 3_000_000 {
+            diag.warn(format!("{} is {} bytes (budget 3 MB)", a.gif, a.gif_bytes));
+        }
+        if a.poster_bytes > 150_000 {
+            diag.warn(format!(
+                "{} is {} bytes (budget 150 KB)",
+                a.poster, a.poster_bytes
+            ));
+        }
+    }
+    Ok((
+        HeatmapIndex {
+            frame_step: opts.frame_step,
+            per_capita_base: PER_CAPITA,
+            scopes,
+            animations,
+        },
+        stats,
+    ))
+}
+
+fn has_recovered(ds: &Dataset, m: &ScopeMap) -> bool {
+    ds.recovered_until.is_some()
+        && m.members
+            .iter()
+            .zip(&m.mapped)
+            .any(|(&r, &on)| on && ds.regions[r].series.recovered.is_some())
+}
+
+fn coverage(ds: &Dataset, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
+    let shapes_without_data: Vec<String> =
+        m.shapes_without_data().map(|s| s.name.clone()).collect();
+    let regions_without_shape: Vec<UnmappedRegion> = m
+        .unjoined
+        .iter()
+        .map(|u| UnmappedRegion {
+            id: ds.regions[u.region].id.clone(),
+            name: ds.regions[u.region].full_name(&ds.regions),
+            known_reason: u.reason.map(str::to_string),
+        })
+        .collect();
+    let c = Coverage {
+        shapes: m.shapes.len(),
+        shapes_with_data: m.shapes.len() - shapes_without_data.len(),
+        shapes_without_data,
+        regions_without_shape,
+    };
+    let known = c
+        .regions_without_shape
+        .iter()
+        .filter(|r| r.known_reason.is_some())
+        .count();
+    diag.note(format!(
+        "heat maps {}: {} of {} shapes have data; {} regions have no shape (all documented: {}){}",
+        m.id,
+        c.shapes_with_data,
+        c.shapes,
+        c.regions_without_shape.len(),
+        known == c.regions_without_shape.len(),
+        if c.shapes_without_data.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; shapes without data: {}",
+                c.shapes_without_data.join(", ")
+            )
+        }
+    ));
+    for r in c
+        .regions_without_shape
+        .iter()
+        .filter(|r| r.known_reason.is_none())
+    {
+        diag.warn(format!(
+            "heat maps {}: region {} ({}) has data but no shape",
+            m.id, r.name, r.id
+        ));
+    }
+    c
+}
+
+/// Frame dates: every `step` days back from `end` (so the last frame is the last date).
+pub fn frame_dates(start: NaiveDate, end: NaiveDate, step: u32) -> Vec<NaiveDate> {
+    let mut v = Vec::new();
+    let mut d = end;
+    while d >= start {
+        v.push(d);
+        d -= Days::days(step as i64);
+    }
+    v.reverse();
+    v
+}
+
+/// Daily values of one region, aligned with its series start; `None` where not published.
+fn daily(r: &Region, me: Measure, mode: Mode) -> Option<Vec<f64>> {
+    let s = &r.series;
+    let cum: Vec<i64> = match me {
+        Measure::Confirmed => s.confirmed.clone(),
+        Measure::Deaths => s.deaths.clone(),
+        Measure::Recovered => s.recovered.clone()?,
+        Measure::Active => measures::active(&s.confirmed, &s.deaths, s.recovered.as_ref()?),
+    };
+    Some(match mode {
+        Mode::Total => measures::to_f64(&cum),
+        Mode::New => {
+            measures::trailing_mean(&measures::to_f64(&measures::new_per_day(&cum)), NEW_WINDOW)
+        }
+    })
+}
+
+/// Region label for bars and tables: counties carry their state's postal code.
+fn bar_name(ds: &Dataset, r: &Region) -> String {
+    match (r.level, r.parent) {
+        (Level::UsCounty, Some(p)) => match state_abbrev(&ds.regions[p].name) {
+            Some(a) => format!("{}, {a}", r.name),
+            None => r.name.clone(),
+        },
+        _ => r.name.clone(),
+    }
+}
+
+fn state_abbrev(state: &str) -> Option<&'static str> {
+    const T: [(&str, &str); 56] = [
+        ("Alabama", "AL"),
+        ("Alaska", "AK"),
+        ("Arizona", "AZ"),
+        ("Arkansas", "AR"),
+        ("California", "CA"),
+        ("Colorado", "CO"),
+        ("Connecticut", "CT"),
+        ("Delaware", "DE"),
+        ("District of Columbia", "DC"),
+        ("Florida", "FL"),
+        ("Georgia", "GA"),
+        ("Hawaii", "HI"),
+        ("Idaho", "ID"),
+        ("Illinois", "IL"),
+        ("Indiana", "IN"),
+        ("Iowa", "IA"),
+        ("Kansas", "KS"),
+        ("Kentucky", "KY"),
+        ("Louisiana", "LA"),
+        ("Maine", "ME"),
+        ("Maryland", "MD"),
+        ("Massachusetts", "MA"),
+        ("Michigan", "MI"),
+        ("Minnesota", "MN"),
+        ("Mississippi", "MS"),
+        ("Missouri", "MO"),
+        ("Montana", "MT"),
+        ("Nebraska", "NE"),
+        ("Nevada", "NV"),
+        ("New Hampshire", "NH"),
+        ("New Jersey", "NJ"),
+        ("New Mexico", "NM"),
+        ("New York", "NY"),
+        ("North Carolina", "NC"),
+        ("North Dakota", "ND"),
+        ("Ohio", "OH"),
+        ("Oklahoma", "OK"),
+        ("Oregon", "OR"),
+        ("Pennsylvania", "PA"),
+        ("Rhode Island", "RI"),
+        ("South Carolina", "SC"),
+        ("South Dakota", "SD"),
+        ("Tennessee", "TN"),
+        ("Texas", "TX"),
+        ("Utah", "UT"),
+        ("Vermont", "VT"),
+        ("Virginia", "VA"),
+        ("Washington", "WA"),
+        ("West Virginia", "WV"),
+        ("Wisconsin", "WI"),
+        ("Wyoming", "WY"),
+        ("Puerto Rico", "PR"),
+        ("Guam", "GU"),
+        ("Virgin Islands", "VI"),
+        ("American Samoa", "AS"),
+        ("Northern Mariana Islands", "MP"),
+    ];
+    T.iter().find(|t| t.0 == state).map(|t| t.1)
+}
+
+/// Values of every member at the frame dates (`[frame][member]`), NaN = no data.
+struct Matrix {
+    dates: Vec<NaiveDate>,
+    n: usize,
+    values: Vec<f64>,
+}
+
+impl Matrix {
+    fn frame(&self, f: usize) -> &[f64] {
+        &self.values[f * self.n..(f + 1) * self.n]
+    }
+}
+
+/// Renders the linear and the log animation of one scope/measure/mode/scale (they share the
+/// values, only the class breaks differ).
+fn render_pair(
+    ds: &Dataset,
+    m: &ScopeMap,
+    me: Measure,
+    mode: Mode,
+    sc: Scale,
+    step: u32,
+    out: &Output,
+) -> Result<Vec<(Animation, AnimStats)>> {
+    let end = if me.needs_recovered() {
+        m.end
+            .min(ds.recovered_until.context("recovered is not published")?)
+    } else {
+        m.end
+    };
+    let dates = frame_dates(m.start, end, step);
+    if dates.is_empty() {
+        bail!("no dates between {} and {end}", m.start);
+    }
+    let n = m.members.len();
+    let mut values = vec![f64::NAN; dates.len() * n];
+    for (k, &ri) in m.members.iter().enumerate() {
+        let r = &ds.regions[ri];
+        let Some(series) = daily(r, me, mode) else {
+            continue;
+        };
+        let per = match sc {
+            Scale::Abs => Some(1.0),
+            Scale::Pc => r
+                .population
+                .filter(|&p| p > 0)
+                .map(|p| PER_CAPITA / p as f64),
+        };
+        let Some(per) = per else { continue };
+        for (f, d) in dates.iter().enumerate() {
+            let i = (*d - r.series.start).num_days();
+            if i >= 0 && (i as usize) < series.len() {
+                values[f * n + k] = series[i as usize] * per;
+            }
+        }
+    }
+    let mat = Matrix { dates, n, values };
+    // Colour domain over the whole animation, mapped members only.
+    let mut positive: Vec<f64> = Vec::new();
+    for f in 0..mat.dates.len() {
+        for (k, v) in mat.frame(f).iter().enumerate() {
+            if m.mapped[k] && *v > 0.0 {
+                positive.push(*v);
+            }
+        }
+    }
+    let max = positive.iter().copied().fold(0.0, f64::max);
+    let low = if positive.is_empty() {
+        0.0
+    } else {
+        let k = positive.len() / 10;
+        *positive.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+
+    let names: Vec<String> = m
+        .members
+        .iter()
+        .map(|&r| bar_name(ds, &ds.regions[r]))
+        .collect();
+    let mut member_of = vec![None; ds.regions.len()];
+    for (k, &r) in m.members.iter().enumerate() {
+        member_of[r] = Some(k);
+    }
+    let shape_member: Vec<Option<usize>> = m
+        .shapes
+        .iter()
+        .map(|s| s.region.and_then(|r| member_of[r]))
+        .collect();
+
+    let unit = match sc {
+        Scale::Abs => String::new(),
+        Scale::Pc => "per 100,000 people".to_string(),
+    };
+    let what = match mode {
+        Mode::Total => "Cumulative total",
+        Mode::New => "New per day, 7-day average",
+    };
+    let mut out_v = Vec::new();
+    for axis in [Axis::Lin, Axis::Log] {
+        let t0 = Instant::now();
+        let scale = ClassScale::new(axis, max, low);
+        let stem = format!(
+            "heatmaps/{}/{}-{}-{}-{}",
+            m.id,
+            me.as_str(),
+            mode.as_str(),
+            sc.as_str(),
+            axis.as_str()
+        );
+        let first = mat.dates[0];
+        let last = *mat.dates.last().expect("non-empty");
+        let mut subtitle = what.to_string();
+        if sc == Scale::Pc {
+            subtitle.push_str(" · ");
+            subtitle.push_str(&unit);
+        }
+        subtitle.push_str(match axis {
+            Axis::Lin => " · linear colour scale",
+            Axis::Log => " · log colour scale",
+        });
+
+        let title = format!("{} — {}", me.label(), m.label);
+        let labels = Labels {
+            title: title.clone(),
+            subtitle: subtitle.clone(),
+            bars_heading: format!("Top {} {}", frame::TOP_N, m.noun.1),
+            legend_heading: if sc == Scale::Pc {
+                "Per 100,000 people".to_string()
+            } else {
+                match mode {
+                    Mode::Total => "Total".to_string(),
+                    Mode::New => "Per day (7-day average)".to_string(),
+                }
+            },
+            footer: format!(
+                "Data: JHU CSSE COVID-19 Data (CC BY 4.0){} · {}",
+                if me.needs_recovered() {
+                    ", recovered published until 2021-08-04"
+                } else {
+                    ""
+                },
+                m.boundaries
+            ),
+        };
+        let timers = Timers::default();
+        let canvas = Canvas::new(&m.raster, &shape_member, &scale, &names, &m.mapped, &labels);
+        let nf = mat.dates.len();
+        let gif = encode::gif(
+            frame::WIDTH,
+            frame::HEIGHT,
+            nf,
+            |f| canvas.render(mat.dates[f], mat.frame(f), &timers),
+            |f| {
+                if f + 1 == nf {
+                    LAST_FRAME_DELAY
+                } else {
+                    FRAME_DELAY
+                }
+            },
+            &timers,
+        )?;
+        let poster_img = canvas.render(last, mat.frame(nf - 1), &Timers::default());
+        let poster = encode::png(&poster_img)?;
+        // Last-date values of every member (mapped or not), true values (negative "new" kept).
+        let lastv = mat.frame(nf - 1);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (lastv[a], lastv[b]);
+            y.is_nan()
+                .cmp(&x.is_nan())
+                .reverse()
+                .then(y.total_cmp(&x))
+                .then_with(|| names[a].cmp(&names[b]))
+        });
+        let mut csv = String::from("rank,region_id,name,date,value,unit,on_map\n");
+        let unit_csv = match (sc, mode) {
+            (Scale::Abs, Mode::Total) => "count",
+            (Scale::Abs, Mode::New) => "per day (7-day average)",
+            (Scale::Pc, Mode::Total) => "per 100,000 people",
+            (Scale::Pc, Mode::New) => "per day per 100,000 people (7-day average)",
+        };
+        for (rank, &k) in order.iter().enumerate() {
+            let r = &ds.regions[m.members[k]];
+            let v = lastv[k];
+            let _ = writeln!(
+                csv,
+                "{},{},{},{last},{},{unit_csv},{}",
+                if v.is_nan() {
+                    String::new()
+                } else {
+                    (rank + 1).to_string()
+                },
+                r.id,
+                csv_field(&r.full_name(&ds.regions)),
+                if v.is_nan() {
+                    String::new()
+                } else {
+                    fmt_csv(v)
+                },
+                m.mapped[k]
+            );
+        }
+        out.write(&format!("{stem}.gif"), &gif)?;
+        out.write(&format!("{stem}.png"), &poster)?;
+        out.write(&format!("{stem}.csv"), csv.as_bytes())?;
+        let top: Vec<TopRow> = frame::top_n(lastv, &m.mapped, &names, frame::TOP_N)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, v))| TopRow {
+                rank: i + 1,
+                region_id: ds.regions[m.members[k]].id.clone(),
+                name: names[k].clone(),
+                value: v,
+                per_capita: sc == Scale::Pc,
+            })
+            .collect();
+        let alt = format!(
+            "Animated map of {}: {} ({}{}), {}, one frame every {} days from {first} to {last}, \
+             with a bar chart of the {} {} with the highest values.",
+            m.label,
+            me.label().to_lowercase(),
+            what.to_lowercase(),
+            if sc == Scale::Pc {
+                ", per 100,000 people"
+            } else {
+                ""
+            },
+            match axis {
+                Axis::Lin => "linear colour scale",
+                Axis::Log => "logarithmic colour scale",
+            },
+            step,
+            frame::TOP_N,
+            m.noun.1,
+        );
+        let legend = Legend {
+            unit: labels.legend_heading.clone(),
+            per_capita: sc == Scale::Pc,
+            thresholds: scale.thresholds.clone(),
+            rows: scale
+                .legend()
+                .into_iter()
+                .map(|(c, label)| LegendRow {
+                    color: color::hex(color::palette()[c as usize]),
+                    label,
+                })
+                .collect(),
+        };
+        let name = stem.trim_start_matches("heatmaps/").to_string();
+        let stats = AnimStats {
+            scope: m.id.to_string(),
+            name,
+            frames: nf,
+            map_ns: timers.map_ns.load(std::sync::atomic::Ordering::Relaxed),
+            bars_ns: timers.bars_ns.load(std::sync::atomic::Ordering::Relaxed),
+            encode_ns: timers.encode_ns.load(std::sync::atomic::Ordering::Relaxed),
+            diff_ns: timers.diff_ns.load(std::sync::atomic::Ordering::Relaxed),
+            gif_bytes: gif.len(),
+            poster_bytes: poster.len(),
+            wall: t0.elapsed(),
+        };
+        out_v.push((
+            Animation {
+                scope: m.id.to_string(),
+                scope_label: m.label.to_string(),
+                measure: me,
+                measure_label: me.label().to_string(),
+                mode,
+                scale: sc,
+                axis,
+                gif: format!("{stem}.gif"),
+                poster: format!("{stem}.png"),
+                csv: format!("{stem}.csv"),
+                width: frame::WIDTH,
+                height: frame::HEIGHT,
+                frames: nf,
+                first_date: first,
+                last_date: last,
+                gif_bytes: gif.len(),
+                poster_bytes: poster.len(),
+                title: format!("{title}: {}", subtitle.to_lowercase()),
+                subtitle,
+                alt,
+                legend,
+                top,
+            },
+            stats,
+        ));
+    }
+    Ok(out_v)
+}
+
+fn fmt_csv(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_end_on_the_last_date() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2020, m, day).unwrap();
+        let v = frame_dates(d(1, 22), d(2, 10), 7);
+        assert_eq!(v, vec![d(1, 27), d(2, 3), d(2, 10)]);
+        assert_eq!(frame_dates(d(1, 22), d(1, 22), 7), vec![d(1, 22)]);
+        assert_eq!(frame_dates(d(1, 22), d(1, 24), 1).len(), 3);
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("Harris, Texas, US"), "\"Harris, Texas, US\"");
+        assert_eq!(csv_field("Chad"), "Chad");
+        assert_eq!(fmt_csv(12.0), "12");
+        assert_eq!(fmt_csv(-3.5), "-3.5000");
+    }
+}

@@ -1,0 +1,601 @@
+//! Region pages (one per country, province/state, US state and US county), their charts and
+//! CSV downloads, `data/regions.json` and the searchable `regions/index.html`.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use super::writer::Output;
+use super::{NavItem, base_context, render};
+use crate::data::{Dataset, Level, Region};
+use crate::measures::{self, Derived};
+use crate::render::chart::{self, Chart, Panel, Trace};
+use crate::render::format::{decimal, thousands};
+
+pub const CSV_HEADER: &str =
+    "date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active";
+
+pub fn page_path(r: &Region) -> String {
+    format!("regions/{}.html", r.id)
+}
+pub fn csv_path(r: &Region) -> String {
+    format!("data/regions/{}.csv", r.id)
+}
+
+/// Settings the region pages need.
+pub struct RegionSettings<'a> {
+    pub site_title: &'a str,
+    pub nav: &'a [NavItem],
+    pub window: usize,
+    pub per_capita: u64,
+}
+
+/// What the overview and index pages need to know about a region after its page is built.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionSummary {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub full_name: String,
+    pub level: Level,
+    pub page: String,
+    pub last_date: String,
+    pub confirmed: i64,
+    pub deaths: i64,
+    /// Mean new cases per day over the last 7 days.
+    pub new7: f64,
+    pub population: Option<u64>,
+}
+
+/// The region's CSV download (SPEC §3): ISO dates, true day-over-day values (negatives kept),
+/// empty cells where a value is not published.
+pub fn region_csv(r: &Region, d: &Derived) -> String {
+    let s = &r.series;
+    let mut out = String::with_capacity(s.len() * 48);
+    out.push_str(CSV_HEADER);
+    out.push('\n');
+    let opt = |v: Option<&Vec<i64>>, i: usize| -> String {
+        v.and_then(|v| v.get(i))
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    };
+    for i in 0..s.len() {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            s.date(i),
+            s.confirmed[i],
+            s.deaths[i],
+            opt(s.recovered.as_ref(), i),
+            opt(d.active.as_ref(), i),
+            d.new_confirmed[i],
+            d.new_deaths[i],
+            opt(d.new_recovered.as_ref(), i),
+            opt(d.new_active.as_ref(), i),
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Figure {
+    label: String,
+    value: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct ChartCtx {
+    src: String,
+    alt: String,
+    width: u32,
+    height: u32,
+    caption: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    date: String,
+    confirmed: String,
+    new_confirmed: String,
+    deaths: String,
+    new_deaths: String,
+}
+
+const W: u32 = 720;
+const H: u32 = 260;
+
+fn last_mean(v: &[i64], n: usize) -> f64 {
+    let k = v.len().min(n).max(1);
+    v[v.len().saturating_sub(n)..].iter().sum::<i64>() as f64 / k as f64
+}
+
+fn peak(v: &[f64]) -> Option<(usize, f64)> {
+    v.iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, x)| x.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// Builds everything for one region: charts, CSV and page.
+pub fn build_region(
+    ds: &Dataset,
+    idx: usize,
+    st: &RegionSettings,
+    tera: &Tera,
+    out: &Output,
+) -> Result<RegionSummary> {
+    let r = &ds.regions[idx];
+    let s = &r.series;
+    let d = measures::derive(s, st.window);
+    let full = r.full_name(&ds.regions);
+    let page = page_path(r);
+    let (first, last) = (s.start, s.end());
+    let span = format!("{first} to {last}");
+    let w = st.window;
+
+    out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
+
+    let mut charts = Vec::new();
+    let mut emit = |kind: &str, chart: &Chart, alt: String, caption: String| -> Result<()> {
+        let rel = format!("regions/img/{}-{kind}.png", r.id);
+        out.write(&rel, &chart::render_png(chart)?)?;
+        charts.push(ChartCtx {
+            src: format!("img/{}-{kind}.png", r.id),
+            alt,
+            width: chart.width,
+            height: chart.height,
+            caption,
+        });
+        Ok(())
+    };
+
+    let nc = measures::to_f64(&d.new_confirmed);
+    let nd = measures::to_f64(&d.new_deaths);
+    let days = s.len();
+    fn daily<'c>(
+        first: chrono::NaiveDate,
+        days: usize,
+        title: &str,
+        bars: &'c [f64],
+        ma: &'c [f64],
+        light: plotters::style::RGBColor,
+        dark: plotters::style::RGBColor,
+    ) -> Chart<'c> {
+        Chart {
+            width: W,
+            height: H,
+            start: first,
+            days,
+            panels: vec![Panel {
+                title: title.to_string(),
+                log: false,
+                bars: Some(Trace {
+                    label: "per day",
+                    values: bars,
+                    color: light,
+                }),
+                lines: vec![Trace {
+                    label: "moving average",
+                    values: ma,
+                    color: dark,
+                }],
+                marker: None,
+            }],
+        }
+    }
+    let peak_text = |v: &[f64], what: &str| -> String {
+        match peak(v) {
+            Some((i, x)) if x > 0.0 => format!(
+                " The {w}-day average of {what} peaked at {} per day on {}.",
+                decimal(x),
+                s.date(i)
+            ),
+            _ => String::new(),
+        }
+    };
+    let negatives = |v: &[i64]| v.iter().filter(|&&x| x < 0).count();
+    let neg_note = |n: usize| {
+        if n > 0 {
+            format!(" {n} days have negative values (corrections), drawn below zero.")
+        } else {
+            String::new()
+        }
+    };
+    emit(
+        "new-cases",
+        &daily(
+            first,
+            days,
+            "New confirmed cases per day",
+            &nc,
+            &d.ma_confirmed,
+            chart::CASES_LIGHT,
+            chart::CASES,
+        ),
+        format!(
+            "Bar chart of new confirmed cases per day in {full}, {span}, with a {w}-day centered moving average line.{}{}",
+            peak_text(&d.ma_confirmed, "new cases"),
+            neg_note(negatives(&d.new_confirmed))
+        ),
+        format!("New confirmed cases per day, with the {w}-day centered moving average."),
+    )?;
+    emit(
+        "new-deaths",
+        &daily(
+            first,
+            days,
+            "New deaths per day",
+            &nd,
+            &d.ma_deaths,
+            chart::DEATHS_LIGHT,
+            chart::DEATHS,
+        ),
+        format!(
+            "Bar chart of new deaths per day in {full}, {span}, with a {w}-day centered moving average line.{}{}",
+            peak_text(&d.ma_deaths, "new deaths"),
+            neg_note(negatives(&d.new_deaths))
+        ),
+        format!("New deaths per day, with the {w}-day centered moving average."),
+    )?;
+
+    let cc = measures::to_f64(&s.confirmed);
+    let cd = measures::to_f64(&s.deaths);
+    let last_c = *s.confirmed.last().unwrap_or(&0);
+    let last_d = *s.deaths.last().unwrap_or(&0);
+    emit(
+        "cumulative",
+        &Chart {
+            width: W,
+            height: H,
+            start: first,
+            days,
+            panels: vec![
+                Panel {
+                    title: "Total confirmed cases".into(),
+                    lines: vec![Trace {
+                        label: "confirmed",
+                        values: &cc,
+                        color: chart::CASES,
+                    }],
+                    ..Default::default()
+                },
+                Panel {
+                    title: "Total deaths".into(),
+                    lines: vec![Trace {
+                        label: "deaths",
+                        values: &cd,
+                        color: chart::DEATHS,
+                    }],
+                    ..Default::default()
+                },
+            ],
+        },
+        format!(
+            "Two line charts on linear axes of the cumulative totals in {full}, {span}: confirmed cases reaching {} and deaths reaching {}.",
+            thousands(last_c),
+            thousands(last_d)
+        ),
+        "Cumulative totals on a linear axis.".into(),
+    )?;
+    emit(
+        "cumulative-log",
+        &Chart {
+            width: W,
+            height: H,
+            start: first,
+            days,
+            panels: vec![Panel {
+                title: "Total confirmed cases and deaths (log scale)".into(),
+                log: true,
+                lines: vec![
+                    Trace {
+                        label: "confirmed",
+                        values: &cc,
+                        color: chart::CASES,
+                    },
+                    Trace {
+                        label: "deaths",
+                        values: &cd,
+                        color: chart::DEATHS,
+                    },
+                ],
+                ..Default::default()
+            }],
+        },
+        format!(
+            "Line chart on a logarithmic axis of cumulative confirmed cases and deaths in {full}, {span}; zero values are not drawn."
+        ),
+        "Cumulative totals on a logarithmic axis (days with a total of zero are left out).".into(),
+    )?;
+
+    if let (Some(rec), Some(act)) = (&s.recovered, &d.active) {
+        let until = s.date(rec.len().saturating_sub(1));
+        let rf = measures::to_f64(rec);
+        let af = measures::to_f64(act);
+        let marker =
+            (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
+        emit(
+            "recovered-active",
+            &Chart {
+                width: W,
+                height: H,
+                start: first,
+                days,
+                panels: vec![Panel {
+                    title: "Recovered and active cases".into(),
+                    lines: vec![
+                        Trace {
+                            label: "recovered",
+                            values: &rf,
+                            color: chart::RECOVERED,
+                        },
+                        Trace {
+                            label: "active",
+                            values: &af,
+                            color: chart::ACTIVE,
+                        },
+                    ],
+                    marker,
+                    ..Default::default()
+                }],
+            },
+            format!(
+                "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
+            ),
+            format!(
+                "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."
+            ),
+        )?;
+    }
+
+    // Key figures.
+    let pc = st.per_capita as f64;
+    let per_label = format!("per {}", thousands(st.per_capita as i64));
+    let mut figures = vec![
+        Figure {
+            label: "Confirmed cases".into(),
+            value: thousands(last_c),
+            note: format!("total on {last}"),
+        },
+        Figure {
+            label: "Deaths".into(),
+            value: thousands(last_d),
+            note: format!("total on {last}"),
+        },
+        Figure {
+            label: "New cases per day".into(),
+            value: decimal(last_mean(&d.new_confirmed, 7)),
+            note: "mean of the last 7 days".into(),
+        },
+        Figure {
+            label: "New deaths per day".into(),
+            value: decimal(last_mean(&d.new_deaths, 7)),
+            note: "mean of the last 7 days".into(),
+        },
+    ];
+    if let Some(p) = r.population {
+        figures.push(Figure {
+            label: format!("Cases {per_label}"),
+            value: decimal(last_c as f64 * pc / p as f64),
+            note: format!("population {}", thousands(p as i64)),
+        });
+        figures.push(Figure {
+            label: format!("Deaths {per_label}"),
+            value: decimal(last_d as f64 * pc / p as f64),
+            note: format!("population {}", thousands(p as i64)),
+        });
+    } else {
+        figures.push(Figure {
+            label: "Population".into(),
+            value: "unknown".into(),
+            note: "no per-capita values".into(),
+        });
+    }
+    if let Some(rec) = &s.recovered
+        && let Some(&v) = rec.last()
+    {
+        figures.push(Figure {
+            label: "Recovered".into(),
+            value: thousands(v),
+            note: format!("last published, {}", s.date(rec.len() - 1)),
+        });
+    }
+    let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
+    figures.push(Figure {
+        label: "Latest data".into(),
+        value: last.to_string(),
+        note: match first_case {
+            Some(f) => format!("series from {first}; first case {f}"),
+            None => format!("series from {first}; no cases reported"),
+        },
+    });
+
+    // Last four weeks, newest first.
+    let rows: Vec<Row> = (days.saturating_sub(28)..days)
+        .rev()
+        .map(|i| Row {
+            date: s.date(i).to_string(),
+            confirmed: thousands(s.confirmed[i]),
+            new_confirmed: thousands(d.new_confirmed[i]),
+            deaths: thousands(s.deaths[i]),
+            new_deaths: thousands(d.new_deaths[i]),
+        })
+        .collect();
+
+    let mut crumbs = Vec::new();
+    let mut p = r.parent;
+    while let Some(i) = p {
+        crumbs.push(Link {
+            name: ds.regions[i].name.clone(),
+            href: format!("{}.html", ds.regions[i].id),
+        });
+        p = ds.regions[i].parent;
+    }
+    crumbs.reverse();
+    let children: Vec<Link> = r
+        .children
+        .iter()
+        .map(|&c| Link {
+            name: ds.regions[c].name.clone(),
+            href: format!("{}.html", ds.regions[c].id),
+        })
+        .collect();
+    let child_label = match r.level {
+        Level::Country if r.source == crate::data::Source::Us => "States and territories",
+        Level::Country => "Provinces and states",
+        Level::UsState => "Counties",
+        _ => "",
+    };
+
+    let mut ctx = base_context(st.site_title, st.nav, "../", &full, "regions/index.html");
+    ctx.insert("name", &r.name);
+    ctx.insert("full_name", &full);
+    ctx.insert("level", r.level.label());
+    ctx.insert("crumbs", &crumbs);
+    ctx.insert("children", &children);
+    ctx.insert("child_label", child_label);
+    ctx.insert("figures", &figures);
+    ctx.insert("charts", &charts);
+    ctx.insert("rows", &rows);
+    ctx.insert("csv", &format!("../{}", csv_path(r)));
+    ctx.insert("window", &w);
+    ctx.insert(
+        "rebuilt_us",
+        &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
+    );
+    out.write(&page, render(tera, "region.html", &ctx)?.as_bytes())?;
+
+    Ok(RegionSummary {
+        index: idx,
+        id: r.id.clone(),
+        name: r.name.clone(),
+        full_name: full,
+        level: r.level,
+        page,
+        last_date: last.to_string(),
+        confirmed: last_c,
+        deaths: last_d,
+        new7: last_mean(&d.new_confirmed, 7),
+        population: r.population,
+    })
+}
+
+/// Builds every region (in parallel) and returns their summaries in region order.
+pub fn build_all(
+    ds: &Dataset,
+    st: &RegionSettings,
+    tera: &Tera,
+    out: &Output,
+    bar: &indicatif::ProgressBar,
+) -> Result<Vec<RegionSummary>> {
+    (0..ds.regions.len())
+        .into_par_iter()
+        .map(|i| {
+            let r = build_region(ds, i, st, tera, out);
+            bar.inc(1);
+            r
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RegionJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: Level,
+    parent: Option<&'a str>,
+    population: Option<u64>,
+    page: String,
+    csv: String,
+}
+
+/// `data/regions.json` (SPEC §3 schema, paths relative to the site root).
+pub fn regions_json(ds: &Dataset) -> Result<String> {
+    let list: Vec<RegionJson> = ds
+        .regions
+        .iter()
+        .map(|r| RegionJson {
+            id: &r.id,
+            name: &r.name,
+            level: r.level,
+            parent: r.parent.map(|p| ds.regions[p].id.as_str()),
+            population: r.population,
+            page: page_path(r),
+            csv: csv_path(r),
+        })
+        .collect();
+    Ok(serde_json::to_string_pretty(&list)? + "\n")
+}
+
+#[derive(Serialize)]
+struct TreeNode {
+    name: String,
+    href: String,
+    children: Vec<TreeNode>,
+}
+
+fn tree(ds: &Dataset, i: usize) -> TreeNode {
+    let r = &ds.regions[i];
+    TreeNode {
+        name: r.name.clone(),
+        href: format!("{}.html", r.id),
+        children: r.children.iter().map(|&c| tree(ds, c)).collect(),
+    }
+}
+
+/// `regions/index.html`: every region, grouped, with a search box over an embedded JSON index.
+pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output) -> Result<()> {
+    let countries: Vec<TreeNode> = ds
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.parent.is_none())
+        .map(|(i, _)| tree(ds, i))
+        .collect();
+    // Search index: [name, full name, level, href] — embedded so it works from file://.
+    let index: Vec<[String; 3]> = ds
+        .regions
+        .iter()
+        .map(|r| {
+            [
+                r.full_name(&ds.regions),
+                r.level.label().to_string(),
+                format!("{}.html", r.id),
+            ]
+        })
+        .collect();
+    let count = |l: Level| ds.regions.iter().filter(|r| r.level == l).count();
+    let mut ctx = base_context(
+        st.site_title,
+        st.nav,
+        "../",
+        "All regions",
+        "regions/index.html",
+    );
+    ctx.insert("countries", &countries);
+    // `</` cannot appear in JSON strings here, but escape it anyway for the script block.
+    ctx.insert(
+        "search_index",
+        &serde_json::to_string(&index)?.replace("</", "<\\/"),
+    );
+    ctx.insert("n_regions", &ds.regions.len());
+    ctx.insert("n_countries", &count(Level::Country));
+    ctx.insert("n_provinces", &count(Level::Province));
+    ctx.insert("n_states", &count(Level::UsState));
+    ctx.insert("n_counties", &count(Level::UsCounty));
+    out.write(
+        "regions/index.html",
+        render(tera, "regions.html", &ctx)?.as_bytes(),
+    )
+}

@@ -1,0 +1,126 @@
+//! Fixture helper shared by the integration tests: copies a fixture dataset into a temp dir,
+//! runs the real `seecovid` binary on it, and inspects the output.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_seecovid")
+}
+
+pub fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn repo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch folder with a copy of a fixture dataset in `data/` and an `out/` target.
+pub struct SiteTest {
+    pub tmp: tempfile::TempDir,
+}
+
+impl SiteTest {
+    pub fn fixture(name: &str) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        for e in std::fs::read_dir(fixture_dir(name)).unwrap() {
+            let e = e.unwrap();
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(".csv") || n.ends_with(".csv.gz") {
+                std::fs::copy(e.path(), data.join(&n)).unwrap();
+            }
+        }
+        Self { tmp }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+    pub fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+    pub fn data_file(&self, stem: &str) -> PathBuf {
+        self.data().join(format!("{stem}.csv"))
+    }
+
+    /// Rewrites one data file with `f(text)`.
+    pub fn edit(&self, stem: &str, f: impl FnOnce(String) -> String) -> &Self {
+        let p = self.data_file(stem);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(text)).unwrap();
+        self
+    }
+
+    pub fn build_with(&self, extra: &[&str]) -> Output {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(self.tmp.path())
+            .arg("build")
+            .arg("--data")
+            .arg(self.data())
+            .arg("--out")
+            .arg(self.out())
+            .arg("--quiet")
+            .args(["--jobs", "2"])
+            .args(extra);
+        cmd.output().unwrap()
+    }
+
+    /// Builds and asserts success.
+    pub fn build(&self) -> &Self {
+        let o = self.build_with(&[]);
+        assert!(
+            o.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out().join(rel))
+            .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    pub fn has_file(&self, rel: &str) -> &Self {
+        assert!(self.out().join(rel).is_file(), "missing {rel}");
+        self
+    }
+
+    pub fn page_contains(&self, rel: &str, needle: &str) -> &Self {
+        let t = self.read(rel);
+        assert!(t.contains(needle), "{rel} does not contain {needle:?}");
+        self
+    }
+}
+
+/// Every file under `dir` with its bytes (for byte-identical comparisons).
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    if !dir.exists() {
+        return m;
+    }
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            m.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    m
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

@@ -1,0 +1,302 @@
+//! Heat maps on the bundled (real) data: joins against an explicit list of known mismatches,
+//! projected cities landing in the right shapes, and the produced GIFs/posters decoded back.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use seecovid::data::Dataset;
+use seecovid::diag::{Diagnostics, SharedDiagnostics};
+use seecovid::heatmap::color::{TRANSPARENT, WHITE};
+use seecovid::heatmap::frame::{self, DATE_BOX};
+use seecovid::heatmap::image::Indexed;
+use seecovid::heatmap::scope::{self, ScopeMap};
+use seecovid::heatmap::{self, HeatmapOptions};
+use seecovid::site::writer::Output;
+
+fn data() -> &'static Dataset {
+    static DS: OnceLock<Dataset> = OnceLock::new();
+    DS.get_or_init(|| {
+        let mut d = Diagnostics::default();
+        seecovid::data::load(Path::new("assets/data"), &mut d).expect("bundled data loads")
+    })
+}
+
+fn scope(id: &str) -> ScopeMap {
+    scope::build(data(), id, frame::MAP_W, frame::MAP_H).expect("scope builds")
+}
+
+fn unjoined(m: &ScopeMap) -> BTreeSet<String> {
+    m.unjoined
+        .iter()
+        .map(|u| data().regions[u.region].name.clone())
+        .collect()
+}
+
+fn no_data_shapes(m: &ScopeMap) -> BTreeSet<String> {
+    m.shapes_without_data().map(|s| s.name.clone()).collect()
+}
+
+fn set(v: &[&str]) -> BTreeSet<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Data README §3: every region with data maps to a shape except these documented ones.
+#[test]
+fn join_coverage_matches_the_known_mismatches() {
+    let world = scope("world");
+    assert_eq!(
+        unjoined(&world),
+        set(&[
+            "Antarctica",
+            "Diamond Princess",
+            "MS Zaandam",
+            "Summer Olympics 2020",
+            "Tuvalu",
+            "Winter Olympics 2022",
+        ])
+    );
+    // README §3.3: atlas countries without a JHU row (Turkmenistan never reported) and id-less
+    // or uninhabited features. US territories join through the US state rows.
+    let nd = no_data_shapes(&world);
+    for s in ["Turkmenistan", "N. Cyprus", "Somaliland"] {
+        assert!(nd.contains(s), "{s} should be no-data: {nd:?}");
+    }
+    for s in [
+        "Puerto Rico",
+        "Greenland",
+        "Hong Kong",
+        "Kosovo",
+        "Palau",
+        "Guam",
+    ] {
+        assert!(!nd.contains(s), "{s} should have data");
+    }
+
+    let states = scope("us-states");
+    assert_eq!(
+        unjoined(&states),
+        set(&[
+            "American Samoa",
+            "Diamond Princess",
+            "Grand Princess",
+            "Guam",
+            "Northern Mariana Islands",
+            "Puerto Rico",
+            "Virgin Islands",
+        ])
+    );
+    assert_eq!(no_data_shapes(&states), set(&[]));
+    assert_eq!(states.shapes.len(), 51);
+
+    let counties = scope("us-counties");
+    let unknown: Vec<String> = counties
+        .unjoined
+        .iter()
+        .filter(|u| u.reason.is_none())
+        .map(|u| data().regions[u.region].full_name(&data().regions))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "undocumented county mismatches: {unknown:?}"
+    );
+    assert_eq!(counties.shapes.len(), 3142);
+    let with_data = counties.shapes.len() - counties.shapes_without_data().count();
+    assert!(with_data >= 3140, "{with_data} county shapes with data");
+
+    let china = scope("china");
+    assert_eq!(unjoined(&china), set(&["Unknown"]));
+    assert_eq!(no_data_shapes(&china), set(&["Paracel Islands"]));
+    let canada = scope("canada");
+    assert_eq!(
+        unjoined(&canada),
+        set(&[
+            "Diamond Princess",
+            "Grand Princess",
+            "Repatriated Travellers"
+        ])
+    );
+    assert_eq!(no_data_shapes(&canada), set(&["(unnamed, id -99)"]));
+    let australia = scope("australia");
+    assert_eq!(unjoined(&australia), set(&[]));
+    assert_eq!(
+        no_data_shapes(&australia),
+        set(&["Jervis Bay Territory", "Macquarie Island", "Norfolk Island"])
+    );
+}
+
+/// Cities projected with each scope's projection and fit land in the right shape.
+#[test]
+fn known_cities_land_in_their_shapes() {
+    let cases: [(&str, f64, f64, &str); 10] = [
+        ("world", 2.35, 48.86, "France"),
+        ("world", -99.13, 19.43, "Mexico"),
+        ("world", 116.4, 39.9, "China"),
+        ("world", 151.21, -33.87, "Australia"),
+        ("world", 37.62, 55.75, "Russia"),
+        ("world", -58.38, -34.6, "Argentina"),
+        ("china", 114.3, 30.6, "Hubei"),
+        ("china", 91.1, 29.65, "Xizang"),
+        ("canada", -79.38, 43.65, "Ontario"),
+        ("australia", 144.96, -37.81, "Victoria"),
+    ];
+    for (id, lon, lat, want) in cases {
+        let m = scope(id);
+        let (x, y) = m
+            .locate(lon, lat)
+            .unwrap_or_else(|| panic!("{want} off the {id} map"));
+        // Allow landing on a border pixel: look at the 3×3 neighbourhood.
+        let found: BTreeSet<String> = (x.saturating_sub(1)..=x + 1)
+            .flat_map(|xx| (y.saturating_sub(1)..=y + 1).map(move |yy| (xx, yy)))
+            .filter_map(|(xx, yy)| m.shape_at(xx, yy).map(|s| s.name.clone()))
+            .collect();
+        assert!(
+            found.contains(want),
+            "{id}: ({lon}, {lat}) → ({x}, {y}) is in {found:?}, not {want}"
+        );
+    }
+}
+
+/// Replays a GIF: the composited canvas after each frame, plus delays and the loop count.
+fn replay(bytes: &[u8]) -> (usize, usize, Vec<Indexed>, Vec<u16>, gif::Repeat) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::Indexed);
+    let mut dec = opts.read_info(bytes).expect("GIF decodes");
+    let (w, h) = (dec.width() as usize, dec.height() as usize);
+    let mut canvas = Indexed::new(w, h, 0);
+    let (mut frames, mut delays) = (Vec::new(), Vec::new());
+    while let Some(f) = dec.read_next_frame().expect("frame decodes") {
+        assert!(f.palette.is_none(), "frames use the global palette");
+        assert_eq!(f.dispose, gif::DisposalMethod::Keep);
+        for y in 0..f.height as usize {
+            for x in 0..f.width as usize {
+                let p = f.buffer[y * f.width as usize + x];
+                if Some(p) != f.transparent {
+                    canvas.px[(f.top as usize + y) * w + f.left as usize + x] = p;
+                }
+            }
+        }
+        frames.push(canvas.clone());
+        delays.push(f.delay);
+    }
+    let repeat = dec.repeat();
+    (w, h, frames, delays, repeat)
+}
+
+fn date_region(img: &Indexed) -> Vec<u8> {
+    let (x0, y0, w, h) = DATE_BOX;
+    (y0..y0 + h)
+        .flat_map(|y| img.px[y * img.width + x0..y * img.width + x0 + w].to_vec())
+        .collect()
+}
+
+fn expected_date(d: NaiveDate) -> Vec<u8> {
+    let mut img = Indexed::new(frame::WIDTH, frame::HEIGHT, WHITE);
+    frame::draw_date(&mut img, d);
+    date_region(&img)
+}
+
+#[test]
+fn small_build_gifs_decode_with_the_right_frames_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Output::new(dir.path()).unwrap();
+    let diag = SharedDiagnostics::default();
+    let opts = HeatmapOptions {
+        scopes: vec!["australia".into(), "canada".into()],
+        frame_step: 56,
+    };
+    let index = heatmap::render_all(data(), &opts, &out, &diag).unwrap();
+    let d = diag.0.lock().unwrap();
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    // Australia: 4 measures, Canada: confirmed and deaths only (no provincial recovered);
+    // × total/new × abs/pc × lin/log.
+    assert_eq!(index.animations.len(), 4 * 8 + 2 * 8);
+    assert_eq!(out.files().len(), 3 * index.animations.len());
+    let ds = data();
+    let rec_until = ds.recovered_until.unwrap();
+    for a in &index.animations {
+        let last = if matches!(
+            a.measure,
+            heatmap::Measure::Recovered | heatmap::Measure::Active
+        ) {
+            rec_until
+        } else {
+            ds.global_range.end
+        };
+        let dates = heatmap::frame_dates(ds.global_range.start, last, 56);
+        assert_eq!(a.last_date, last, "{}", a.gif);
+        assert_eq!(a.first_date, dates[0]);
+        assert_eq!(a.frames, dates.len());
+        assert!(a.first_date - ds.global_range.start < chrono::Duration::days(56));
+
+        let bytes = std::fs::read(dir.path().join(&a.gif)).unwrap();
+        assert!(bytes.len() < 3_000_000);
+        let (w, h, frames, delays, repeat) = replay(&bytes);
+        assert_eq!((w, h), (frame::WIDTH, frame::HEIGHT), "{}", a.gif);
+        assert_eq!(frames.len(), dates.len(), "{}", a.gif);
+        assert_eq!(repeat, gif::Repeat::Infinite);
+        assert!(
+            delays[..delays.len() - 1]
+                .iter()
+                .all(|&d| d == heatmap::FRAME_DELAY)
+        );
+        assert_eq!(*delays.last().unwrap(), heatmap::LAST_FRAME_DELAY);
+        // No pixel is left transparent/undrawn once the first frame is shown.
+        assert!(!frames.last().unwrap().px.contains(&TRANSPARENT));
+        // The date printed on the first and last frames.
+        assert!(
+            date_region(&frames[0]) == expected_date(dates[0]),
+            "{}: first date",
+            a.gif
+        );
+        assert!(
+            date_region(frames.last().unwrap()) == expected_date(last),
+            "{}: last date",
+            a.gif
+        );
+        assert!(date_region(&frames[0]) != expected_date(last));
+
+        // The poster is the last frame.
+        let png = std::fs::read(dir.path().join(&a.poster)).unwrap();
+        assert!(png.len() < 150_000, "{} is {} bytes", a.poster, png.len());
+        let dec = png::Decoder::new(std::io::Cursor::new(&png));
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(
+            (info.width as usize, info.height as usize),
+            (frame::WIDTH, frame::HEIGHT)
+        );
+        assert_eq!(info.color_type, png::ColorType::Indexed);
+        assert!(
+            buf[..info.buffer_size()] == frames.last().unwrap().px[..],
+            "{}",
+            a.poster
+        );
+
+        // CSV: header, one row per region of the scope, the last date on every row.
+        let csv = std::fs::read_to_string(dir.path().join(&a.csv)).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("rank,region_id,name,date,value,unit,on_map")
+        );
+        let rows: Vec<&str> = lines.collect();
+        assert!(rows.iter().all(|r| r.contains(&last.to_string())));
+        assert!(!a.top.is_empty() && a.top.len() <= frame::TOP_N);
+        assert!(a.top.windows(2).all(|w| w[0].value >= w[1].value));
+        assert!(
+            a.alt.contains(&a.first_date.to_string()) && a.alt.contains(&a.last_date.to_string())
+        );
+        assert_eq!(a.legend.per_capita, a.gif.contains("-pc-"));
+    }
+    // Australia: all 8 states/territories rank, e.g. NSW is in the last-date top list.
+    let a = index
+        .animations
+        .iter()
+        .find(|a| a.gif == "heatmaps/australia/confirmed-total-abs-lin.gif")
+        .unwrap();
+    assert_eq!(a.top.len(), 8);
+    assert_eq!(a.top[0].region_id, "australia--new-south-wales");
+}

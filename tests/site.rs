@@ -1,0 +1,380 @@
+//! Builds the `small` fixture with the real binary and checks the site, the downloads, the
+//! link check, bad-input handling (nothing lost) and `serve`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use common::{SiteTest, bin, snapshot, stderr};
+use seecovid::data;
+
+#[test]
+fn fixture_site_has_pages_downloads_and_passes_check() {
+    let t = SiteTest::fixture("small");
+    t.build();
+    for id in [
+        "alphaland",
+        "betaland",
+        "us",
+        "betaland--north",
+        "us--alabama",
+        "us--alabama--autauga",
+        "us--guam",
+    ] {
+        t.has_file(&format!("regions/{id}.html"))
+            .has_file(&format!("data/regions/{id}.csv"))
+            .has_file(&format!("regions/img/{id}-new-cases.png"));
+    }
+    t.has_file("index.html")
+        .has_file("about/index.html")
+        .has_file("404.html")
+        .has_file("regions/index.html")
+        .has_file("assets/style.css")
+        .has_file("robots.txt")
+        .has_file("favicon.svg");
+    // Recovered/active chart only where recovered is published.
+    t.has_file("regions/img/alphaland-recovered-active.png");
+    assert!(!t.out().join("regions/img/us-recovered-active.png").exists());
+    // Parent and child links.
+    t.page_contains(
+        "regions/us--alabama.html",
+        "href=\"us--alabama--autauga.html\"",
+    )
+    .page_contains("regions/us--alabama.html", "href=\"us.html\"")
+    .page_contains("regions/betaland--north.html", "href=\"betaland.html\"")
+    .page_contains("regions/index.html", "href=\"us--alabama--baldwin.html\"")
+    .page_contains("about/index.html", "CC BY 4.0")
+    .page_contains("index.html", "Johns Hopkins University");
+    // Every image has alt text.
+    let page = t.read("regions/alphaland.html");
+    assert_eq!(
+        page.matches("<img ").count(),
+        page.matches(" alt=\"").count()
+    );
+    assert!(
+        page.contains("negative values"),
+        "the correction day is mentioned"
+    );
+    let ok = Command::new(bin())
+        .arg("check")
+        .arg(t.out())
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
+#[test]
+fn region_csv_exact_bytes() {
+    let t = SiteTest::fixture("small");
+    t.build();
+    // Worked out by hand (tests/fixtures/small/README.md).
+    let want = "\
+date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active
+2021-08-01,100,1,50,49,100,1,50,49
+2021-08-02,110,1,60,49,10,0,10,0
+2021-08-03,130,2,80,48,20,1,20,-1
+2021-08-04,125,2,90,33,-5,0,10,-15
+2021-08-05,140,3,,,15,1,,
+2021-08-06,160,3,,,20,0,,
+2021-08-07,170,4,,,10,1,,
+";
+    assert_eq!(t.read("data/regions/alphaland.csv"), want);
+    let al = t.read("data/regions/us--alabama.csv");
+    assert_eq!(al.lines().nth(5), Some("2021-08-05,31,3,,,6,1,,"), "{al}");
+    assert_eq!(al.lines().count(), 6);
+}
+
+#[test]
+fn regions_json_schema() {
+    let t = SiteTest::fixture("small");
+    t.build();
+    let v: serde_json::Value = serde_json::from_str(&t.read("data/regions.json")).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 10);
+    let find = |id: &str| list.iter().find(|r| r["id"] == id).unwrap().clone();
+    let a = find("us--alabama--autauga");
+    assert_eq!(a["name"], "Autauga");
+    assert_eq!(a["level"], "us_county");
+    assert_eq!(a["parent"], "us--alabama");
+    assert_eq!(a["population"], 55869);
+    assert_eq!(a["page"], "regions/us--alabama--autauga.html");
+    assert_eq!(a["csv"], "data/regions/us--alabama--autauga.csv");
+    let b = find("betaland");
+    assert_eq!(b["level"], "country");
+    assert!(b["parent"].is_null());
+    assert!(find("betaland--south")["population"].is_null());
+    assert_eq!(find("betaland--north")["level"], "province");
+    assert_eq!(find("us--guam")["level"], "us_state");
+    let keys: Vec<&String> = a.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 7);
+}
+
+#[test]
+fn check_fails_on_a_broken_link_and_an_external_image() {
+    let t = SiteTest::fixture("small");
+    t.build();
+    let p = t.out().join("regions/alphaland.html");
+    let html = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        html.replace("betaland.html", "nope.html") + "<a href=\"nope.html\">x</a>",
+    )
+    .unwrap();
+    let o = Command::new(bin())
+        .arg("check")
+        .arg(t.out())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nope.html"), "{}", stderr(&o));
+
+    let t2 = SiteTest::fixture("small");
+    t2.build();
+    let p = t2.out().join("about/index.html");
+    let html = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        html.replace(
+            "</main>",
+            "<img src=\"https://cdn.example.org/x.png\" alt=\"\"></main>",
+        ),
+    )
+    .unwrap();
+    let o = Command::new(bin())
+        .arg("check")
+        .arg(t2.out())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("another host"), "{}", stderr(&o));
+}
+
+/// Each bad input: non-zero exit, a message naming the file and row/column, and the previous
+/// output folder byte-identical afterwards.
+#[test]
+fn bad_inputs_fail_clearly_and_keep_the_previous_output() {
+    type Edit = Box<dyn Fn(&SiteTest)>;
+    let cases: Vec<(&str, Edit, Vec<&str>)> = vec![
+        (
+            "missing file",
+            Box::new(|t: &SiteTest| std::fs::remove_file(t.data_file(data::DEATHS_US)).unwrap()),
+            vec!["time_series_covid19_deaths_US", "missing input file"],
+        ),
+        (
+            "missing column",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::CONFIRMED_GLOBAL, |s| {
+                    s.replacen("Country/Region", "Country", 1)
+                });
+            }),
+            vec!["time_series_covid19_confirmed_global.csv", "Country/Region"],
+        ),
+        (
+            "non-contiguous dates",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::DEATHS_GLOBAL, |s| s.replacen("8/3/21", "8/9/21", 1));
+            }),
+            vec![
+                "time_series_covid19_deaths_global.csv",
+                "not contiguous",
+                "8/9/21",
+            ],
+        ),
+        (
+            "non-numeric cell",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::CONFIRMED_US, |s| {
+                    s.replacen(",12,15,15,20", ",12,x5,15,20", 1)
+                });
+            }),
+            vec![
+                "time_series_covid19_confirmed_US.csv",
+                "line 2",
+                "8/3/21",
+                "x5",
+            ],
+        ),
+        (
+            "duplicate key",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::CONFIRMED_GLOBAL, |s| {
+                    let dup = s.lines().nth(2).unwrap().to_string();
+                    format!("{s}{dup}\n")
+                });
+            }),
+            vec![
+                "time_series_covid19_confirmed_global.csv",
+                "duplicate",
+                "line 6",
+                "line 3",
+            ],
+        ),
+        (
+            "empty file",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::RECOVERED_GLOBAL, |_| String::new());
+            }),
+            vec!["time_series_covid19_recovered_global.csv", "empty"],
+        ),
+        (
+            "header only",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::UID_LOOKUP, |s| {
+                    s.lines().next().unwrap().to_string() + "\n"
+                });
+            }),
+            vec!["UID_ISO_FIPS_LookUp_Table.csv", "no data rows"],
+        ),
+        (
+            "truncated line",
+            Box::new(|t: &SiteTest| {
+                t.edit(data::DEATHS_US, |s| {
+                    let mut lines: Vec<String> = s.lines().map(str::to_string).collect();
+                    let l = &mut lines[3];
+                    let cut = l.rfind(',').unwrap();
+                    l.truncate(cut);
+                    lines.join("\n") + "\n"
+                });
+            }),
+            vec!["time_series_covid19_deaths_US.csv", "line 4", "8/5/21"],
+        ),
+    ];
+    // One good build to compare against.
+    let good = SiteTest::fixture("small");
+    good.build();
+    let before = snapshot(&good.out());
+    for (name, edit, needles) in cases {
+        let t = SiteTest::fixture("small");
+        // Put the good output in place as the "previous" site.
+        copy_dir(&good.out(), &t.out());
+        edit(&t);
+        let o = t.build_with(&[]);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{name}: build succeeded");
+        for n in needles {
+            assert!(err.contains(n), "{name}: message lacks {n:?}: {err}");
+        }
+        assert_eq!(
+            err.trim().lines().count(),
+            1,
+            "{name}: one paragraph: {err}"
+        );
+        assert!(
+            snapshot(&t.out()) == before,
+            "{name}: previous output changed"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(t.tmp.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: staging folder left behind");
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dst = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dst).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dst).unwrap();
+        }
+    }
+}
+
+struct Serve(Child, u16);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(dir: &std::path::Path) -> Serve {
+    let port = free_port();
+    let child = Command::new(bin())
+        .arg("serve")
+        .arg(dir)
+        .args(["--port", &port.to_string()])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let s = Serve(child, port);
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("serve did not start");
+}
+
+/// A raw HTTP/1.0 GET so the path is sent exactly as written (no client normalisation).
+fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let ctype = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    (status, ctype, buf[split + 4..].to_vec())
+}
+
+#[test]
+fn serve_types_404_and_no_traversal() {
+    let t = SiteTest::fixture("small");
+    t.build();
+    // A secret beside the site that traversal must not reach.
+    std::fs::write(t.tmp.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let s = serve(&t.out());
+    let (st, ct, body) = get(s.1, "/");
+    assert_eq!(st, 200);
+    assert_eq!(ct, "text/html; charset=utf-8");
+    assert_eq!(body, std::fs::read(t.out().join("index.html")).unwrap());
+    let (st, ct, _) = get(s.1, "/regions/img/alphaland-new-cases.png");
+    assert_eq!((st, ct.as_str()), (200, "image/png"));
+    let (st, ct, _) = get(s.1, "/data/regions/alphaland.csv");
+    assert_eq!((st, ct.as_str()), (200, "text/csv; charset=utf-8"));
+    let (st, ct, _) = get(s.1, "/assets/style.css");
+    assert_eq!((st, ct.as_str()), (200, "text/css; charset=utf-8"));
+    let (st, _, body) = get(s.1, "/no/such/page.html");
+    assert_eq!(st, 404);
+    assert_eq!(body, std::fs::read(t.out().join("404.html")).unwrap());
+    for evil in [
+        "/../secret.txt",
+        "/regions/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/regions/%2e%2e%2f%2e%2e%2fsecret.txt",
+    ] {
+        let (st, _, body) = get(s.1, evil);
+        assert_eq!(st, 404, "{evil}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("TOP SECRET"),
+            "{evil}"
+        );
+    }
+}
