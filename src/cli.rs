@@ -109,6 +109,16 @@ pub struct SyncArgs {
     /// Parallel requests
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: usize,
+    /// Attempts per request, retries included (throttling, 5xx, timeouts)
+    #[arg(long, value_name = "N", default_value_t = 5, env = "AWS_MAX_ATTEMPTS")]
+    pub max_attempts: u32,
+    /// List the bucket instead of trusting the sync manifest (after changes made to the
+    /// bucket by anything but `seecovid sync`)
+    #[arg(long)]
+    pub full_listing: bool,
+    /// Time limit of one request attempt, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args, Clone)]

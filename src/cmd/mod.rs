@@ -2,7 +2,9 @@
 
 mod build;
 mod check;
+mod fetch;
 mod serve;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -15,7 +17,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
-        Command::Sync(_) => anyhow::bail!("`seecovid sync` is not implemented yet"),
-        Command::Fetch(_) => anyhow::bail!("`seecovid fetch` is not implemented yet"),
+        Command::Sync(a) => sync::run(a),
+        Command::Fetch(a) => fetch::run(a),
     }
 }
