@@ -15,5 +15,6 @@ pub mod heatmap;
 pub mod measures;
 pub mod progress;
 pub mod render;
+pub mod sandbox;
 pub mod serve;
 pub mod site;

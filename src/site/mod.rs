@@ -2,8 +2,10 @@
 //! writer, and the link check. Sees plain structs from `data`/`measures`, never polars.
 
 pub mod check;
+pub mod compare;
 pub mod pages;
 pub mod regions;
+pub mod sandbox;
 pub mod writer;
 
 use std::path::Path;
@@ -21,6 +23,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("regions.html", include_str!("../../templates/regions.html")),
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare_index.html",
+        include_str!("../../templates/compare_index.html"),
+    ),
+    ("sandbox.html", include_str!("../../templates/sandbox.html")),
+    (
+        "sandbox_scenarios.html",
+        include_str!("../../templates/sandbox_scenarios.html"),
+    ),
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
@@ -32,6 +44,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/search.js",
         include_bytes!("../../assets/site/search.js"),
+    ),
+    (
+        "assets/switch.js",
+        include_bytes!("../../assets/site/switch.js"),
     ),
     (
         "favicon.svg",

@@ -190,7 +190,7 @@ pub fn build_region(
                     values: ma,
                     color: dark,
                 }],
-                marker: None,
+                ..Default::default()
             }],
         }
     }
@@ -346,7 +346,7 @@ pub fn build_region(
                             color: chart::ACTIVE,
                         },
                     ],
-                    marker,
+                    markers: marker.into_iter().collect(),
                     ..Default::default()
                 }],
             },
