@@ -55,10 +55,16 @@ fn by_cases(ds: &Dataset, mut v: Vec<usize>) -> Vec<usize> {
     v
 }
 
+/// The ten with the most cases, and the rest.
 fn top(ds: &Dataset, v: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
     let mut v = by_cases(ds, v);
     let rest = v.split_off(v.len().min(MAX_LINES));
     (v, rest)
+}
+
+/// The ten with the most cases (a "top 10" needs no list of the others).
+fn top_only(ds: &Dataset, v: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    (top(ds, v).0, Vec::new())
 }
 
 /// The preset groups that exist in this dataset, then the config groups (validated against
@@ -92,7 +98,7 @@ pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group
         "top-countries",
         "Top 10 countries",
         format!("The ten countries with the most confirmed cases on {date}."),
-        top(ds, of_level(Level::Country)),
+        top_only(ds, of_level(Level::Country)),
     );
     let g7: Vec<usize> = [
         "canada",
@@ -148,7 +154,7 @@ pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group
         "top-us-states",
         "Top 10 US states",
         format!("The ten US states and territories with the most confirmed cases on {date}."),
-        top(ds, of_level(Level::UsState)),
+        top_only(ds, of_level(Level::UsState)),
     );
 
     for (gi, g) in config.iter().enumerate() {

@@ -200,12 +200,12 @@ pub fn presets() -> Vec<(String, String, Vec<Step>)> {
         ),
         (
             "Early lockdown (day 15 to 75)".into(),
-            "The same lockdown of 60 days (r from 2.5 down to 0.7, then a partial reopening at r = 1.8), started early.".into(),
+            "A lockdown of 60 days (r from 2.5 down to 0.7, then a partial reopening at r = 1.8), started early: the first wave stays tiny, but with almost everyone still susceptible the reopening brings a large second wave.".into(),
             vec![st(0, 2.5, 7.0), st(15, 0.7, 7.0), st(75, 1.8, 7.0)],
         ),
         (
             "Late lockdown (day 30 to 90)".into(),
-            "The same lockdown of 60 days, started 15 days later: the first wave is far bigger, the second smaller.".into(),
+            "The same lockdown, started 15 days later: the first wave is bigger and the second smaller, and fewer people are infected in all because more are already immune at the reopening.".into(),
             vec![st(0, 2.5, 7.0), st(30, 0.7, 7.0), st(90, 1.8, 7.0)],
         ),
         (
@@ -359,9 +359,11 @@ pub fn build(
             let base = model::simulate(&steps[..1]);
             let s = run.summary();
             let b = base.summary();
-            // The unchanged epidemic, over the same days (NaN after it ends).
+            // The unchanged epidemic over the same days; after it burnt out it stays at its
+            // last (tiny) value.
             let mut base_i: Vec<f64> = base.i.clone();
-            base_i.resize(run.s.len(), f64::NAN);
+            let last = base_i.last().copied().unwrap_or(0.0);
+            base_i.resize(run.s.len(), last);
             base_i.truncate(run.s.len());
             let markers: Vec<(usize, String)> = steps[1..]
                 .iter()
