@@ -193,7 +193,7 @@ pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group
         groups.push(Group {
             slug: s,
             name: g.name.clone(),
-            about: "A group defined in seecovid.toml.".into(),
+            about: "A group defined in the site's configuration (seecovid.toml).".into(),
             members,
             left_out: Vec::new(),
             from_config: true,
