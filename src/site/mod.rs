@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod heatmaps;
 pub mod pages;
 pub mod regions;
 pub mod sandbox;
@@ -33,6 +34,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "sandbox_scenarios.html",
         include_str!("../../templates/sandbox_scenarios.html"),
     ),
+    (
+        "heatmaps.html",
+        include_str!("../../templates/heatmaps.html"),
+    ),
+    ("heatmap.html", include_str!("../../templates/heatmap.html")),
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
@@ -48,6 +54,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/switch.js",
         include_bytes!("../../assets/site/switch.js"),
+    ),
+    (
+        "assets/heatmaps.js",
+        include_bytes!("../../assets/site/heatmaps.js"),
     ),
     (
         "favicon.svg",
