@@ -169,6 +169,9 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         Ok((ds, detail))
     })?;
 
+    // Config groups name region ids: check them before the long stages.
+    let groups = site::compare::resolve_groups(&ds, &cfg.compare.groups)?;
+
     let out = Output::new(&staging_path, &out_dir, prev)?;
     let shared = SharedDiagnostics::default();
     let hm_opts = HeatmapOptions {
@@ -208,7 +211,12 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         diag.warnings.extend(d.warnings);
         diag.notes.extend(d.notes);
     }
-    let mut sections = vec!["regions/index.html", "about/index.html"];
+    let mut sections = vec![
+        "regions/index.html",
+        "compare/index.html",
+        "sandbox/index.html",
+        "about/index.html",
+    ];
     if !heat.animations.is_empty() {
         sections.push("heatmaps/index.html");
     }
@@ -276,6 +284,24 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             (),
             "overview, heat-map explorer, about, 404, regions index, regions.json".to_string(),
         ))
+    })?;
+
+    rep.stage("compare", |_| {
+        let cs = site::compare::CompareSettings {
+            site_title: &cfg.site.title,
+            nav: &nav,
+            window: cfg.measures.window,
+        };
+        let (g, n) = site::compare::build(&ds, &groups, &cs, &tera, &out)?;
+        Ok(((), format!("{g} groups, {n} charts")))
+    })?;
+    rep.stage("sandbox", |_| {
+        let ss = site::sandbox::SandboxSettings {
+            site_title: &cfg.site.title,
+            nav: &nav,
+        };
+        let (n, s) = site::sandbox::build(&cfg.sandbox.scenarios, &ss, &tera, &out)?;
+        Ok(((), format!("{n} grid runs, {s} time-varying scenarios")))
     })?;
 
     rep.stage("check", |_| {

@@ -173,6 +173,13 @@ impl Config {
                     g.name
                 );
             }
+            if g.regions.len() > 10 {
+                bail!(
+                    "`compare.groups[{i}].regions` (group `{}`) lists {} regions; at most 10 fit in one chart",
+                    g.name,
+                    g.regions.len()
+                );
+            }
         }
         for (i, s) in self.sandbox.scenarios.iter().enumerate() {
             if s.name.trim().is_empty() {

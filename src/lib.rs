@@ -16,6 +16,7 @@ pub mod heatmap;
 pub mod measures;
 pub mod progress;
 pub mod render;
+pub mod sandbox;
 pub mod serve;
 pub mod site;
 pub mod sync;

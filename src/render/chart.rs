@@ -2,6 +2,11 @@
 //! chart kind: a chart is one or more panels side by side, each with optional daily bars, any
 //! number of lines, and an optional vertical marker.
 //!
+//! A panel's x axis shows dates from `Chart::start`, or plain day numbers (`x_days`, for
+//! "days since …" alignments and model runs). Lines can be labelled at their ends instead of
+//! in a legend box (`end_labels`); labels that would collide are spread apart vertically and
+//! joined to their line end by a short leader.
+//!
 //! Log axes are drawn in log10 space on a linear coordinate with decade ticks, so values ≤ 0
 //! simply become gaps and are never plotted.
 
@@ -9,6 +14,7 @@ use anyhow::{Result, anyhow};
 use chrono::{Datelike, Duration, NaiveDate};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::font;
 use super::format::si;
@@ -27,8 +33,14 @@ pub struct Panel<'a> {
     pub log: bool,
     pub bars: Option<Trace<'a>>,
     pub lines: Vec<Trace<'a>>,
-    /// A dashed vertical line at a day index, with a short label.
-    pub marker: Option<(usize, String)>,
+    /// Dashed vertical lines at day indices, each with a short label.
+    pub markers: Vec<(usize, String)>,
+    /// X axis in day numbers (0, 1, …) instead of dates.
+    pub x_days: bool,
+    /// Label every line at its last point instead of drawing a legend box.
+    pub end_labels: bool,
+    /// A description under the x axis (empty: none).
+    pub x_desc: String,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +53,20 @@ pub struct Chart<'a> {
     pub panels: Vec<Panel<'a>>,
 }
 
+/// Colours for up to ten overlaid lines: the Okabe–Ito palette without its yellow (too
+/// light on white), then three colours from Paul Tol's muted scheme; all colour-blind safe.
+pub const LINES: [RGBColor; 10] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+    RGBColor(51, 34, 136),   // indigo
+    RGBColor(136, 34, 85),   // wine
+    RGBColor(153, 153, 51),  // olive
+];
 pub const CASES_LIGHT: RGBColor = RGBColor(158, 202, 225);
 pub const CASES: RGBColor = RGBColor(8, 81, 156);
 pub const DEATHS_LIGHT: RGBColor = RGBColor(252, 187, 161);
@@ -54,6 +80,12 @@ const GRID: RGBColor = RGBColor(232, 232, 232);
 pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
     let rgb = render_rgb(chart)?;
     super::png::encode_indexed(&rgb, chart.width, chart.height)
+}
+
+/// Renders the chart and returns a smaller, slower-to-encode indexed PNG.
+pub fn render_png_small(chart: &Chart) -> Result<Vec<u8>> {
+    let rgb = render_rgb(chart)?;
+    super::png::encode_indexed_small(&rgb, chart.width, chart.height)
 }
 
 /// Renders the chart into an RGB8 buffer.
@@ -115,11 +147,18 @@ fn draw_panel(
     };
     let days = chart.days.max(2);
     let panel_w = chart.width as usize / chart.panels.len().max(1);
-    let xticks = date_ticks(chart.start, days, (panel_w / 95).max(2));
+    let xkeys: Vec<f64> = if panel.x_days {
+        day_ticks(days - 1, (panel_w / 70).max(2))
+    } else {
+        date_ticks(chart.start, days, (panel_w / 95).max(2))
+            .iter()
+            .map(|t| t.0)
+            .collect()
+    };
     let xr = Axis {
         lo: 0.0,
         hi: (days - 1) as f64,
-        keys: xticks.iter().map(|t| t.0).collect(),
+        keys: xkeys,
     };
     let yr = Axis {
         lo: y0,
@@ -127,15 +166,35 @@ fn draw_panel(
         keys: yticks,
     };
     let font = ("sans-serif", 12).into_font().color(&AXIS);
+    let label_font = ("sans-serif", 12).into_font();
+    let right = if panel.end_labels {
+        let widest = panel
+            .lines
+            .iter()
+            .filter_map(|t| {
+                area.estimate_text_size(t.label, &TextStyle::from(label_font.clone()))
+                    .ok()
+            })
+            .map(|(w, _)| w)
+            .max()
+            .unwrap_or(0);
+        widest + 14
+    } else {
+        14
+    };
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 14).into_font())
         .margin(6)
-        .margin_right(14)
-        .x_label_area_size(20)
+        .margin_right(right)
+        .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
         .y_label_area_size(48)
         .build_cartesian_2d(xr, yr)?;
     let start = chart.start;
+    let x_days = panel.x_days;
     let xfmt = move |x: &f64| -> String {
+        if x_days {
+            return format!("{}", x.round() as i64);
+        }
         let d = start + Duration::days(x.round() as i64);
         if days > 120 {
             d.format("%b %Y").to_string()
@@ -144,8 +203,11 @@ fn draw_panel(
         }
     };
     let yfmt = move |y: &f64| -> String { if log { si(10f64.powf(*y)) } else { si(*y) } };
-    c.configure_mesh()
-        .light_line_style(GRID)
+    let mut mesh = c.configure_mesh();
+    if !panel.x_desc.is_empty() {
+        mesh.x_desc(panel.x_desc.as_str());
+    }
+    mesh.light_line_style(GRID)
         .bold_line_style(GRID)
         .axis_style(AXIS)
         .label_style(font.clone())
@@ -178,7 +240,7 @@ fn draw_panel(
             }
         }
     }
-    if let Some((day, label)) = &panel.marker {
+    for (day, label) in &panel.markers {
         let x = *day as f64;
         let dash = AXIS.stroke_width(1);
         let steps = 24;
@@ -197,7 +259,9 @@ fn draw_panel(
             ("sans-serif", 11).into_font().color(&AXIS),
         )))?;
     }
-    if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
+    if panel.end_labels {
+        draw_end_labels(area, &c, panel, &label_font)?;
+    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
         c.configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
@@ -206,6 +270,87 @@ fn draw_panel(
             .draw()?;
     }
     Ok(())
+}
+
+/// A darker shade of a line colour for its label text (legible on white).
+fn darken(c: RGBColor) -> RGBColor {
+    let f = |v: u8| (f64::from(v) * 0.7).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
+/// Labels at line ends. Lines ending within 60 px of each other share a column of labels
+/// (at the rightmost end), spread apart so that none overlap.
+fn draw_end_labels(
+    area: &Area,
+    c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
+    panel: &Panel,
+    font: &FontDesc,
+) -> Result<(), Box<dyn std::error::Error + 'static>> {
+    const GAP: i32 = 14;
+    let (bx, by) = area.get_base_pixel();
+    let (_, yrange) = c.plotting_area().get_pixel_range();
+    let (top, bottom) = (yrange.start - by + 6, yrange.end - by - 6);
+    // (x, y) of each line's last plottable point, in area pixels.
+    let mut ends: Vec<(i32, i32, usize)> = Vec::new();
+    for (k, t) in panel.lines.iter().enumerate() {
+        if let Some(last) = segments(t.values, panel.log).last().and_then(|s| s.last()) {
+            let (x, y) = c.backend_coord(last);
+            ends.push((x - bx, y - by, k));
+        }
+    }
+    ends.sort_by_key(|e| (e.0, e.1, e.2));
+    let mut clusters: Vec<Vec<(i32, i32, usize)>> = Vec::new();
+    for e in ends {
+        match clusters.last_mut() {
+            Some(cl) if e.0 - cl[0].0 < 60 => cl.push(e),
+            _ => clusters.push(vec![e]),
+        }
+    }
+    for mut cl in clusters {
+        let x = cl.iter().map(|e| e.0).max().unwrap_or(0);
+        cl.sort_by_key(|e| (e.1, e.2));
+        let mut ys: Vec<i32> = cl.iter().map(|e| e.1.clamp(top, bottom)).collect();
+        for k in 1..ys.len() {
+            ys[k] = ys[k].max(ys[k - 1] + GAP);
+        }
+        if let Some(&last) = ys.last()
+            && last > bottom
+        {
+            let n = ys.len();
+            ys[n - 1] = bottom;
+            for k in (0..n - 1).rev() {
+                ys[k] = ys[k].min(ys[k + 1] - GAP);
+            }
+        }
+        for (e, &y) in cl.iter().zip(&ys) {
+            let t = &panel.lines[e.2];
+            if (y - e.1).abs() > 3 || x - e.0 > 3 {
+                area.draw(&PathElement::new(
+                    vec![(e.0 + 2, e.1), (x + 5, y)],
+                    t.color.stroke_width(1),
+                ))?;
+            }
+            let style = font
+                .color(&darken(t.color))
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(t.label, (x + 7, y), style))?;
+        }
+    }
+    Ok(())
+}
+
+/// About `max` tick positions at 1-2-5 steps over days `0..=last`.
+pub fn day_ticks(last: usize, max: usize) -> Vec<f64> {
+    let last = last.max(1) as f64;
+    let raw = last / max.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| (m * mag).max(1.0))
+        .find(|s| last / s <= max as f64)
+        .unwrap_or(10.0 * mag);
+    let n = (last / step).floor() as i64;
+    (0..=n).map(|k| k as f64 * step).collect()
 }
 
 /// A linear f64 axis whose ticks are exactly `keys` (plotters' own key-point wrapper has no

@@ -10,6 +10,22 @@ use anyhow::{Context, Result};
 /// kept exactly; beyond that the 256 most frequent are kept and the rest (antialiasing
 /// shades) snap to the nearest of them.
 pub fn encode_indexed(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    encode(rgb, w, h, png::Compression::Fast, png::Filter::NoFilter)
+}
+
+/// Like [`encode_indexed`] but about 3× smaller for about 1 ms more per 720×360 chart
+/// (balanced deflate, `Up` filter): for the many small images of compare and sandbox pages.
+pub fn encode_indexed_small(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    encode(rgb, w, h, png::Compression::Balanced, png::Filter::Up)
+}
+
+fn encode(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    compression: png::Compression,
+    filter: png::Filter,
+) -> Result<Vec<u8>> {
     let (palette, indices) = quantize(rgb);
     let mut out = Vec::with_capacity(indices.len() / 4);
     {
@@ -23,8 +39,8 @@ pub fn encode_indexed(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
         };
         enc.set_depth(depth);
         enc.set_palette(palette);
-        enc.set_compression(png::Compression::Fast);
-        enc.set_filter(png::Filter::NoFilter);
+        enc.set_compression(compression);
+        enc.set_filter(filter);
         let mut wr = enc.write_header().context("PNG header")?;
         let packed = pack(&indices, w as usize, depth);
         wr.write_image_data(&packed).context("PNG data")?;

@@ -2,9 +2,11 @@
 //! writer, and the link check. Sees plain structs from `data`/`measures`, never polars.
 
 pub mod check;
+pub mod compare;
 pub mod heatmaps;
 pub mod pages;
 pub mod regions;
+pub mod sandbox;
 pub mod writer;
 
 use std::path::Path;
@@ -22,6 +24,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("regions.html", include_str!("../../templates/regions.html")),
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare_index.html",
+        include_str!("../../templates/compare_index.html"),
+    ),
+    ("sandbox.html", include_str!("../../templates/sandbox.html")),
+    (
+        "sandbox_scenarios.html",
+        include_str!("../../templates/sandbox_scenarios.html"),
+    ),
     (
         "heatmaps.html",
         include_str!("../../templates/heatmaps.html"),
@@ -38,6 +50,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/search.js",
         include_bytes!("../../assets/site/search.js"),
+    ),
+    (
+        "assets/switch.js",
+        include_bytes!("../../assets/site/switch.js"),
     ),
     (
         "assets/heatmaps.js",

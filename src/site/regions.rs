@@ -198,7 +198,7 @@ pub fn build_region(
                     values: ma,
                     color: dark,
                 }],
-                marker: None,
+                ..Default::default()
             }],
         }
     }
@@ -354,7 +354,7 @@ pub fn build_region(
                             color: chart::ACTIVE,
                         },
                     ],
-                    marker,
+                    markers: marker.into_iter().collect(),
                     ..Default::default()
                 }],
             },

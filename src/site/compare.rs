@@ -1,0 +1,823 @@
+//! `compare/` ("the curves"): overlays of several regions. Preset groups (top 10 countries,
+//! G7, the provinces of Australia, Canada and China, top 10 US states) plus groups from
+//! `seecovid.toml`. Every view of a group — total/new × linear/log × absolute/per-capita ×
+//! three alignments — is rendered ahead of time; `switch.js` swaps the image, and a table of
+//! links reaches every image without JavaScript.
+//!
+//! Owns the group resolution (an unknown region id in a config group is an error naming the
+//! group and the id) and the per-view series; drawing is `render::chart`'s.
+
+use anyhow::{Result, bail};
+use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use super::writer::Output;
+use super::{NavItem, base_context, render};
+use crate::config::CompareGroup;
+use crate::data::{Dataset, Level, slug};
+use crate::measures;
+use crate::render::chart::{self, Chart, Panel, Trace};
+use crate::render::format::{decimal, si, thousands};
+
+/// Most lines in one chart (the palette has ten distinguishable colours).
+pub const MAX_LINES: usize = 10;
+const W: u32 = 720;
+const H: u32 = 360;
+const PER: f64 = 100_000.0;
+
+/// One group of regions drawn together.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// File-name stem: `compare/{slug}.html`.
+    pub slug: String,
+    pub name: String,
+    pub about: String,
+    /// Region indices in drawing (and colour) order.
+    pub members: Vec<usize>,
+    /// Regions of a preset that did not fit in the ten lines.
+    pub left_out: Vec<usize>,
+    pub from_config: bool,
+}
+
+fn last_confirmed(ds: &Dataset, i: usize) -> i64 {
+    ds.regions[i].series.confirmed.last().copied().unwrap_or(0)
+}
+
+/// Sorts by the latest confirmed total (largest first), ties by id.
+fn by_cases(ds: &Dataset, mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_by(|&a, &b| {
+        last_confirmed(ds, b)
+            .cmp(&last_confirmed(ds, a))
+            .then_with(|| ds.regions[a].id.cmp(&ds.regions[b].id))
+    });
+    v
+}
+
+/// The ten with the most cases, and the rest.
+fn top(ds: &Dataset, v: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    let mut v = by_cases(ds, v);
+    let rest = v.split_off(v.len().min(MAX_LINES));
+    (v, rest)
+}
+
+/// The ten with the most cases (a "top 10" needs no list of the others).
+fn top_only(ds: &Dataset, v: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
+    (top(ds, v).0, Vec::new())
+}
+
+/// The preset groups that exist in this dataset, then the config groups (validated against
+/// the region ids).
+pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group>> {
+    let date = ds.data_date();
+    let mut groups = Vec::new();
+    let push = |groups: &mut Vec<Group>,
+                slug: &str,
+                name: &str,
+                about: String,
+                m: (Vec<usize>, Vec<usize>)| {
+        if !m.0.is_empty() {
+            groups.push(Group {
+                slug: slug.into(),
+                name: name.into(),
+                about,
+                members: m.0,
+                left_out: m.1,
+                from_config: false,
+            });
+        }
+    };
+    let of_level = |l: Level| -> Vec<usize> {
+        (0..ds.regions.len())
+            .filter(|&i| ds.regions[i].level == l)
+            .collect()
+    };
+    push(
+        &mut groups,
+        "top-countries",
+        "Top 10 countries",
+        format!("The ten countries with the most confirmed cases on {date}."),
+        top_only(ds, of_level(Level::Country)),
+    );
+    let g7: Vec<usize> = [
+        "canada",
+        "france",
+        "germany",
+        "italy",
+        "japan",
+        "united-kingdom",
+        "us",
+    ]
+    .iter()
+    .filter_map(|id| ds.regions.iter().position(|r| r.id == *id))
+    .collect();
+    push(
+        &mut groups,
+        "g7",
+        "G7",
+        "Canada, France, Germany, Italy, Japan, the United Kingdom and the United States.".into(),
+        (g7, Vec::new()),
+    );
+    for (id, name) in [
+        ("australia", "Australia"),
+        ("canada", "Canada"),
+        ("china", "China"),
+    ] {
+        let Some(c) = ds.regions.iter().position(|r| r.id == id) else {
+            continue;
+        };
+        let kids: Vec<usize> = ds.regions[c]
+            .children
+            .iter()
+            .copied()
+            .filter(|&k| ds.regions[k].level == Level::Province)
+            .collect();
+        let n = kids.len();
+        let about = if n > MAX_LINES {
+            format!(
+                "The ten of {name}'s {n} provinces and states (as published by JHU) with the most confirmed cases on {date}; the others are listed below."
+            )
+        } else {
+            format!("All {n} provinces and states of {name} as published by JHU.")
+        };
+        push(
+            &mut groups,
+            &format!("provinces-{id}"),
+            &format!("Provinces of {name}"),
+            about,
+            top(ds, kids),
+        );
+    }
+    push(
+        &mut groups,
+        "top-us-states",
+        "Top 10 US states",
+        format!("The ten US states and territories with the most confirmed cases on {date}."),
+        top_only(ds, of_level(Level::UsState)),
+    );
+
+    for (gi, g) in config.iter().enumerate() {
+        let mut members = Vec::new();
+        for id in &g.regions {
+            let Some(i) = ds.regions.iter().position(|r| &r.id == id) else {
+                let want = slug(id);
+                let close: Vec<&str> = ds
+                    .regions
+                    .iter()
+                    .filter(|r| r.id == want || (want.len() >= 3 && r.id.contains(&want)))
+                    .take(3)
+                    .map(|r| r.id.as_str())
+                    .collect();
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", close.join(", "))
+                };
+                bail!(
+                    "`compare.groups[{gi}].regions`: group `{}` names unknown region id `{id}`{hint}; region ids are listed in data/regions.json of a built site (e.g. `germany`, `canada--ontario`, `us--texas`)",
+                    g.name
+                );
+            };
+            if !members.contains(&i) {
+                members.push(i);
+            }
+        }
+        let mut s = slug(&g.name);
+        if groups.iter().any(|x| x.slug == s) {
+            s = format!("group-{s}");
+        }
+        while groups.iter().any(|x| x.slug == s) {
+            s.push_str("-2");
+        }
+        groups.push(Group {
+            slug: s,
+            name: g.name.clone(),
+            about: "A group defined in the site's configuration (seecovid.toml).".into(),
+            members,
+            left_out: Vec::new(),
+            from_config: true,
+        });
+    }
+    Ok(groups)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Total,
+    New,
+}
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Linear,
+    Log,
+}
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Absolute,
+    PerCapita,
+}
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Date,
+    FirstCase,
+    Per10k,
+}
+
+/// One combination of the four choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    pub measure: Measure,
+    pub scale: Scale,
+    pub unit: Unit,
+    pub align: Align,
+}
+
+const MEASURES: [(Measure, &str, &str); 2] = [
+    (Measure::New, "new", "New cases per day"),
+    (Measure::Total, "total", "Total cases"),
+];
+const SCALES: [(Scale, &str, &str); 2] = [
+    (Scale::Linear, "linear", "Linear"),
+    (Scale::Log, "log", "Logarithmic"),
+];
+const UNITS: [(Unit, &str, &str); 2] = [
+    (Unit::Absolute, "absolute", "Number of cases"),
+    (Unit::PerCapita, "per100k", "Per 100,000 people"),
+];
+const ALIGNS: [(Align, &str, &str); 3] = [
+    (Align::Date, "date", "Calendar date"),
+    (Align::FirstCase, "first", "Days since the first case"),
+    (Align::Per10k, "p10k", "Days since 1 case per 10,000 people"),
+];
+
+impl View {
+    /// All 24 views, in the order of the controls.
+    pub fn all() -> Vec<View> {
+        let mut v = Vec::new();
+        for m in MEASURES {
+            for s in SCALES {
+                for u in UNITS {
+                    for a in ALIGNS {
+                        v.push(View {
+                            measure: m.0,
+                            scale: s.0,
+                            unit: u.0,
+                            align: a.0,
+                        });
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// `new-linear-absolute-date`: the control values joined by `-` (the URL hash and the
+    /// image name use it).
+    pub fn key(&self) -> String {
+        let m = MEASURES
+            .iter()
+            .find(|x| x.0 == self.measure)
+            .expect("listed")
+            .1;
+        let s = SCALES.iter().find(|x| x.0 == self.scale).expect("listed").1;
+        let u = UNITS.iter().find(|x| x.0 == self.unit).expect("listed").1;
+        let a = ALIGNS.iter().find(|x| x.0 == self.align).expect("listed").1;
+        format!("{m}-{s}-{u}-{a}")
+    }
+
+    fn what(&self, window: usize) -> String {
+        let m = match self.measure {
+            Measure::Total => "Total confirmed cases".to_string(),
+            Measure::New => format!("New confirmed cases per day ({window}-day centered average)"),
+        };
+        match self.unit {
+            Unit::Absolute => m,
+            Unit::PerCapita => format!("{m} per 100,000 people"),
+        }
+    }
+
+    fn title(&self, window: usize) -> String {
+        let m = match self.measure {
+            Measure::Total => "Total cases".to_string(),
+            Measure::New => format!("New cases per day, {window}-day average"),
+        };
+        let u = match self.unit {
+            Unit::Absolute => "",
+            Unit::PerCapita => " per 100,000 people",
+        };
+        let s = match self.scale {
+            Scale::Linear => "",
+            Scale::Log => " (log scale)",
+        };
+        format!("{m}{u}{s}")
+    }
+
+    fn scale_text(&self) -> &'static str {
+        match self.scale {
+            Scale::Linear => "linear scale",
+            Scale::Log => "logarithmic scale (zero and negative values left out)",
+        }
+    }
+
+    fn align_text(&self) -> &'static str {
+        match self.align {
+            Align::Date => "by calendar date",
+            Align::FirstCase => "aligned on the day of the first case (day 0)",
+            Align::Per10k => {
+                "aligned on the day each region reached 1 case per 10,000 people (day 0)"
+            }
+        }
+    }
+
+    fn x_desc(&self) -> &'static str {
+        match self.align {
+            Align::Date => "",
+            Align::FirstCase => "days since the first case",
+            Align::Per10k => "days since 1 case per 10,000 people",
+        }
+    }
+
+    /// Short description for the list of links.
+    fn label(&self) -> String {
+        let parts = [
+            MEASURES
+                .iter()
+                .find(|x| x.0 == self.measure)
+                .expect("listed")
+                .2,
+            SCALES.iter().find(|x| x.0 == self.scale).expect("listed").2,
+            UNITS.iter().find(|x| x.0 == self.unit).expect("listed").2,
+        ];
+        parts.join(", ")
+    }
+}
+
+/// A region's line in one view: values indexed from the view's day 0.
+struct Line {
+    member: usize,
+    values: Vec<f64>,
+}
+
+/// The series of one view: lines, the date of index 0 (calendar view) and the regions left
+/// out with the reason.
+struct ViewData {
+    start: NaiveDate,
+    days: usize,
+    lines: Vec<(usize, Vec<f64>)>,
+    skipped: Vec<(usize, &'static str)>,
+}
+
+fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
+    let mut lines = Vec::new();
+    let mut skipped = Vec::new();
+    for (k, &i) in g.members.iter().enumerate() {
+        let r = &ds.regions[i];
+        let s = &r.series;
+        let pop = r.population.filter(|&p| p > 0);
+        if (v.unit == Unit::PerCapita || v.align == Align::Per10k) && pop.is_none() {
+            skipped.push((k, "no population figure"));
+            continue;
+        }
+        let mut vals = match v.measure {
+            Measure::Total => measures::to_f64(&s.confirmed),
+            Measure::New => measures::centered_mean(
+                &measures::to_f64(&measures::new_per_day(&s.confirmed)),
+                window,
+            ),
+        };
+        if v.unit == Unit::PerCapita {
+            let p = pop.expect("checked above") as f64;
+            for x in &mut vals {
+                *x = *x * PER / p;
+            }
+        }
+        let first = match v.align {
+            Align::Date => Some(0),
+            Align::FirstCase => s.confirmed.iter().position(|&c| c > 0),
+            Align::Per10k => {
+                let p = pop.expect("checked above") as f64;
+                s.confirmed
+                    .iter()
+                    .position(|&c| c > 0 && c as f64 * 10_000.0 >= p)
+            }
+        };
+        let Some(first) = first else {
+            skipped.push((
+                k,
+                if v.align == Align::FirstCase {
+                    "no cases reported"
+                } else {
+                    "never reached 1 case per 10,000 people"
+                },
+            ));
+            continue;
+        };
+        lines.push(Line {
+            member: k,
+            values: vals[first..].to_vec(),
+        });
+    }
+    // Calendar view: pad every line to the common start date.
+    let (start, lines): (NaiveDate, Vec<(usize, Vec<f64>)>) = if v.align == Align::Date {
+        let start = g
+            .members
+            .iter()
+            .map(|&i| ds.regions[i].series.start)
+            .min()
+            .unwrap_or_else(|| ds.data_date());
+        let lines = lines
+            .into_iter()
+            .map(|l| {
+                let r = &ds.regions[g.members[l.member]];
+                let pad = (r.series.start - start).num_days().max(0) as usize;
+                let mut v = vec![f64::NAN; pad];
+                v.extend(l.values);
+                (l.member, v)
+            })
+            .collect();
+        (start, lines)
+    } else {
+        (
+            ds.data_date(),
+            lines.into_iter().map(|l| (l.member, l.values)).collect(),
+        )
+    };
+    let days = lines.iter().map(|l| l.1.len()).max().unwrap_or(2).max(2);
+    ViewData {
+        start,
+        days,
+        lines,
+        skipped,
+    }
+}
+
+/// Short line label: the region's own name, at most 18 characters.
+fn short(name: &str) -> String {
+    if name.chars().count() <= 18 {
+        name.to_string()
+    } else {
+        let s: String = name.chars().take(17).collect();
+        format!("{}…", s.trim_end())
+    }
+}
+
+fn value_text(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Absolute => si(v),
+        Unit::PerCapita => decimal(v),
+    }
+}
+
+#[derive(Serialize)]
+struct ViewJson {
+    alt: String,
+    caption: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct LinkCell {
+    href: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct LinkRow {
+    label: String,
+    cells: Vec<LinkCell>,
+}
+
+#[derive(Serialize)]
+struct MemberRow {
+    name: String,
+    page: String,
+    population: String,
+    confirmed: String,
+    per100k: String,
+    first_case: String,
+    first_p10k: String,
+}
+
+#[derive(Serialize)]
+struct GroupCard {
+    name: String,
+    href: String,
+    about: String,
+    regions: String,
+    from_config: bool,
+}
+
+pub struct CompareSettings<'a> {
+    pub site_title: &'a str,
+    pub nav: &'a [NavItem],
+    pub window: usize,
+}
+
+fn image_rel(g: &Group, v: View) -> String {
+    format!("img/{}-{}.png", g.slug, v.key())
+}
+
+/// Renders one view and returns its texts.
+fn render_view(
+    ds: &Dataset,
+    g: &Group,
+    v: View,
+    st: &CompareSettings,
+    out: &Output,
+) -> Result<ViewJson> {
+    let d = view_data(ds, g, v, st.window);
+    let labels: Vec<String> = g
+        .members
+        .iter()
+        .map(|&i| short(&ds.regions[i].name))
+        .collect();
+    let traces: Vec<Trace> = d
+        .lines
+        .iter()
+        .map(|(k, vals)| Trace {
+            label: &labels[*k],
+            values: vals,
+            color: chart::LINES[*k % chart::LINES.len()],
+        })
+        .collect();
+    let c = Chart {
+        width: W,
+        height: H,
+        start: d.start,
+        days: d.days,
+        panels: vec![Panel {
+            title: v.title(st.window),
+            log: v.scale == Scale::Log,
+            lines: traces,
+            x_days: v.align != Align::Date,
+            end_labels: true,
+            x_desc: v.x_desc().to_string(),
+            ..Default::default()
+        }],
+    };
+    out.write(
+        &format!("compare/{}", image_rel(g, v)),
+        &chart::render_png_small(&c)?,
+    )?;
+
+    let what = v.what(st.window);
+    let span = if v.align == Align::Date {
+        format!(
+            "from {} to {}",
+            d.start,
+            d.start + Duration::days(d.days as i64 - 1)
+        )
+    } else {
+        format!("over {} days", d.days)
+    };
+    // The figures the picture shows, largest first.
+    let mut facts: Vec<(f64, String)> = d
+        .lines
+        .iter()
+        .filter_map(|(k, vals)| {
+            let name = &ds.regions[g.members[*k]].name;
+            let (i, x) = match v.measure {
+                Measure::Total => vals
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, x)| x.is_finite())?,
+                Measure::New => vals
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|(_, x)| x.is_finite())
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?,
+            };
+            let when = if v.align == Align::Date {
+                (d.start + Duration::days(i as i64)).to_string()
+            } else {
+                format!("day {i}")
+            };
+            Some((x, format!("{name} {} ({when})", value_text(x, v.unit))))
+        })
+        .collect();
+    facts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let facts: Vec<String> = facts.into_iter().map(|f| f.1).collect();
+    let lead = match v.measure {
+        Measure::Total => "Latest values",
+        Measure::New => "Highest averages",
+    };
+    let alt = if facts.is_empty() {
+        format!(
+            "Empty line chart of {} for {}: no region can be shown in this view.",
+            what.to_lowercase(),
+            g.name
+        )
+    } else {
+        format!(
+            "Line chart of {} for {} regions of the group {}, {}, on a {}, {span}. {lead}: {}.",
+            what.to_lowercase(),
+            facts.len(),
+            g.name,
+            v.align_text(),
+            v.scale_text(),
+            facts.join("; ")
+        )
+    };
+    let caption = format!("{what}, {}, {}.", v.align_text(), v.scale_text());
+    let note = if d.skipped.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = d
+            .skipped
+            .iter()
+            .map(|(k, why)| format!("{} ({why})", ds.regions[g.members[*k]].name))
+            .collect();
+        format!("Not shown in this view: {}.", list.join(", "))
+    };
+    Ok(ViewJson { alt, caption, note })
+}
+
+/// Writes every group's images and page, and `compare/index.html`. Returns (groups, images).
+pub fn build(
+    ds: &Dataset,
+    groups: &[Group],
+    st: &CompareSettings,
+    tera: &Tera,
+    out: &Output,
+) -> Result<(usize, usize)> {
+    let views = View::all();
+    let jobs: Vec<(usize, View)> = (0..groups.len())
+        .flat_map(|g| views.iter().map(move |&v| (g, v)))
+        .collect();
+    let texts: Vec<ViewJson> = jobs
+        .par_iter()
+        .map(|&(g, v)| render_view(ds, &groups[g], v, st, out))
+        .collect::<Result<_>>()?;
+
+    let mut cards = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        let gtexts = &texts[gi * views.len()..(gi + 1) * views.len()];
+        // Views in key order for the JSON (a BTreeMap keeps the output stable).
+        let map: std::collections::BTreeMap<String, &ViewJson> = views
+            .iter()
+            .zip(gtexts)
+            .map(|(v, t)| (v.key(), t))
+            .collect();
+        let default = 0; // new, linear, absolute, date
+        let rows: Vec<LinkRow> = views
+            .chunks(ALIGNS.len())
+            .map(|c| LinkRow {
+                label: c[0].label(),
+                cells: c
+                    .iter()
+                    .map(|v| LinkCell {
+                        href: image_rel(g, *v),
+                        text: ALIGNS
+                            .iter()
+                            .find(|a| a.0 == v.align)
+                            .expect("listed")
+                            .2
+                            .into(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let members: Vec<MemberRow> = g
+            .members
+            .iter()
+            .map(|&i| {
+                let r = &ds.regions[i];
+                let s = &r.series;
+                let last = s.confirmed.last().copied().unwrap_or(0);
+                let pop = r.population.filter(|&p| p > 0);
+                let first = s.confirmed.iter().position(|&c| c > 0);
+                let p10k = pop.and_then(|p| {
+                    s.confirmed
+                        .iter()
+                        .position(|&c| c > 0 && c as f64 * 10_000.0 >= p as f64)
+                });
+                MemberRow {
+                    name: r.full_name(&ds.regions),
+                    page: format!("../regions/{}.html", r.id),
+                    population: pop.map_or("unknown".into(), |p| thousands(p as i64)),
+                    confirmed: thousands(last),
+                    per100k: pop.map_or(String::new(), |p| decimal(last as f64 * PER / p as f64)),
+                    first_case: first.map_or("none".into(), |i| s.date(i).to_string()),
+                    first_p10k: match (pop, p10k) {
+                        (None, _) => String::new(),
+                        (Some(_), None) => "not reached".into(),
+                        (Some(_), Some(i)) => s.date(i).to_string(),
+                    },
+                }
+            })
+            .collect();
+        let left_out: Vec<serde_json::Value> = g
+            .left_out
+            .iter()
+            .map(|&i| {
+                serde_json::json!({
+                    "name": ds.regions[i].name,
+                    "page": format!("../regions/{}.html", ds.regions[i].id),
+                })
+            })
+            .collect();
+        let rel = format!("compare/{}.html", g.slug);
+        let mut ctx = base_context(
+            st.site_title,
+            st.nav,
+            "../",
+            &format!("Compare: {}", g.name),
+            "compare/index.html",
+        );
+        ctx.insert("group", &g.name);
+        ctx.insert("slug", &g.slug);
+        ctx.insert("about", &g.about);
+        ctx.insert("from_config", &g.from_config);
+        ctx.insert("window", &st.window);
+        ctx.insert(
+            "views_json",
+            &serde_json::to_string(&map)?.replace("</", "<\\/"),
+        );
+        ctx.insert("default_src", &image_rel(g, views[default]));
+        ctx.insert("default", &gtexts[default]);
+        ctx.insert("width", &W);
+        ctx.insert("height", &H);
+        ctx.insert("rows", &rows);
+        ctx.insert("n_views", &views.len());
+        ctx.insert("members", &members);
+        ctx.insert("left_out", &left_out);
+        ctx.insert(
+            "controls",
+            &[
+                control("measure", "Cases", &MEASURES.map(|m| (m.1, m.2))),
+                control("scale", "Scale", &SCALES.map(|m| (m.1, m.2))),
+                control("unit", "Values", &UNITS.map(|m| (m.1, m.2))),
+                control("align", "Align on", &ALIGNS.map(|m| (m.1, m.2))),
+            ],
+        );
+        out.write(&rel, render(tera, "compare.html", &ctx)?.as_bytes())?;
+        let names: Vec<&str> = g
+            .members
+            .iter()
+            .map(|&i| ds.regions[i].name.as_str())
+            .collect();
+        cards.push(GroupCard {
+            name: g.name.clone(),
+            href: format!("{}.html", g.slug),
+            about: g.about.clone(),
+            regions: names.join(", "),
+            from_config: g.from_config,
+        });
+    }
+    let mut ctx = base_context(
+        st.site_title,
+        st.nav,
+        "../",
+        "Compare regions",
+        "compare/index.html",
+    );
+    ctx.insert("groups", &cards);
+    ctx.insert("window", &st.window);
+    out.write(
+        "compare/index.html",
+        render(tera, "compare_index.html", &ctx)?.as_bytes(),
+    )?;
+    Ok((groups.len(), jobs.len()))
+}
+
+#[derive(Serialize)]
+pub struct ControlCtx {
+    pub dim: String,
+    pub label: String,
+    pub options: Vec<(String, String)>,
+}
+
+fn control(dim: &str, label: &str, options: &[(&str, &str)]) -> ControlCtx {
+    ControlCtx {
+        dim: dim.into(),
+        label: label.into(),
+        options: options
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_keys_are_unique_and_default_first() {
+        let all = View::all();
+        assert_eq!(all.len(), 24);
+        let keys: std::collections::BTreeSet<String> = all.iter().map(View::key).collect();
+        assert_eq!(keys.len(), 24);
+        assert_eq!(all[0].key(), "new-linear-absolute-date");
+    }
+
+    #[test]
+    fn long_labels_are_shortened() {
+        assert_eq!(short("Germany"), "Germany");
+        assert_eq!(short("Newfoundland and Labrador"), "Newfoundland and…");
+    }
+}

@@ -1,0 +1,459 @@
+//! `sandbox/`: the SIR epidemic sandbox pages. Sandbox 1 (`sandbox/index.html`) compares two
+//! constant scenarios picked from the precomputed grid d ∈ 1..28 days × r ∈ 0..8 (step 0.5);
+//! sandbox 2 (`sandbox/scenarios.html`) shows time-varying scenarios: presets plus
+//! `[[sandbox.scenarios]]` from the config. The model is `crate::sandbox`; this module only
+//! runs it, draws and writes.
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use super::writer::Output;
+use super::{NavItem, base_context, render};
+use crate::config::SandboxScenario;
+use crate::data::slug;
+use crate::render::chart::{self, Chart, Panel, Trace};
+use crate::render::format::thousands;
+use crate::sandbox::{self as model, Run, Step, Summary};
+
+const GRID_W: u32 = 400;
+const GRID_H: u32 = 230;
+const SC_W: u32 = 720;
+const SC_H: u32 = 300;
+const GREY: plotters::style::RGBColor = plotters::style::RGBColor(160, 160, 160);
+
+/// The grid of sandbox 1: r = 0, 0.5, …, 8 and d = 1, …, 28.
+pub fn grid_r() -> Vec<f64> {
+    (0..=16).map(|k| f64::from(k) * 0.5).collect()
+}
+pub fn grid_d() -> Vec<u32> {
+    (1..=28).collect()
+}
+
+/// `2`, `2.5`: numbers as written in keys, tables and labels.
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", x / model::N * 100.0)
+}
+
+fn people(x: f64) -> String {
+    format!("{} ({})", thousands(x.round() as i64), pct(x))
+}
+
+pub struct SandboxSettings<'a> {
+    pub site_title: &'a str,
+    pub nav: &'a [NavItem],
+}
+
+fn sir_chart<'a>(
+    title: String,
+    w: u32,
+    h: u32,
+    run: &'a Run,
+    extra: Option<Trace<'a>>,
+    markers: Vec<(usize, String)>,
+) -> Chart<'a> {
+    let mut lines = vec![
+        Trace {
+            label: "susceptible",
+            values: &run.s,
+            color: chart::LINES[0],
+        },
+        Trace {
+            label: "infected",
+            values: &run.i,
+            color: chart::LINES[1],
+        },
+        Trace {
+            label: "recovered",
+            values: &run.r,
+            color: chart::LINES[2],
+        },
+    ];
+    lines.extend(extra);
+    Chart {
+        width: w,
+        height: h,
+        start: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date"),
+        days: run.s.len(),
+        panels: vec![Panel {
+            title,
+            lines,
+            markers,
+            x_days: true,
+            end_labels: true,
+            x_desc: "day".into(),
+            ..Default::default()
+        }],
+    }
+}
+
+fn end_text(run: &Run) -> String {
+    if run.burnt_out {
+        format!(
+            "Over on day {}: fewer than {} infected.",
+            thousands(run.days() as i64),
+            num(model::BURNT_OUT)
+        )
+    } else {
+        format!(
+            "Still {} infected on day {}, where the run stops.",
+            num((run.i.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0),
+            thousands(run.days() as i64)
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct GridView {
+    r: String,
+    d: String,
+    days: String,
+    peak: String,
+    peak_day: String,
+    total: String,
+    end: String,
+}
+
+fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
+    GridView {
+        r: num(r),
+        d: d.to_string(),
+        days: thousands(s.days as i64),
+        peak: people(s.peak),
+        peak_day: format!("day {}", s.peak_day),
+        total: people(s.total),
+        end: end_text(run),
+    }
+}
+
+fn grid_key(r: f64, d: u32) -> String {
+    format!("r{}-d{d}", num(r))
+}
+
+#[derive(Serialize)]
+struct GridCell {
+    href: String,
+    text: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct GridRow {
+    d: u32,
+    cells: Vec<GridCell>,
+}
+
+#[derive(Serialize)]
+struct Side {
+    name: &'static str,
+    title: &'static str,
+    key: String,
+    r: String,
+    d: String,
+    view: GridView,
+}
+
+#[derive(Serialize)]
+struct StepRow {
+    day: u32,
+    r: String,
+    d: String,
+    beta: String,
+    gamma: String,
+}
+
+#[derive(Serialize)]
+struct ScenarioCtx {
+    id: String,
+    name: String,
+    about: String,
+    from_config: bool,
+    src: String,
+    alt: String,
+    steps: Vec<StepRow>,
+    peak: String,
+    peak_day: String,
+    total: String,
+    end: String,
+    base_total: String,
+    base_peak: String,
+}
+
+/// The preset time-varying scenarios of sandbox 2.
+pub fn presets() -> Vec<(String, String, Vec<Step>)> {
+    let st = |day, r, d| Step { day, r, d };
+    vec![
+        (
+            "Lockdown on day 30, reopening on day 90".into(),
+            "An epidemic with r = 2.5 is brought below 1 by a lockdown on day 30; on day 90 everything reopens and a second wave follows, because most people are still susceptible.".into(),
+            vec![st(0, 2.5, 7.0), st(30, 0.8, 7.0), st(90, 2.5, 7.0)],
+        ),
+        (
+            "Early lockdown (day 15 to 75)".into(),
+            "A lockdown of 60 days (r from 2.5 down to 0.7, then a partial reopening at r = 1.8), started early: the first wave stays tiny, but with almost everyone still susceptible the reopening brings a large second wave.".into(),
+            vec![st(0, 2.5, 7.0), st(15, 0.7, 7.0), st(75, 1.8, 7.0)],
+        ),
+        (
+            "Late lockdown (day 30 to 90)".into(),
+            "The same lockdown, started 15 days later: the first wave is bigger and the second smaller, and fewer people are infected in all because more are already immune at the reopening.".into(),
+            vec![st(0, 2.5, 7.0), st(30, 0.7, 7.0), st(90, 1.8, 7.0)],
+        ),
+        (
+            "Testing and isolation from day 30".into(),
+            "From day 30 infected people are found and isolated after 5 instead of 10 days: d halves, and with the same contacts per day r halves too (2.5 → 1.25).".into(),
+            vec![st(0, 2.5, 10.0), st(30, 1.25, 5.0)],
+        ),
+    ]
+}
+
+/// Writes sandbox 1 and 2. Returns (grid images, scenarios).
+pub fn build(
+    config: &[SandboxScenario],
+    st: &SandboxSettings,
+    tera: &Tera,
+    out: &Output,
+) -> Result<(usize, usize)> {
+    // Sandbox 1: the grid, rendered in parallel.
+    let rs = grid_r();
+    let ds = grid_d();
+    let cells: Vec<(f64, u32)> = ds
+        .iter()
+        .flat_map(|&d| rs.iter().map(move |&r| (r, d)))
+        .collect();
+    let views: Vec<(String, GridView, f64)> = cells
+        .par_iter()
+        .map(|&(r, d)| -> Result<(String, GridView, f64)> {
+            let run = model::simulate(&model::constant(r, f64::from(d)));
+            let s = run.summary();
+            let key = grid_key(r, d);
+            let c = sir_chart(
+                format!("r = {}, d = {d} days", num(r)),
+                GRID_W,
+                GRID_H,
+                &run,
+                None,
+                Vec::new(),
+            );
+            out.write(
+                &format!("sandbox/img/sir-{key}.png"),
+                &chart::render_png_small(&c)?,
+            )?;
+            Ok((key, grid_view(r, d, &s, &run), s.total / model::N * 100.0))
+        })
+        .collect::<Result<_>>()?;
+    let index: std::collections::BTreeMap<&str, &GridView> =
+        views.iter().map(|(k, v, _)| (k.as_str(), v)).collect();
+    let share: std::collections::BTreeMap<&str, f64> =
+        views.iter().map(|(k, _, p)| (k.as_str(), *p)).collect();
+    let rows: Vec<GridRow> = ds
+        .iter()
+        .map(|&d| GridRow {
+            d,
+            cells: rs
+                .iter()
+                .map(|&r| {
+                    let key = grid_key(r, d);
+                    let v = index[key.as_str()];
+                    GridCell {
+                        href: format!("img/sir-{key}.png"),
+                        text: format!("{:.0}", share[key.as_str()]),
+                        label: format!("r = {}, d = {d}: {} ever infected", num(r), v.total),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let side = |name: &'static str, title: &'static str, r: f64, d: u32| -> Result<Side> {
+        let run = model::simulate(&model::constant(r, f64::from(d)));
+        Ok(Side {
+            name,
+            title,
+            key: grid_key(r, d),
+            r: format!("r{}", num(r)),
+            d: format!("d{d}"),
+            view: grid_view(r, d, &run.summary(), &run),
+        })
+    };
+    let sides = [
+        side("a", "Scenario A", 2.5, 7)?,
+        side("b", "Scenario B", 1.5, 7)?,
+    ];
+    let r_opts: Vec<(String, String)> = rs
+        .iter()
+        .map(|&r| (format!("r{}", num(r)), num(r)))
+        .collect();
+    let d_opts: Vec<(String, String)> = ds
+        .iter()
+        .map(|&d| (format!("d{d}"), format!("{d} days")))
+        .collect();
+    let mut ctx = base_context(
+        st.site_title,
+        st.nav,
+        "../",
+        "Epidemic sandbox",
+        "sandbox/index.html",
+    );
+    ctx.insert("sides", &sides);
+    ctx.insert("r_opts", &r_opts);
+    ctx.insert("d_opts", &d_opts);
+    ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
+    ctx.insert("rows", &rows);
+    ctx.insert(
+        "views_json",
+        &serde_json::to_string(&index)?.replace("</", "<\\/"),
+    );
+    ctx.insert("width", &GRID_W);
+    ctx.insert("height", &GRID_H);
+    ctx.insert("n", &thousands(model::N as i64));
+    ctx.insert("steps_per_day", &model::STEPS_PER_DAY);
+    ctx.insert("max_days", &thousands(i64::from(model::MAX_DAYS)));
+    ctx.insert("burnt_out", &num(model::BURNT_OUT));
+    ctx.insert("n_grid", &cells.len());
+    out.write(
+        "sandbox/index.html",
+        render(tera, "sandbox.html", &ctx)?.as_bytes(),
+    )?;
+
+    // Sandbox 2: presets, then the config's scenarios.
+    let mut all: Vec<(String, String, Vec<Step>, bool)> = presets()
+        .into_iter()
+        .map(|(n, a, s)| (n, a, s, false))
+        .collect();
+    for sc in config {
+        let steps = sc
+            .steps
+            .iter()
+            .map(|s| Step {
+                day: s.day,
+                r: s.r,
+                d: s.d,
+            })
+            .collect();
+        all.push((
+            sc.name.clone(),
+            "A scenario defined in seecovid.toml.".into(),
+            steps,
+            true,
+        ));
+    }
+    let mut used: Vec<String> = Vec::new();
+    let scenarios: Vec<ScenarioCtx> = all
+        .iter()
+        .map(|(name, about, steps, from_config)| -> Result<ScenarioCtx> {
+            let mut id = slug(name);
+            while used.contains(&id) {
+                id.push_str("-2");
+            }
+            used.push(id.clone());
+            let run = model::simulate(steps);
+            let base = model::simulate(&steps[..1]);
+            let s = run.summary();
+            let b = base.summary();
+            // The unchanged epidemic over the same days; after it burnt out it stays at its
+            // last (tiny) value.
+            let mut base_i: Vec<f64> = base.i.clone();
+            let last = base_i.last().copied().unwrap_or(0.0);
+            base_i.resize(run.s.len(), last);
+            base_i.truncate(run.s.len());
+            let markers: Vec<(usize, String)> = steps[1..]
+                .iter()
+                .map(|x| (x.day as usize, format!("day {}", x.day)))
+                .collect();
+            let c = sir_chart(
+                name.clone(),
+                SC_W,
+                SC_H,
+                &run,
+                Some(Trace {
+                    label: "infected, no change",
+                    values: &base_i,
+                    color: GREY,
+                }),
+                markers,
+            );
+            let src = format!("img/scenario-{id}.png");
+            out.write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
+            let changes: Vec<String> = steps[1..]
+                .iter()
+                .map(|x| format!("day {}: r = {}, d = {} days", x.day, num(x.r), num(x.d)))
+                .collect();
+            let alt = format!(
+                "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} days{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
+                thousands(s.days as i64),
+                thousands(model::N as i64),
+                num(steps[0].r),
+                num(steps[0].d),
+                if changes.is_empty() { "" } else { "; dashed lines mark the changes on " },
+                changes.join("; "),
+                people(s.peak),
+                s.peak_day,
+                people(s.total),
+                people(b.total),
+            );
+            Ok(ScenarioCtx {
+                id,
+                name: name.clone(),
+                about: about.clone(),
+                from_config: *from_config,
+                src,
+                alt,
+                steps: steps
+                    .iter()
+                    .map(|x| StepRow {
+                        day: x.day,
+                        r: num(x.r),
+                        d: num(x.d),
+                        beta: format!("{:.3}", x.r / x.d),
+                        gamma: format!("{:.3}", 1.0 / x.d),
+                    })
+                    .collect(),
+                peak: people(s.peak),
+                peak_day: format!("day {}", s.peak_day),
+                total: people(s.total),
+                end: end_text(&run),
+                base_total: people(b.total),
+                base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut ctx = base_context(
+        st.site_title,
+        st.nav,
+        "../",
+        "Epidemic sandbox: scenarios that change",
+        "sandbox/index.html",
+    );
+    ctx.insert("scenarios", &scenarios);
+    ctx.insert("width", &SC_W);
+    ctx.insert("height", &SC_H);
+    ctx.insert("n", &thousands(model::N as i64));
+    out.write(
+        "sandbox/scenarios.html",
+        render(tera, "sandbox_scenarios.html", &ctx)?.as_bytes(),
+    )?;
+    Ok((cells.len(), scenarios.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_is_476_scenarios_with_stable_keys() {
+        assert_eq!(grid_r().len() * grid_d().len(), 476);
+        assert_eq!(grid_key(2.5, 7), "r2.5-d7");
+        assert_eq!(grid_key(0.0, 28), "r0-d28");
+        assert_eq!(num(8.0), "8");
+        assert_eq!(num(1.25), "1.25");
+    }
+}
