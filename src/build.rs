@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, SharedDiagnostics};
+use crate::heatmap::HeatmapOptions;
 use crate::progress::Reporter;
 use crate::site::{self, writer::Output};
 
@@ -123,7 +124,32 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     })?;
 
     let out = Output::new(&staging_path)?;
-    let sections = ["regions/index.html", "about/index.html"];
+    let shared = SharedDiagnostics::default();
+    let hm_opts = HeatmapOptions {
+        scopes: cfg.build.scopes.clone(),
+        frame_step: cfg.build.frame_step,
+    };
+    let heat = rep.stage("heatmaps", |_| {
+        let idx = crate::heatmap::render_all(&ds, &hm_opts, &out, &shared)?;
+        let bytes: usize = idx.animations.iter().map(|a| a.gif_bytes).sum();
+        let detail = format!(
+            "{} animations in {} scopes ({} frames, {:.1} MB of GIF)",
+            idx.animations.len(),
+            idx.scopes.len(),
+            idx.animations.iter().map(|a| a.frames).sum::<usize>(),
+            bytes as f64 / 1e6
+        );
+        Ok((idx, detail))
+    })?;
+    {
+        let d = shared.0.into_inner().expect("diagnostics lock");
+        diag.warnings.extend(d.warnings);
+        diag.notes.extend(d.notes);
+    }
+    let mut sections = vec!["regions/index.html", "about/index.html"];
+    if !heat.animations.is_empty() {
+        sections.push("heatmaps/index.html");
+    }
     let nav = site::nav(&sections);
     let rs = site::regions::RegionSettings {
         site_title: &cfg.site.title,
@@ -152,7 +178,13 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         per_capita: cfg.measures.per_capita,
     };
     rep.stage("pages", |_| {
-        let extra = tera::Context::new();
+        site::heatmaps::write_all(&heat, &cfg.site.title, &nav, &tera, &out)?;
+        let mut extra = tera::Context::new();
+        if let Some(f) = site::heatmaps::featured(&heat) {
+            extra.insert("featured", f);
+            extra.insert("featured_page", &site::heatmaps::page_path(f));
+        }
+        extra.insert("heat_scopes", &heat.scopes);
         site::regions::write_index(&ds, &rs, &tera, &out)?;
         out.write(
             "data/regions.json",

@@ -200,6 +200,7 @@ fn real_data_known_totals() {
         .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     assert_eq!(c, 676_570_149);
     assert_eq!(d, 6_881_802);
+    assert_eq!(ds.world_totals(), (676_570_149, 6_881_802));
     assert_eq!(last("us"), (103_802_702, 1_123_836));
     // Checked independently with Python's csv module on the raw files.
     assert_eq!(last("germany").0, 38_249_060);

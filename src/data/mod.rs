@@ -127,6 +127,10 @@ pub struct Region {
     /// JHU `Country/Region` (or `US`) and `Province/State` as written in the files.
     pub country: String,
     pub province: Option<String>,
+    /// True when this region's numbers are already part of its parent's total (provinces of
+    /// Australia/Canada/China, US states and counties); false for overseas territories that
+    /// JHU lists beside a country row (France, UK, …).
+    pub in_parent_total: bool,
     pub series: Series,
 }
 
@@ -160,6 +164,23 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Worldwide (confirmed, deaths) on each region's last date: every country plus the
+    /// territories listed beside a country row.
+    pub fn world_totals(&self) -> (i64, i64) {
+        self.regions
+            .iter()
+            .filter(|r| {
+                r.level == Level::Country || (r.level == Level::Province && !r.in_parent_total)
+            })
+            .map(|r| {
+                (
+                    *r.series.confirmed.last().unwrap_or(&0),
+                    *r.series.deaths.last().unwrap_or(&0),
+                )
+            })
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    }
+
     pub fn by_id(&self, id: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.id == id)
     }
@@ -603,6 +624,7 @@ fn build(
             fips: None,
             country: cname.to_string(),
             province: None,
+            in_parent_total: false,
             series,
         });
         country_idx.insert(cname.to_string(), idx);
@@ -634,6 +656,7 @@ fn build(
             fips: None,
             country: "US".into(),
             province: None,
+            in_parent_total: false,
             series: Series {
                 start: urange.start,
                 confirmed: c,
@@ -644,6 +667,12 @@ fn build(
         country_idx.insert("US".into(), idx);
     }
 
+    // Countries that have their own row: their province rows are not part of their total.
+    let own_row: HashSet<&str> = gkeys
+        .iter()
+        .filter(|k| k.0.is_empty())
+        .map(|k| k.1.as_str())
+        .collect();
     // Provinces of the global file (US provinces come from the US files below).
     let mut prov_rows: Vec<usize> = (0..gkeys.len())
         .filter(|&r| !gkeys[r].0.is_empty() && gkeys[r].1 != "US")
@@ -667,6 +696,7 @@ fn build(
             fips: None,
             country: cname.clone(),
             province: Some(pname.clone()),
+            in_parent_total: !own_row.contains(cname.as_str()),
             series: Series {
                 start: grange.start,
                 confirmed: window(cg, r, grange.start, glen).to_vec(),
@@ -726,6 +756,7 @@ fn build(
             fips,
             country: "US".into(),
             province: Some(sname.to_string()),
+            in_parent_total: true,
             series: Series {
                 start: urange.start,
                 confirmed: c,
@@ -756,6 +787,7 @@ fn build(
                 fips: normalise_fips(&fips_col[r], 5),
                 country: "US".into(),
                 province: Some(sname.to_string()),
+                in_parent_total: true,
                 series: Series {
                     start: urange.start,
                     confirmed: window(cu, r, urange.start, ulen).to_vec(),

@@ -2,6 +2,7 @@
 //! writer, and the link check. Sees plain structs from `data`/`measures`, never polars.
 
 pub mod check;
+pub mod heatmaps;
 pub mod pages;
 pub mod regions;
 pub mod writer;
@@ -21,6 +22,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("regions.html", include_str!("../../templates/regions.html")),
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "heatmaps.html",
+        include_str!("../../templates/heatmaps.html"),
+    ),
+    ("heatmap.html", include_str!("../../templates/heatmap.html")),
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
@@ -32,6 +38,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/search.js",
         include_bytes!("../../assets/site/search.js"),
+    ),
+    (
+        "assets/heatmaps.js",
+        include_bytes!("../../assets/site/heatmaps.js"),
     ),
     (
         "favicon.svg",

@@ -52,6 +52,11 @@ pub fn write_static(out: &Output) -> Result<()> {
     for (rel, bytes) in STATIC {
         out.write(rel, bytes)?;
     }
+    Ok(())
+}
+
+/// robots.txt without a sitemap (there is none without a base URL).
+pub fn write_robots(out: &Output) -> Result<()> {
     out.write("robots.txt", b"User-agent: *\nAllow: /\n")
 }
 
@@ -67,8 +72,7 @@ pub fn write_index(
         .iter()
         .filter(|s| s.level == Level::Country)
         .collect();
-    let global_confirmed: i64 = countries.iter().map(|s| s.confirmed).sum();
-    let global_deaths: i64 = countries.iter().map(|s| s.deaths).sum();
+    let (global_confirmed, global_deaths) = ds.world_totals();
     let us = ds
         .regions
         .iter()
@@ -77,7 +81,7 @@ pub fn write_index(
         Figure {
             label: "Confirmed cases worldwide".into(),
             value: thousands(global_confirmed),
-            note: format!("{} countries", countries.len()),
+            note: format!("{} countries and territories", countries.len()),
         },
         Figure {
             label: "Deaths worldwide".into(),
@@ -212,4 +216,39 @@ pub fn write_about(
 pub fn write_404(st: &PageSettings, tera: &Tera, out: &Output) -> Result<()> {
     let ctx = base_context(st.site_title, st.nav, "/", "Page not found", "");
     out.write("404.html", render(tera, "404.html", &ctx)?.as_bytes())
+}
+
+/// `sitemap.xml` with absolute URLs of every page written so far (404 excluded).
+pub fn write_sitemap(out: &Output, base_url: &str) -> Result<()> {
+    let base = if base_url.ends_with('/') {
+        base_url.to_string()
+    } else {
+        format!("{base_url}/")
+    };
+    anyhow::ensure!(
+        base.starts_with("https://") || base.starts_with("http://"),
+        "the base URL `{base_url}` must start with https:// or http://"
+    );
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for f in out.files() {
+        if f.ends_with(".html") && f != "404.html" {
+            let loc = if f == "index.html" {
+                base.clone()
+            } else {
+                format!("{base}{}", f.trim_end_matches("index.html"))
+            };
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                loc.replace('&', "&amp;")
+            ));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    out.write("sitemap.xml", xml.as_bytes())?;
+    out.write(
+        "robots.txt",
+        format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").as_bytes(),
+    )
 }

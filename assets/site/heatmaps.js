@@ -1,0 +1,156 @@
+// Heat-map explorer: switches between precomputed images (no network requests beyond the
+// site's own files). Without JS the page shows the first view and links to every view.
+(function () {
+  "use strict";
+
+  // Play / stop: swap the still poster for the GIF only on request (WCAG 2.2.2).
+  function wirePlay(img, button) {
+    if (!img || !button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var playing = button.getAttribute("aria-pressed") === "true";
+      img.src = playing ? img.getAttribute("data-poster") : img.getAttribute("data-gif");
+      button.setAttribute("aria-pressed", playing ? "false" : "true");
+      button.textContent = playing ? "▶ Play animation" : "■ Stop animation";
+    });
+  }
+  function resetPlay(button) {
+    if (!button) return;
+    button.setAttribute("aria-pressed", "false");
+    button.textContent = "▶ Play animation";
+  }
+
+  // Plain combination pages.
+  document.querySelectorAll("img.hm-still").forEach(function (img) {
+    wirePlay(img, img.parentNode.querySelector(".hm-play"));
+  });
+
+  var dataEl = document.getElementById("hm-data");
+  if (!dataEl) return;
+  var anims = JSON.parse(dataEl.textContent);
+  var byKey = {};
+  anims.forEach(function (a) { byKey[a.key] = a; });
+  var $ = function (id) { return document.getElementById(id); };
+  var controls = $("hm-controls");
+  var img = $("hm-img");
+  var play = $("hm-play");
+  var fields = ["scope", "measure", "mode", "scale", "axis"];
+  controls.hidden = false;
+  wirePlay(img, play);
+
+  function fmt(v) {
+    var a = Math.abs(v);
+    if (a >= 1e9) return trim(v / 1e9) + "B";
+    if (a >= 1e6) return trim(v / 1e6) + "M";
+    if (a >= 1e3) return trim(v / 1e3) + "k";
+    return trim(v);
+  }
+  function trim(x) {
+    var s = Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+    return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  }
+  function num(v) {
+    return Math.abs(v) >= 1e6 ? fmt(v) : v.toLocaleString("en-US", { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 2 });
+  }
+  function state() {
+    var s = {};
+    fields.forEach(function (f) { s[f] = $("hm-" + f).value; });
+    s.div = Number($("hm-div").value);
+    return s;
+  }
+  function keyOf(s) {
+    return s.scope + "/" + s.measure + "-" + s.mode + "-" + s.scale + "-" + s.axis;
+  }
+  function available(s) {
+    // Which measures exist for this scope (recovered/active only where published).
+    ["confirmed", "deaths", "recovered", "active"].forEach(function (m) {
+      var opt = $("hm-measure").querySelector('option[value="' + m + '"]');
+      var t = Object.assign({}, s, { measure: m });
+      opt.disabled = !byKey[keyOf(t)];
+    });
+  }
+  function show() {
+    var s = state();
+    available(s);
+    var a = byKey[keyOf(s)];
+    if (!a) {
+      $("hm-measure").value = "confirmed";
+      s = state();
+      a = byKey[keyOf(s)];
+      $("hm-status").textContent = "That measure is not published for this map; showing confirmed cases.";
+    } else {
+      $("hm-status").textContent = "";
+    }
+    if (!a) return;
+    var pc = a.pc;
+    $("hm-div-label").hidden = !pc;
+    var f = pc ? s.div / 100000 : 1;
+    var per = "per " + s.div.toLocaleString("en-US") + " people";
+    img.src = a.poster;
+    img.setAttribute("data-poster", a.poster);
+    img.setAttribute("data-gif", a.gif);
+    img.width = a.w;
+    img.height = a.h;
+    img.alt = a.alt + (pc && s.div !== 100000 ? " The tables beside the map give the values " + per + "." : "");
+    resetPlay(play);
+    $("hm-title").textContent = a.title;
+    $("hm-subtitle").textContent = a.subtitle + (pc && s.div !== 100000 ? " The map's own legend is per 100,000; the tables here are " + per + "." : "");
+    $("hm-gif-link").href = a.gif;
+    $("hm-page-link").href = a.page;
+    $("hm-csv").href = a.csv;
+    $("hm-legend-caption").textContent = "Legend (" + (pc ? a.unit.replace(/per 100,000( people)?/, per) : a.unit) + ")";
+    var t = a.thresholds;
+    var tb = $("hm-legend").tBodies[0];
+    tb.textContent = "";
+    a.legend.forEach(function (row, i) {
+      var label = row[1];
+      var c = t.length - i; // class index, highest first
+      if (pc && c >= 0 && i < t.length + 1) {
+        if (c === t.length) label = "≥ " + fmt(t[c - 1] * f);
+        else if (c === 0) label = "< " + fmt(t[0] * f);
+        else label = fmt(t[c - 1] * f) + "–" + fmt(t[c] * f);
+      }
+      var tr = document.createElement("tr");
+      var td1 = document.createElement("td");
+      var sw = document.createElement("span");
+      sw.className = "swatch sw-" + row[0].replace("#", "").toLowerCase();
+      td1.appendChild(sw);
+      var td2 = document.createElement("td");
+      td2.textContent = label;
+      tr.appendChild(td1);
+      tr.appendChild(td2);
+      tb.appendChild(tr);
+    });
+    $("hm-top-caption").textContent = "Top 10 on " + a.last;
+    $("hm-top-unit").textContent = pc ? per : "Value";
+    var body = $("hm-top").tBodies[0];
+    body.textContent = "";
+    a.top.forEach(function (r, i) {
+      var tr = document.createElement("tr");
+      var td = document.createElement("td");
+      td.textContent = String(i + 1);
+      var th = document.createElement("th");
+      th.scope = "row";
+      var link = document.createElement("a");
+      link.href = r[1];
+      link.textContent = r[0];
+      th.appendChild(link);
+      var tv = document.createElement("td");
+      tv.textContent = num(r[2] * f);
+      tr.appendChild(td);
+      tr.appendChild(th);
+      tr.appendChild(tv);
+      body.appendChild(tr);
+    });
+    var h = fields.map(function (k) { return k + "=" + s[k]; }).join("&") + (pc ? "&div=" + s.div : "");
+    if (location.hash.slice(1) !== h) history.replaceState(null, "", "#" + h);
+  }
+  // Restore a shared view from the URL.
+  location.hash.slice(1).split("&").forEach(function (kv) {
+    var p = kv.split("=");
+    var el = $("hm-" + p[0]);
+    if (el && el.querySelector('option[value="' + p[1] + '"]')) el.value = p[1];
+  });
+  fields.concat(["div"]).forEach(function (f) { $("hm-" + f).addEventListener("change", show); });
+  show();
+})();
