@@ -63,7 +63,13 @@ impl Server {
             if busy.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
                 busy.fetch_sub(1, Ordering::AcqRel);
                 let mut stream = stream;
-                let _ = write_response(&mut stream, 503, "text/plain; charset=utf-8", b"busy\n", false);
+                let _ = write_response(
+                    &mut stream,
+                    503,
+                    "text/plain; charset=utf-8",
+                    b"busy\n",
+                    false,
+                );
                 continue;
             }
             let spawned = std::thread::Builder::new()

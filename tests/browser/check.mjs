@@ -152,7 +152,7 @@ async function listControls(page, maxOptions) {
       return `[data-check-control="${id}"]`;
     };
     const label = (el) =>
-      (el.labels && el.labels[0] && el.labels[0].innerText.trim()) ||
+      (el.labels && el.labels[0] && el.labels[0].innerText.trim().split("\n")[0]) ||
       el.getAttribute("aria-label") ||
       el.name ||
       el.id ||
@@ -323,8 +323,14 @@ async function runAxe(page, check) {
 
 async function checkPage(path, origin, width, scheme, withControls) {
   const url = (origin === "file" ? fileBase : opts.base) + path;
-  const check = { page: path, origin, width, scheme, url, failures: [], notes: [] };
+  const check = { page: path, origin, width, scheme, url, failures: [], notes: [], phases: {} };
   const t0 = Date.now();
+  let tp = t0;
+  const phase = (name) => {
+    const now = Date.now();
+    check.phases[name] = now - tp;
+    tp = now;
+  };
   const context = await browser.newContext({
     viewport: { width, height: 800 },
     colorScheme: scheme,
@@ -358,7 +364,9 @@ async function checkPage(path, origin, width, scheme, withControls) {
     if (res.status() >= 400) fail(check, `HTTP ${res.status()} for ${res.url()}`);
   });
   try {
+    phase("context");
     const resp = await page.goto(url, { waitUntil: "load" });
+    phase("load");
     if (origin === "http" && (!resp || resp.status() !== 200)) fail(check, `page status ${resp && resp.status()}`);
     // Scroll through the page so lazy images load, then back to the top.
     await page.evaluate(async () => {
@@ -370,6 +378,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
       window.scrollTo(0, 0);
     });
     await settleImages(page);
+    phase("images");
     for (const src of await brokenImages(page)) fail(check, `image did not load: ${src}`);
     const overflow = await page.evaluate(() => {
       const d = document.documentElement;
@@ -390,7 +399,9 @@ async function checkPage(path, origin, width, scheme, withControls) {
       fail(check, `horizontal overflow at ${width}px: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth}; widest: ${overflow.wide.join(", ")}`);
     }
     check.notes.push(...(await runAxe(page, check)));
+    phase("axe");
     if (withControls) check.controls = await exerciseControls(page, check);
+    phase("controls");
     await page.waitForTimeout(50); // let late console errors arrive
   } catch (e) {
     fail(check, `exception: ${e.message.split("\n")[0]}`);
@@ -427,6 +438,7 @@ const summary = {
     width: r.width,
     scheme: r.scheme,
     ms: r.ms,
+    phases: r.phases,
     scrollWidth: r.scrollWidth,
     failures: r.failures.length,
     notes: r.notes,
