@@ -177,7 +177,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         window: cfg.measures.window,
         per_capita: cfg.measures.per_capita,
     };
-    rep.stage("pages", |_| {
+    rep.stage("pages", |rep| {
         site::heatmaps::write_all(&heat, &cfg.site.title, &nav, &tera, &out)?;
         let mut extra = tera::Context::new();
         if let Some(f) = site::heatmaps::featured(&heat) {
@@ -194,9 +194,18 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;
         site::pages::write_about(&ds, &ps, &tera, &out, &extra)?;
         site::pages::write_404(&ps, &tera, &out)?;
+        match &cfg.site.base_url {
+            Some(base) => site::pages::write_sitemap(&out, base)?,
+            None => {
+                site::pages::write_robots(&out)?;
+                rep.log(
+                    "note: no base URL (--base-url or site.base_url): sitemap.xml needs absolute URLs, so it is skipped",
+                );
+            }
+        }
         Ok((
             (),
-            "index, about, 404, regions index, regions.json".to_string(),
+            "overview, heat-map explorer, about, 404, regions index, regions.json".to_string(),
         ))
     })?;
 

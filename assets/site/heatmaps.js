@@ -94,7 +94,7 @@
     img.alt = a.alt + (pc && s.div !== 100000 ? " The tables beside the map give the values " + per + "." : "");
     resetPlay(play);
     $("hm-title").textContent = a.title;
-    $("hm-subtitle").textContent = a.subtitle + (pc && s.div !== 100000 ? " The map's own legend is per 100,000; the tables here are " + per + "." : "");
+    $("hm-subtitle").textContent = pc && s.div !== 100000 ? "The map's own legend is per 100,000; the tables beside it are " + per + "." : "";
     $("hm-gif-link").href = a.gif;
     $("hm-page-link").href = a.page;
     $("hm-csv").href = a.csv;
@@ -145,7 +145,13 @@
     var h = fields.map(function (k) { return k + "=" + s[k]; }).join("&") + (pc ? "&div=" + s.div : "");
     if (location.hash.slice(1) !== h) history.replaceState(null, "", "#" + h);
   }
-  // Restore a shared view from the URL.
+  // Start from the view the page shows, then restore a shared view from the URL.
+  var k0 = (img.getAttribute("data-key") || "").split("/");
+  if (k0.length === 2) {
+    var parts = k0[1].split("-");
+    $("hm-scope").value = k0[0];
+    ["measure", "mode", "scale", "axis"].forEach(function (f, i) { $("hm-" + f).value = parts[i]; });
+  }
   location.hash.slice(1).split("&").forEach(function (kv) {
     var p = kv.split("=");
     var el = $("hm-" + p[0]);

@@ -221,7 +221,11 @@ pub fn write_all(
             .unwrap_or(0)],
     );
     ctx.insert("first_top", &top_rows(first, "../"));
-    ctx.insert("divisors", &DIVISORS);
+    let divisors: Vec<(u64, String)> = DIVISORS
+        .iter()
+        .map(|&d| (d, crate::render::format::thousands(d as i64)))
+        .collect();
+    ctx.insert("divisors", &divisors);
     ctx.insert("frame_step", &idx.frame_step);
     ctx.insert(
         "data_json",
