@@ -2,9 +2,11 @@
 // Browser checks of a built seecovid site with headless Chromium (Debian `chromium`, driven by
 // playwright-core; no browser is downloaded) and axe-core injected into each page.
 //
-//   node check.mjs --site DIR --base http://127.0.0.1:PORT/ [--chromium PATH] PAGE...
+//   node check.mjs --site DIR --base http://127.0.0.1:PORT/ [--chromium PATH]
+//                  [--screenshots DIR] [--max-options N] PAGE...
 //
-// PAGE is a path relative to the site root (e.g. `regions/alphaland.html`). Every page is loaded
+// PAGE is a path relative to the site root (e.g. `regions/alphaland.html`), or `404:PATH` for the
+// server's 404 page at a missing PATH (http only, status 404 expected). Every page is loaded
 // from file:// (DIR) and from http (BASE, a running `seecovid serve DIR`) at 1280 and 360 px,
 // light colour scheme, plus once in dark mode at 1280 px over http. Each load checks:
 //   - no console errors and no uncaught page errors;
@@ -15,12 +17,14 @@
 //   - axe-core: no violation of impact "serious" or "critical" (others are listed as notes);
 // and, at 1280 px from both origins, the page's controls (<select>, radio buttons, check boxes,
 // range inputs and buttons inside <main>): every control must change what the page shows (an
-// image's src, which must then load, or the text), and on a page with controls at least one
-// control must switch an image.
+// image's src, which must then load, or the text), on a page with controls at least one
+// control must switch an image, and when the controls put the view in the URL, reloading that
+// URL must show the same view.
+// --screenshots DIR saves a full-page screenshot of every load (for looking at the pages).
 // Prints a JSON summary on stdout; human-readable failures on stderr; exit status 1 on failure.
 
 import { chromium } from "playwright-core";
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, existsSync, statSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -28,13 +32,14 @@ import { pathToFileURL } from "node:url";
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12 };
+  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--site") o.site = argv[++i];
     else if (a === "--base") o.base = argv[++i];
     else if (a === "--chromium") o.chromium = argv[++i];
     else if (a === "--max-options") o.maxOptions = Number(argv[++i]);
+    else if (a === "--screenshots") o.screenshots = argv[++i];
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.pages.push(a);
   }
@@ -50,8 +55,10 @@ const siteDir = resolve(opts.site);
 const fileBase = pathToFileURL(siteDir + "/").href;
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const started = Date.now();
+if (opts.screenshots) mkdirSync(opts.screenshots, { recursive: true });
 
 for (const p of opts.pages) {
+  if (p.startsWith("404:")) continue;
   const f = join(siteDir, p);
   if (!existsSync(f) || !statSync(f).isFile()) {
     console.error(`check.mjs: page ${p} does not exist in ${siteDir}`);
@@ -290,6 +297,28 @@ async function exerciseControls(page, check) {
   if (controls.length > 0 && imageChanges === 0) {
     fail(check, "the page has controls but none of them changed an image");
   }
+  // A view chosen with the controls that is put in the URL must come back from that URL.
+  const first = controls.find((c) => c.kind === "select" && c.values.length > 0);
+  const urlChanging = report.some((e) => e.changes.some((ch) => ch.url));
+  if (first && urlChanging) {
+    try {
+      await page.selectOption(first.selector, first.values[0]);
+      await page.waitForTimeout(50);
+      await settleImages(page);
+      const chosen = await viewState(page);
+      await page.reload({ waitUntil: "load" });
+      await settleImages(page);
+      const restored = await viewState(page);
+      const value = await page.$eval("main select", (el) => el.value).catch(() => null);
+      const same = JSON.stringify(chosen.imgs) === JSON.stringify(restored.imgs);
+      report.push({ kind: "url", label: "view restored from the URL", url: chosen.url, ok: same });
+      if (!same || value !== first.values[0]) {
+        fail(check, `the view chosen with "${first.label}" = ${first.values[0]} is not restored from its URL ${chosen.url} (select shows ${value})`);
+      }
+    } catch (e) {
+      fail(check, `URL restore check: ${e.message.split("\n")[0]}`);
+    }
+  }
   return report;
 }
 
@@ -322,7 +351,9 @@ async function runAxe(page, check) {
 }
 
 async function checkPage(path, origin, width, scheme, withControls) {
-  const url = (origin === "file" ? fileBase : opts.base) + path;
+  // "404:some/missing/page.html": the site's 404 page as the server sends it for a missing path.
+  const notFound = path.startsWith("404:");
+  const url = (origin === "file" ? fileBase : opts.base) + (notFound ? path.slice(4) : path);
   const check = { page: path, origin, width, scheme, url, failures: [], notes: [], phases: {} };
   const t0 = Date.now();
   let tp = t0;
@@ -348,6 +379,8 @@ async function checkPage(path, origin, width, scheme, withControls) {
     if (!isLocal(req.url())) fail(check, `request to another host: ${req.url()}`);
   });
   page.on("console", (msg) => {
+    // The browser logs the expected 404 of a "404:" page itself.
+    if (notFound && msg.type() === "error" && msg.location().url === url && msg.text().includes("404")) return;
     if (msg.type() === "error") fail(check, `console error: ${msg.text()} (${msg.location().url || "?"})`);
   });
   page.on("pageerror", (err) => fail(check, `page error: ${err.message}`));
@@ -358,13 +391,20 @@ async function checkPage(path, origin, width, scheme, withControls) {
     fail(check, `request failed: ${req.url()} (${why})`);
   });
   page.on("response", (res) => {
+    if (notFound && res.url() === url && res.status() === 404) return;
     if (res.status() >= 400) fail(check, `HTTP ${res.status()} for ${res.url()}`);
   });
   try {
     phase("context");
     const resp = await page.goto(url, { waitUntil: "load" });
     phase("load");
-    if (origin === "http" && (!resp || resp.status() !== 200)) fail(check, `page status ${resp && resp.status()}`);
+    const want = notFound ? 404 : 200;
+    if (origin === "http" && (!resp || resp.status() !== want)) fail(check, `page status ${resp && resp.status()}, not ${want}`);
+    if (notFound) {
+      // The 404 page uses root-relative links: its stylesheet must have applied.
+      const styled = await page.evaluate(() => getComputedStyle(document.body).margin === "0px");
+      if (!styled) fail(check, "the 404 page's stylesheet did not apply");
+    }
     // Scroll through the page so lazy images load, then back to the top.
     await page.evaluate(async () => {
       const step = Math.max(200, window.innerHeight - 100);
@@ -395,6 +435,10 @@ async function checkPage(path, origin, width, scheme, withControls) {
     if (width <= 360 && overflow.scrollWidth > overflow.clientWidth) {
       fail(check, `horizontal overflow at ${width}px: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth}; widest: ${overflow.wide.join(", ")}`);
     }
+    if (opts.screenshots) {
+      const name = `${path.replace(/\.html$/, "").replace(/[^A-Za-z0-9-]+/g, "_")}-${origin}-${width}-${scheme}.png`;
+      await page.screenshot({ path: join(opts.screenshots, name), fullPage: true });
+    }
     check.notes.push(...(await runAxe(page, check)));
     phase("axe");
     if (withControls) check.controls = await exerciseControls(page, check);
@@ -411,7 +455,8 @@ async function checkPage(path, origin, width, scheme, withControls) {
 
 try {
   for (const path of opts.pages) {
-    for (const origin of ["file", "http"]) {
+    // The 404 page only exists as the server's answer (its links are root-relative).
+    for (const origin of path.startsWith("404:") ? ["http"] : ["file", "http"]) {
       for (const width of [1280, 360]) {
         await checkPage(path, origin, width, "light", width === 1280);
       }
