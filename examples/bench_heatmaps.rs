@@ -76,7 +76,7 @@ fn main() -> Result<()> {
     let (mut all_frames, mut all_wall, mut all_cpu, mut n_anims) = (0usize, 0.0f64, 0.0f64, 0usize);
     let (mut max_gif, mut max_png) = (0usize, 0usize);
     for scopes in runs {
-        let output = Output::new(&out)?;
+        let output = Output::new(&out, &out.join("no-previous"), None)?;
         let diag = SharedDiagnostics::default();
         let opts = HeatmapOptions {
             scopes: scopes.clone(),

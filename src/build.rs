@@ -13,7 +13,10 @@ use crate::config::Config;
 use crate::diag::{Diagnostics, SharedDiagnostics};
 use crate::heatmap::HeatmapOptions;
 use crate::progress::Reporter;
-use crate::site::{self, writer::Output};
+use crate::site::{
+    self,
+    writer::{Manifest, Output, key_of},
+};
 
 /// Everything the pipeline needs; flags have already been applied to `config`.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +34,11 @@ pub struct BuildSummary {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files written, and files reused unchanged (hard links to the previous build).
+    pub written: usize,
+    pub reused: usize,
+    /// True when nothing had changed and the build did nothing.
+    pub up_to_date: bool,
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
     pub stages: Vec<(String, Duration)>,
@@ -77,6 +85,11 @@ fn remove_leftovers(out: &Path) {
     if let Ok(rd) = std::fs::read_dir(parent) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
+            // Killed between the two renames of a swap: the old tree is the site; put it back.
+            if n.starts_with(&prefixes[1]) && !out.exists() {
+                let _ = std::fs::rename(e.path(), out);
+                continue;
+            }
             if prefixes.iter().any(|p| n.starts_with(p)) {
                 let _ = std::fs::remove_dir_all(e.path());
             }
@@ -107,7 +120,40 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         path: staging_path.clone(),
         keep: false,
     };
-    let tera = site::templates(cfg.site.templates.as_deref())?;
+    let sources = site::template_sources(cfg.site.templates.as_deref())?;
+    let tera = site::templates(&sources)?;
+    let version = binary_version();
+    let data_fp = data_fingerprint(&cfg.build.data)?;
+    let fingerprint = build_fingerprint(&version, &data_fp, cfg, &sources)?;
+    let prev = if opts.force {
+        None
+    } else {
+        Manifest::read(&out_dir)
+    };
+    if let Some(p) = &prev
+        && p.fingerprint == fingerprint
+        && p.files.keys().all(|f| out_dir.join(f).is_file())
+    {
+        rep.log(format!(
+            "{} is up to date (same data, config, templates and binary): nothing to do",
+            out_dir.display()
+        ));
+        return Ok(BuildSummary {
+            out: out_dir,
+            regions: 0,
+            pages: p.files.keys().filter(|k| k.ends_with(".html")).count(),
+            files: p.files.len(),
+            bytes: p.files.values().map(|r| r.bytes).sum(),
+            written: 0,
+            reused: 0,
+            up_to_date: true,
+            warnings: diag.warnings,
+            notes: diag.notes,
+            stages: rep.stages().to_vec(),
+            total: rep.elapsed(),
+        });
+    }
+    signals::arm(&staging_path);
 
     let ds = rep.stage("load", |_| {
         let ds = crate::data::load(&cfg.build.data, &mut diag)?;
@@ -123,14 +169,30 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         Ok((ds, detail))
     })?;
 
-    let out = Output::new(&staging_path)?;
+    let out = Output::new(&staging_path, &out_dir, prev)?;
     let shared = SharedDiagnostics::default();
     let hm_opts = HeatmapOptions {
         scopes: cfg.build.scopes.clone(),
         frame_step: cfg.build.frame_step,
     };
     let heat = rep.stage("heatmaps", |_| {
-        let idx = crate::heatmap::render_all(&ds, &hm_opts, &out, &shared)?;
+        let key = key_of(&[
+            version.as_bytes(),
+            data_fp.as_bytes(),
+            &hm_opts.frame_step.to_le_bytes(),
+            hm_opts.scopes.join(",").as_bytes(),
+        ]);
+        let (meta, rebuilt) = out.unit("heatmaps", &key, || {
+            let idx = crate::heatmap::render_all(&ds, &hm_opts, &out, &shared)?;
+            let files = idx
+                .animations
+                .iter()
+                .flat_map(|a| [a.gif.clone(), a.poster.clone(), a.csv.clone()])
+                .collect();
+            Ok((serde_json::to_value(&idx)?, files))
+        })?;
+        let idx: crate::heatmap::HeatmapIndex = serde_json::from_value(meta)
+            .context("the previous build's heat-map index is unreadable (use --force)")?;
         let bytes: usize = idx.animations.iter().map(|a| a.gif_bytes).sum();
         let detail = format!(
             "{} animations in {} scopes ({} frames, {:.1} MB of GIF)",
@@ -138,7 +200,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             idx.scopes.len(),
             idx.animations.iter().map(|a| a.frames).sum::<usize>(),
             bytes as f64 / 1e6
-        );
+        ) + if rebuilt { "" } else { ", unchanged" };
         Ok((idx, detail))
     })?;
     {
@@ -152,6 +214,13 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     }
     let nav = site::nav(&sections);
     let rs = site::regions::RegionSettings {
+        templates_key: key_of(
+            &sources
+                .iter()
+                .filter(|(n, _)| n == "base.html" || n == "region.html")
+                .map(|(_, t)| t.as_bytes())
+                .collect::<Vec<_>>(),
+        ),
         site_title: &cfg.site.title,
         nav: &nav,
         window: cfg.measures.window,
@@ -159,7 +228,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     };
     let summaries = rep.stage("regions", |rep| {
         let bar = rep.bar(ds.regions.len() as u64, "regions");
-        let s = site::regions::build_all(&ds, &rs, &tera, &out, &bar)?;
+        let s = site::regions::build_all(&ds, &rs, &tera, &out, &bar, &version)?;
         bar.finish_and_clear();
         let files = out.files().len();
         Ok((
@@ -241,14 +310,23 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         );
     }
 
+    out.finish(&fingerprint)?;
     rep.stage("swap", |_| {
-        swap_in(&staging_path, &out_dir)?;
+        signals::swapping(true);
+        let r = swap_in(&staging_path, &out_dir);
+        signals::swapping(false);
+        r?;
         staging.keep = true;
         Ok(((), format!("{} is now the new site", out_dir.display())))
     })?;
 
     let manifest = out.manifest();
+    let (written, reused) = out.counts();
+    signals::disarm();
     Ok(BuildSummary {
+        written,
+        reused,
+        up_to_date: false,
         out: out_dir,
         regions: ds.regions.len(),
         pages: manifest.keys().filter(|k| k.ends_with(".html")).count(),
@@ -274,7 +352,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
                 format!("cannot move {} to {}", staging.display(), out.display())
             });
         }
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
     } else {
         if let Some(p) = out.parent()
             && !p.as_os_str().is_empty()
@@ -285,4 +363,96 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
             .with_context(|| format!("cannot move {} to {}", staging.display(), out.display()))?;
     }
     Ok(())
+}
+
+/// Identifies the program: a hash of the running executable, so a rebuilt binary never reuses
+/// output made by another one.
+fn binary_version() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::read(p).ok())
+        .unwrap_or_default();
+    key_of(&[env!("CARGO_PKG_VERSION").as_bytes(), &exe])
+}
+
+/// Hash of the input files' bytes.
+fn data_fingerprint(dir: &Path) -> Result<String> {
+    let mut parts = Vec::new();
+    for stem in crate::data::ALL_INPUTS {
+        let p = crate::data::csv::locate(dir, stem)?;
+        parts.push(std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?);
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    Ok(key_of(&refs))
+}
+
+/// Hash of everything a build depends on (the output folder and thread count excluded).
+fn build_fingerprint(
+    version: &str,
+    data_fp: &str,
+    cfg: &Config,
+    templates: &[(String, String)],
+) -> Result<String> {
+    let mut c = cfg.clone();
+    c.build.out = PathBuf::new();
+    c.build.data = PathBuf::new();
+    c.build.jobs = None;
+    let cfg_json = serde_json::to_vec(&c)?;
+    let mut parts: Vec<&[u8]> = vec![version.as_bytes(), data_fp.as_bytes(), &cfg_json];
+    for (n, t) in templates {
+        parts.push(n.as_bytes());
+        parts.push(t.as_bytes());
+    }
+    Ok(key_of(&parts))
+}
+
+/// Ctrl-C / SIGTERM during a build: delete the staging folder and exit, leaving the previous
+/// output as it was; during the swap (two renames) the signal waits for it to finish.
+mod signals {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, Once};
+
+    static STATE: Mutex<(Option<PathBuf>, bool)> = Mutex::new((None, false));
+
+    pub fn arm(staging: &Path) {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            let _ = ctrlc::set_handler(|| {
+                let guard = STATE.lock().unwrap_or_else(|e| e.into_inner());
+                if guard.1 {
+                    // Swapping: let it finish; the build ends right after.
+                    return;
+                }
+                if let Some(p) = &guard.0 {
+                    let _ = std::fs::remove_dir_all(p);
+                }
+                eprintln!("error: interrupted; the previous output is unchanged");
+                std::process::exit(130);
+            });
+        });
+        STATE.lock().unwrap_or_else(|e| e.into_inner()).0 = Some(staging.to_path_buf());
+    }
+
+    pub fn swapping(on: bool) {
+        STATE.lock().unwrap_or_else(|e| e.into_inner()).1 = on;
+    }
+
+    pub fn disarm() {
+        *STATE.lock().unwrap_or_else(|e| e.into_inner()) = (None, false);
+    }
+}
+
+/// Deletes a tree, unlinking its files in parallel (23k files one by one took seconds).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }

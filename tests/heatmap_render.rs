@@ -200,7 +200,7 @@ fn expected_date(d: NaiveDate) -> Vec<u8> {
 #[test]
 fn small_build_gifs_decode_with_the_right_frames_and_dates() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Output::new(dir.path()).unwrap();
+    let out = Output::new(dir.path(), &dir.path().join("no-previous"), None).unwrap();
     let diag = SharedDiagnostics::default();
     let opts = HeatmapOptions {
         scopes: vec!["australia".into(), "canada".into()],

@@ -48,13 +48,24 @@ pub fn run(a: BuildArgs) -> Result<ExitCode> {
         .iter()
         .map(|(n, d)| format!("{n} {:.2}s", d.as_secs_f64()))
         .collect();
+    if s.up_to_date {
+        eprintln!(
+            "{} is up to date in {:.2}s: {} files, 0 written",
+            s.out.display(),
+            s.total.as_secs_f64(),
+            thousands(s.files as i64)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     eprintln!(
-        "built {} in {:.2}s: {} regions, {} pages, {} files, {} bytes; {} warning(s). Stages: {}",
+        "built {} in {:.2}s: {} regions, {} pages, {} files ({} written, {} unchanged), {} bytes; {} warning(s). Stages: {}",
         s.out.display(),
         s.total.as_secs_f64(),
         thousands(s.regions as i64),
         thousands(s.pages as i64),
         thousands(s.files as i64),
+        thousands(s.written as i64),
+        thousands(s.reused as i64),
         thousands(s.bytes as i64),
         s.warnings.len(),
         stages.join(", ")

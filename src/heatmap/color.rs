@@ -67,7 +67,7 @@ pub fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Axis {
     Lin,
@@ -84,7 +84,7 @@ impl Axis {
 }
 
 /// Class breaks: class 0 is `(0, t[0])`, class k is `[t[k-1], t[k])`, the last `[t[n-1], ∞)`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct ClassScale {
     pub axis: Axis,
     pub thresholds: Vec<f64>,

@@ -55,7 +55,7 @@ impl Default for HeatmapOptions {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Confirmed,
@@ -93,7 +93,7 @@ impl Measure {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Total,
@@ -109,7 +109,7 @@ impl Mode {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     Abs,
@@ -126,7 +126,7 @@ impl Scale {
 }
 
 /// Everything the page builder needs about the rendered heat maps.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct HeatmapIndex {
     pub frame_step: u32,
     pub per_capita_base: f64,
@@ -134,7 +134,7 @@ pub struct HeatmapIndex {
     pub animations: Vec<Animation>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ScopeEntry {
     pub id: String,
     pub label: String,
@@ -146,7 +146,7 @@ pub struct ScopeEntry {
 }
 
 /// Join coverage of a scope (also logged as a note).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Coverage {
     pub shapes: usize,
     pub shapes_with_data: usize,
@@ -156,7 +156,7 @@ pub struct Coverage {
     pub regions_without_shape: Vec<UnmappedRegion>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct UnmappedRegion {
     pub id: String,
     pub name: String,
@@ -164,7 +164,7 @@ pub struct UnmappedRegion {
     pub known_reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Animation {
     pub scope: String,
     pub scope_label: String,
@@ -195,7 +195,7 @@ pub struct Animation {
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
 /// relabel them for another divisor (value × divisor / base) — colours do not change.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Legend {
     pub unit: String,
     pub per_capita: bool,
@@ -205,13 +205,13 @@ pub struct Legend {
     pub rows: Vec<LegendRow>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct LegendRow {
     pub color: String,
     pub label: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct TopRow {
     pub rank: usize,
     pub region_id: String,
@@ -221,7 +221,7 @@ pub struct TopRow {
 }
 
 /// Timing of one animation, for the benchmark.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
 pub struct AnimStats {
     pub scope: String,
     pub name: String,

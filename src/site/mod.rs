@@ -49,13 +49,18 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Loads the templates; files in `override_dir` named like a built-in template replace it.
-pub fn templates(override_dir: Option<&Path>) -> Result<Tera> {
+/// The template sources: built-in ones, replaced by same-named files in `override_dir`.
+pub fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(String, String)>> {
     let mut list: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
     if let Some(dir) = override_dir {
+        anyhow::ensure!(
+            dir.is_dir(),
+            "`site.templates` = {} is not a folder",
+            dir.display()
+        );
         for (name, text) in &mut list {
             let p = dir.join(&*name);
             if p.is_file() {
@@ -64,8 +69,13 @@ pub fn templates(override_dir: Option<&Path>) -> Result<Tera> {
             }
         }
     }
+    Ok(list)
+}
+
+/// Loads the templates (see [`template_sources`]).
+pub fn templates(sources: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(list)
+    tera.add_raw_templates(sources.to_vec())
         .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
     Ok(tera)
 }

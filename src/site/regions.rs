@@ -27,6 +27,8 @@ pub fn csv_path(r: &Region) -> String {
 
 /// Settings the region pages need.
 pub struct RegionSettings<'a> {
+    /// Hash of the templates a region page uses (for incremental builds).
+    pub templates_key: String,
     pub site_title: &'a str,
     pub nav: &'a [NavItem],
     pub window: usize,
@@ -34,7 +36,7 @@ pub struct RegionSettings<'a> {
 }
 
 /// What the overview and index pages need to know about a region after its page is built.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RegionSummary {
     pub index: usize,
     pub id: String,
@@ -134,8 +136,12 @@ pub fn build_region(
     st: &RegionSettings,
     tera: &Tera,
     out: &Output,
-) -> Result<RegionSummary> {
+) -> Result<(RegionSummary, Vec<String>)> {
     let r = &ds.regions[idx];
+    // Failure injection for the fail-safe tests: a panic inside a render task.
+    if std::env::var_os("SEECOVID_TEST_PANIC_REGION").is_some_and(|v| v == r.id.as_str()) {
+        panic!("injected panic while rendering region {}", r.id);
+    }
     let s = &r.series;
     let d = measures::derive(s, st.window);
     let full = r.full_name(&ds.regions);
@@ -145,11 +151,13 @@ pub fn build_region(
     let w = st.window;
 
     out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
+    let mut files = vec![csv_path(r), page.clone()];
 
     let mut charts = Vec::new();
     let mut emit = |kind: &str, chart: &Chart, alt: String, caption: String| -> Result<()> {
         let rel = format!("regions/img/{}-{kind}.png", r.id);
         out.write(&rel, &chart::render_png(chart)?)?;
+        files.push(rel);
         charts.push(ChartCtx {
             src: format!("img/{}-{kind}.png", r.id),
             alt,
@@ -476,7 +484,7 @@ pub fn build_region(
     );
     out.write(&page, render(tera, "region.html", &ctx)?.as_bytes())?;
 
-    Ok(RegionSummary {
+    let summary = RegionSummary {
         index: idx,
         id: r.id.clone(),
         name: r.name.clone(),
@@ -488,7 +496,49 @@ pub fn build_region(
         deaths: last_d,
         new7: last_mean(&d.new_confirmed, 7),
         population: r.population,
-    })
+    };
+    Ok((summary, files))
+}
+
+/// Everything a region's page, charts and CSV are made from.
+fn region_key(ds: &Dataset, idx: usize, st: &RegionSettings, version: &str) -> Result<String> {
+    let r = &ds.regions[idx];
+    let ints = |v: &[i64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+    let rel: Vec<&str> = r
+        .parent
+        .iter()
+        .chain(&r.children)
+        .map(|&i| ds.regions[i].id.as_str())
+        .chain(
+            r.parent
+                .iter()
+                .chain(&r.children)
+                .map(|&i| ds.regions[i].name.as_str()),
+        )
+        .collect();
+    let meta = serde_json::to_vec(&(
+        &r.id,
+        r.full_name(&ds.regions),
+        r.level,
+        r.population,
+        r.source,
+        r.series.start,
+        rel,
+        st.site_title,
+        st.nav,
+        st.window,
+        st.per_capita,
+    ))?;
+    let rec = r.series.recovered.as_deref().map(ints).unwrap_or_default();
+    Ok(crate::site::writer::key_of(&[
+        version.as_bytes(),
+        st.templates_key.as_bytes(),
+        &meta,
+        &ints(&r.series.confirmed),
+        &ints(&r.series.deaths),
+        &[u8::from(r.series.recovered.is_some())],
+        &rec,
+    ]))
 }
 
 /// Builds every region (in parallel) and returns their summaries in region order.
@@ -498,13 +548,18 @@ pub fn build_all(
     tera: &Tera,
     out: &Output,
     bar: &indicatif::ProgressBar,
+    version: &str,
 ) -> Result<Vec<RegionSummary>> {
     (0..ds.regions.len())
         .into_par_iter()
         .map(|i| {
-            let r = build_region(ds, i, st, tera, out);
+            let key = region_key(ds, i, st, version)?;
+            let (meta, _) = out.unit(&format!("region/{}", ds.regions[i].id), &key, || {
+                let (summary, files) = build_region(ds, i, st, tera, out)?;
+                Ok((serde_json::to_value(summary)?, files))
+            })?;
             bar.inc(1);
-            r
+            Ok(serde_json::from_value(meta)?)
         })
         .collect()
 }

@@ -1,34 +1,98 @@
 //! The one place that writes output files. Every file of the site goes through
-//! [`Output::write`], which records it in the manifest that `check`, the sitemap and the
-//! build summary read.
+//! [`Output::write`], which records it in the manifest that `check`, the sitemap, incremental
+//! builds and the build summary read.
+//!
+//! Incremental builds: the previous build's manifest (`.seecovid-manifest.json` in the output
+//! folder) lists every file with its SHA-256 and every *unit* (a group of files made together,
+//! e.g. one region page with its charts and CSV) with the key of what it was made from. A file
+//! whose bytes did not change, or a unit whose key did not change, is hard-linked from the
+//! previous output into the staging folder instead of being written: same inode, same mtime,
+//! and the previous folder itself is never modified (a failed build leaves it exactly as it was).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// File name of the manifest inside the output folder.
+pub const MANIFEST: &str = ".seecovid-manifest.json";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRecord {
     pub bytes: u64,
+    #[serde(with = "hex_bytes")]
     pub sha256: [u8; 32],
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let s = String::deserialize(d)?;
+        let v = hex::decode(s).map_err(serde::de::Error::custom)?;
+        v.try_into()
+            .map_err(|_| serde::de::Error::custom("sha256 must be 32 bytes"))
+    }
+}
+
+/// A group of files made together from one key (the hash of everything they depend on).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UnitRecord {
+    pub key: String,
+    pub files: Vec<String>,
+    /// Whatever the producer needs to use the unit without rebuilding it (e.g. the heat-map
+    /// index).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub meta: serde_json::Value,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Hash of every input of the whole build (data, config, templates, binary version).
+    pub fingerprint: String,
+    pub files: BTreeMap<String, FileRecord>,
+    pub units: BTreeMap<String, UnitRecord>,
+}
+
+impl Manifest {
+    /// Reads the manifest of a previous build, if there is a readable one.
+    pub fn read(out_dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(out_dir.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
 }
 
 /// A folder being filled with the site; thread-safe.
 #[derive(Debug)]
 pub struct Output {
     root: PathBuf,
+    prev_root: PathBuf,
+    prev: Manifest,
     manifest: Mutex<BTreeMap<String, FileRecord>>,
+    units: Mutex<BTreeMap<String, UnitRecord>>,
+    written: AtomicUsize,
+    linked: AtomicUsize,
 }
 
 impl Output {
-    pub fn new(root: &Path) -> Result<Self> {
+    /// `root` is the staging folder; `prev_root` the previous output (may not exist).
+    pub fn new(root: &Path, prev_root: &Path, prev: Option<Manifest>) -> Result<Self> {
         std::fs::create_dir_all(root)
             .with_context(|| format!("cannot create output folder {}", root.display()))?;
         Ok(Self {
             root: root.to_path_buf(),
+            prev_root: prev_root.to_path_buf(),
+            prev: prev.unwrap_or_default(),
             manifest: Mutex::new(BTreeMap::new()),
+            units: Mutex::new(BTreeMap::new()),
+            written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
@@ -36,8 +100,7 @@ impl Output {
         &self.root
     }
 
-    /// Writes `bytes` to `rel` (a `/`-separated path relative to the site root).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    fn check_rel(rel: &str) -> Result<()> {
         if rel.is_empty()
             || rel.starts_with('/')
             || rel
@@ -46,16 +109,10 @@ impl Output {
         {
             bail!("internal error: bad output path `{rel}`");
         }
-        let path = self.root.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create folder {}", dir.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        let rec = FileRecord {
-            bytes: bytes.len() as u64,
-            sha256: Sha256::digest(bytes).into(),
-        };
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, rec: FileRecord) -> Result<()> {
         let prev = self
             .manifest
             .lock()
@@ -65,6 +122,85 @@ impl Output {
             bail!("internal error: `{rel}` written twice");
         }
         Ok(())
+    }
+
+    fn ensure_parent(path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Hard-links the previous build's `rel` into the staging folder.
+    fn link_prev(&self, rel: &str) -> Result<()> {
+        let path = self.root.join(rel);
+        Self::ensure_parent(&path)?;
+        let from = self.prev_root.join(rel);
+        std::fs::hard_link(&from, &path)
+            .or_else(|_| std::fs::copy(&from, &path).map(|_| ()))
+            .with_context(|| format!("cannot reuse {} as {}", from.display(), path.display()))?;
+        self.linked.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes `bytes` to `rel` (a `/`-separated path relative to the site root), or reuses the
+    /// previous build's identical file.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        Self::check_rel(rel)?;
+        let rec = FileRecord {
+            bytes: bytes.len() as u64,
+            sha256: Sha256::digest(bytes).into(),
+        };
+        if self.prev.files.get(rel) == Some(&rec) && self.prev_root.join(rel).is_file() {
+            self.link_prev(rel)?;
+        } else {
+            let path = self.root.join(rel);
+            Self::ensure_parent(&path)?;
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        self.record(rel, rec)
+    }
+
+    /// Produces the unit `name` from `key`: reuses the previous build's files when the key is
+    /// unchanged (returning its `meta`), otherwise runs `make`, which writes its files with
+    /// [`Output::write`] and returns the unit's `meta` and the files it wrote.
+    /// Returns `(meta, rebuilt)`.
+    pub fn unit(
+        &self,
+        name: &str,
+        key: &str,
+        make: impl FnOnce() -> Result<(serde_json::Value, Vec<String>)>,
+    ) -> Result<(serde_json::Value, bool)> {
+        if let Some(u) = self.prev.units.get(name)
+            && u.key == key
+            && u.files
+                .iter()
+                .all(|f| self.prev.files.contains_key(f) && self.prev_root.join(f).is_file())
+        {
+            for f in &u.files {
+                self.link_prev(f)?;
+                self.record(f, self.prev.files[f].clone())?;
+            }
+            self.units
+                .lock()
+                .expect("units lock")
+                .insert(name.to_string(), u.clone());
+            return Ok((u.meta.clone(), false));
+        }
+        let (meta, mut files) = make()?;
+        files.sort();
+        self.units.lock().expect("units lock").insert(
+            name.to_string(),
+            UnitRecord {
+                key: key.to_string(),
+                files,
+                meta: meta.clone(),
+            },
+        );
+        Ok((meta, true))
     }
 
     /// Paths written so far, sorted.
@@ -89,4 +225,34 @@ impl Output {
             .map(|r| r.bytes)
             .sum()
     }
+
+    /// (files written, files reused unchanged from the previous build).
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.linked.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Writes the manifest (not listed in itself) into the staging folder.
+    pub fn finish(&self, fingerprint: &str) -> Result<()> {
+        let m = Manifest {
+            fingerprint: fingerprint.to_string(),
+            files: self.manifest(),
+            units: self.units.lock().expect("units lock").clone(),
+        };
+        let path = self.root.join(MANIFEST);
+        std::fs::write(&path, serde_json::to_vec(&m)?)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// Hex SHA-256 of a list of byte strings (with length prefixes, so boundaries count).
+pub fn key_of(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(h.finalize())
 }

@@ -68,7 +68,6 @@ impl SiteTest {
             .arg("--out")
             .arg(self.out())
             .arg("--quiet")
-            .args(["--jobs", "2"])
             .args(extra);
         cmd.output().unwrap()
     }
