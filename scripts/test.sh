@@ -34,7 +34,9 @@ pip_install() {
 }
 
 npm_install() {
-    if [ ! -d tests/browser/node_modules ]; then
+    # Also when the lock file changed since the last install (npm ci writes .package-lock.json).
+    if [ ! -f tests/browser/node_modules/.package-lock.json ] ||
+        [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
         log "installing browser-test packages (npm ci in tests/browser)"
         (cd tests/browser && npm ci --no-audit --no-fund --silent)
     fi
@@ -50,6 +52,8 @@ install_deploy_deps() {
 
 install_test_deps() {
     apt_install chromium
+    # The browser test runs tests/browser/check.mjs with Node (>= 18; Debian 12 has 18).
+    command -v node >/dev/null 2>&1 || apt_install nodejs npm
     [ -f tests/browser/package.json ] && npm_install
     install_deploy_deps
     return 0

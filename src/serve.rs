@@ -1,16 +1,89 @@
 //! `seecovid serve`: an offline preview server on 127.0.0.1. Static files only, correct MIME
 //! types, the site's own 404 page with status 404, and no way out of the site folder.
+//!
+//! A deliberately small HTTP/1.1 server on `std::net`: one thread per connection, one request
+//! per connection (`Connection: close`). (tiny_http 0.12 stalled a browser's parallel keep-alive
+//! connections: its task pool can leave a new connection queued behind idle keep-alive ones, so
+//! some images of a page never arrived — found by the browser test.)
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use tiny_http::{Header, Method, Request, Response};
 
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    listener: TcpListener,
     root: PathBuf,
     port: u16,
+}
+
+/// Connections served at once; one more gets a 503 and is closed.
+const MAX_CONNECTIONS: usize = 64;
+/// Longest request head accepted (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+
+impl Server {
+    /// Binds 127.0.0.1:`port` (0 picks a free port).
+    pub fn bind(root: &Path, port: u16) -> Result<Self> {
+        if !root.join("index.html").is_file() {
+            bail!(
+                "{} is not a built site (no index.html); run `seecovid build` first",
+                root.display()
+            );
+        }
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+        let port = listener
+            .local_addr()
+            .context("server has no IP address")?
+            .port();
+        Ok(Self {
+            listener,
+            root: root.to_path_buf(),
+            port,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves requests forever, one thread per connection.
+    pub fn run(self) {
+        let root = Arc::new(self.root);
+        let busy = Arc::new(AtomicUsize::new(0));
+        for stream in self.listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let root = Arc::clone(&root);
+            let busy = Arc::clone(&busy);
+            if busy.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+                busy.fetch_sub(1, Ordering::AcqRel);
+                let mut stream = stream;
+                let _ = write_response(
+                    &mut stream,
+                    503,
+                    "text/plain; charset=utf-8",
+                    b"busy\n",
+                    false,
+                );
+                continue;
+            }
+            let spawned = std::thread::Builder::new()
+                .name("serve".into())
+                .spawn(move || {
+                    let _ = handle(&root, stream);
+                    busy.fetch_sub(1, Ordering::AcqRel);
+                });
+            if spawned.is_err() {
+                // Out of threads: the stream was dropped (connection closed); keep serving.
+                continue;
+            }
+        }
+    }
 }
 
 /// Content-Type for a file name; text types carry a charset.
@@ -75,86 +148,98 @@ pub fn map_path(root: &Path, url: &str) -> Option<PathBuf> {
     (canon.starts_with(&root) && canon.is_file()).then_some(canon)
 }
 
-impl Server {
-    /// Binds 127.0.0.1:`port` (0 picks a free port).
-    pub fn bind(root: &Path, port: u16) -> Result<Self> {
-        if !root.join("index.html").is_file() {
-            bail!(
-                "{} is not a built site (no index.html); run `seecovid build` first",
-                root.display()
-            );
-        }
-        let http = tiny_http::Server::http(("127.0.0.1", port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .context("server has no IP address")?;
-        Ok(Self {
-            http: Arc::new(http),
-            root: root.to_path_buf(),
-            port,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves requests forever on a few threads.
-    pub fn run(self) {
-        let threads: Vec<_> = (0..4)
-            .map(|_| {
-                let http = Arc::clone(&self.http);
-                let root = self.root.clone();
-                std::thread::spawn(move || {
-                    for req in http.incoming_requests() {
-                        let _ = handle(&root, req);
-                    }
-                })
-            })
-            .collect();
-        for t in threads {
-            let _ = t.join();
-        }
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
     }
 }
 
-fn header(k: &str, v: &str) -> Header {
-    Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+fn write_response(
+    stream: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+         X-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nConnection: close\r\n",
+        reason(status),
+        body.len()
+    );
+    if status == 405 {
+        out.push_str("Allow: GET, HEAD\r\n");
+    }
+    out.push_str("\r\n");
+    let mut buf = out.into_bytes();
+    if !head_only {
+        buf.extend_from_slice(body);
+    }
+    stream.write_all(&buf)?;
+    stream.flush()
 }
 
-fn handle(root: &Path, req: Request) -> std::io::Result<()> {
-    let head = *req.method() == Method::Head;
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        return req.respond(
-            Response::from_string("method not allowed\n")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD")),
-        );
+/// Reads the request head (up to the blank line); `None` when it is malformed or too long.
+fn read_head(stream: &TcpStream) -> std::io::Result<Option<Vec<String>>> {
+    let mut reader = BufReader::new(stream);
+    let mut lines = Vec::new();
+    let mut total = 0;
+    loop {
+        let mut line = Vec::new();
+        let n = (&mut reader)
+            .take((MAX_HEAD - total + 1) as u64)
+            .read_until(b'\n', &mut line)?;
+        total += n;
+        if n == 0 || total > MAX_HEAD || !line.ends_with(b"\n") {
+            return Ok(None);
+        }
+        let text = match String::from_utf8(line) {
+            Ok(t) => t.trim_end_matches(['\r', '\n']).to_string(),
+            Err(_) => return Ok(None),
+        };
+        if text.is_empty() {
+            if lines.is_empty() {
+                continue; // tolerate a stray CRLF before the request line
+            }
+            return Ok(Some(lines));
+        }
+        lines.push(text);
     }
-    let (status, path) = match map_path(root, req.url()) {
+}
+
+fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+    let text = "text/plain; charset=utf-8";
+    let Some(head) = read_head(&stream)? else {
+        return write_response(&mut stream, 400, text, b"bad request\n", false);
+    };
+    let mut parts = head[0].split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return write_response(&mut stream, 400, text, b"bad request\n", false);
+    };
+    if !version.starts_with("HTTP/1.") {
+        return write_response(&mut stream, 400, text, b"bad request\n", false);
+    }
+    let head_only = method == "HEAD";
+    if method != "GET" && !head_only {
+        return write_response(&mut stream, 405, text, b"method not allowed\n", false);
+    }
+    let (status, path) = match map_path(root, target) {
         Some(p) => (200, p),
         None => (404, root.join("404.html")),
     };
-    let body = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(_) => b"not found\n".to_vec(),
-    };
+    let body = std::fs::read(&path).unwrap_or_else(|_| b"not found\n".to_vec());
     let ctype = content_type(&path.to_string_lossy());
-    let len = body.len();
-    let resp = Response::from_data(if head { Vec::new() } else { body })
-        .with_status_code(status)
-        .with_header(header("Content-Type", &ctype))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Cache-Control", "no-cache"));
-    let resp = if head {
-        resp.with_header(header("Content-Length", &len.to_string()))
-    } else {
-        resp
-    };
-    req.respond(resp)
+    write_response(&mut stream, status, &ctype, &body, head_only)
 }
 
 #[cfg(test)]

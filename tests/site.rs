@@ -5,9 +5,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use common::{SiteTest, bin, snapshot, stderr};
+use common::{SiteTest, bin, serve, snapshot, stderr};
 use seecovid::data;
 
 #[test]
@@ -285,42 +285,6 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(e.path(), &dst).unwrap();
         }
     }
-}
-
-struct Serve(Child, u16);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(dir: &std::path::Path) -> Serve {
-    let port = free_port();
-    let child = Command::new(bin())
-        .arg("serve")
-        .arg(dir)
-        .args(["--port", &port.to_string()])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let s = Serve(child, port);
-    for _ in 0..100 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return s;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("serve did not start");
 }
 
 /// A raw HTTP/1.0 GET so the path is sent exactly as written (no client normalisation).

@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// Browser checks of a built seecovid site with headless Chromium (Debian `chromium`, driven by
+// playwright-core; no browser is downloaded) and axe-core injected into each page.
+//
+//   node check.mjs --site DIR --base http://127.0.0.1:PORT/ [--chromium PATH]
+//                  [--screenshots DIR] [--max-options N] PAGE...
+//
+// PAGE is a path relative to the site root (e.g. `regions/alphaland.html`), or `404:PATH` for the
+// server's 404 page at a missing PATH (http only, status 404 expected). Every page is loaded
+// from file:// (DIR) and from http (BASE, a running `seecovid serve DIR`) at 1280 and 360 px,
+// light colour scheme, plus once in dark mode at 1280 px over http. Each load checks:
+//   - no console errors and no uncaught page errors;
+//   - no failed request (network failure, or an HTTP status >= 400);
+//   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
+//   - every <img> (lazy ones too, after scrolling) decodes (naturalWidth > 0);
+//   - at 360 px: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
+//   - axe-core: no violation of impact "serious" or "critical" (others are listed as notes);
+// and, at 1280 px from both origins, the page's controls (<select>, radio buttons, check boxes,
+// range inputs and buttons inside <main>): every control must change what the page shows (an
+// image's src, which must then load, or the text), on a page with controls at least one
+// control must switch an image, and when the controls put the view in the URL, reloading that
+// URL must show the same view.
+// --screenshots DIR saves a full-page screenshot of every load (for looking at the pages).
+// Prints a JSON summary on stdout; human-readable failures on stderr; exit status 1 on failure.
+
+import { chromium } from "playwright-core";
+import { readFileSync, existsSync, statSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve, join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+
+function parseArgs(argv) {
+  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--site") o.site = argv[++i];
+    else if (a === "--base") o.base = argv[++i];
+    else if (a === "--chromium") o.chromium = argv[++i];
+    else if (a === "--max-options") o.maxOptions = Number(argv[++i]);
+    else if (a === "--screenshots") o.screenshots = argv[++i];
+    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
+    else o.pages.push(a);
+  }
+  if (!o.site || !o.base || o.pages.length === 0) {
+    throw new Error("usage: check.mjs --site DIR --base http://127.0.0.1:PORT/ [--chromium PATH] PAGE...");
+  }
+  if (!o.base.endsWith("/")) o.base += "/";
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const siteDir = resolve(opts.site);
+const fileBase = pathToFileURL(siteDir + "/").href;
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const started = Date.now();
+if (opts.screenshots) mkdirSync(opts.screenshots, { recursive: true });
+
+for (const p of opts.pages) {
+  if (p.startsWith("404:")) continue;
+  const f = join(siteDir, p);
+  if (!existsSync(f) || !statSync(f).isFile()) {
+    console.error(`check.mjs: page ${p} does not exist in ${siteDir}`);
+    process.exit(2);
+  }
+}
+
+/** A request the site may make: its own files, over file: or from the local server. */
+function isLocal(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === "file:" || u.protocol === "data:" || u.protocol === "blob:") return true;
+  if (u.protocol === "about:") return u.href === "about:blank";
+  return (u.protocol === "http:" || u.protocol === "https:") && u.hostname === "127.0.0.1";
+}
+
+const browser = await chromium.launch({
+  executablePath: opts.chromium,
+  headless: true,
+  chromiumSandbox: false, // --no-sandbox: the tests run as root in a container
+  // playwright-core starts Chromium with a fresh temporary --user-data-dir and removes it after.
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  timeout: 60_000,
+});
+
+const chromiumVersion = browser.version();
+const results = [];
+const failures = [];
+
+function fail(check, msg) {
+  check.failures.push(msg);
+  failures.push(`${check.page} [${check.origin} ${check.width}px ${check.scheme}]: ${msg}`);
+}
+
+/** Waits until every image in the document has finished loading or failing. */
+async function settleImages(page) {
+  await page
+    .waitForFunction(() => Array.from(document.images).every((i) => i.complete), null, { timeout: 15_000 })
+    .catch(() => {});
+}
+
+/** What the main part of the page shows: image sources and the visible text. */
+async function viewState(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector("main") || document.body;
+    const imgs = Array.from(root.querySelectorAll("img")).map((i) => i.currentSrc || i.src);
+    const canvases = Array.from(root.querySelectorAll("canvas")).map((c) => {
+      try {
+        return c.toDataURL().length + ":" + c.toDataURL().slice(-64);
+      } catch {
+        return "tainted";
+      }
+    });
+    return { imgs, canvases, text: root.innerText, url: location.href };
+  });
+}
+
+async function brokenImages(page) {
+  return page.evaluate(() =>
+    Array.from(document.images)
+      .filter((i) => i.complete && (i.currentSrc || i.src) && i.naturalWidth === 0)
+      .map((i) => i.getAttribute("src")),
+  );
+}
+
+/** Lists the page's controls, each with a stable selector and the values to try. */
+async function listControls(page, maxOptions) {
+  return page.evaluate((maxOptions) => {
+    const root = document.querySelector("main") || document.body;
+    const visible = (el) => {
+      const s = getComputedStyle(el);
+      return !el.disabled && !el.closest("[hidden]") && s.visibility !== "hidden" && el.getClientRects().length > 0;
+    };
+    const spread = (arr) => {
+      if (arr.length <= maxOptions) return arr;
+      const out = [];
+      for (let k = 0; k < maxOptions; k++) out.push(arr[Math.round((k * (arr.length - 1)) / (maxOptions - 1))]);
+      return [...new Set(out)];
+    };
+    const out = [];
+    let n = 0;
+    const tag = (el) => {
+      const id = `c${n++}`;
+      el.setAttribute("data-check-control", id);
+      return `[data-check-control="${id}"]`;
+    };
+    const label = (el) =>
+      (el.labels && el.labels[0] && el.labels[0].innerText.trim().split("\n")[0]) ||
+      el.getAttribute("aria-label") ||
+      el.name ||
+      el.id ||
+      el.innerText ||
+      el.tagName;
+    for (const el of root.querySelectorAll("select")) {
+      if (!visible(el)) continue;
+      const values = Array.from(el.options)
+        .filter((o) => !o.disabled)
+        .map((o) => o.value);
+      const others = values.filter((v) => v !== el.value);
+      out.push({ kind: "select", selector: tag(el), label: label(el), initial: el.value, values: spread(others) });
+    }
+    const radioGroups = new Map();
+    for (const el of root.querySelectorAll('input[type="radio"]')) {
+      if (!visible(el)) continue;
+      const key = el.name || tag(el);
+      if (!radioGroups.has(key)) radioGroups.set(key, []);
+      radioGroups.get(key).push(el);
+    }
+    for (const [name, els] of radioGroups) {
+      const initial = els.find((e) => e.checked);
+      const others = els.filter((e) => !e.checked).map((e) => tag(e));
+      out.push({ kind: "radio", label: name, initial: initial ? tag(initial) : null, values: spread(others) });
+    }
+    for (const el of root.querySelectorAll('input[type="checkbox"]')) {
+      if (!visible(el)) continue;
+      out.push({ kind: "checkbox", selector: tag(el), label: label(el) });
+    }
+    for (const el of root.querySelectorAll('input[type="range"]')) {
+      if (!visible(el)) continue;
+      const min = Number(el.min || 0);
+      const max = Number(el.max || 100);
+      const v = Number(el.value);
+      const target = v === min ? max : min;
+      out.push({ kind: "range", selector: tag(el), label: label(el), initial: el.value, values: [String(target)] });
+    }
+    for (const el of root.querySelectorAll("button")) {
+      if (!visible(el) || el.type === "submit" || el.type === "reset") continue;
+      out.push({ kind: "button", selector: tag(el), label: label(el).trim() });
+    }
+    return out;
+  }, maxOptions);
+}
+
+function describeChange(before, after) {
+  const changedImgs = [];
+  for (let i = 0; i < Math.max(before.imgs.length, after.imgs.length); i++) {
+    if (before.imgs[i] !== after.imgs[i] && after.imgs[i]) changedImgs.push(after.imgs[i]);
+  }
+  return {
+    changedImgs,
+    canvas: JSON.stringify(before.canvases) !== JSON.stringify(after.canvases),
+    text: before.text !== after.text,
+    url: before.url !== after.url,
+  };
+}
+
+async function afterChange(page, check, control, what, before) {
+  await page.waitForTimeout(50);
+  await settleImages(page);
+  const after = await viewState(page);
+  const d = describeChange(before, after);
+  const loaded = await page.evaluate((srcs) => {
+    const root = document.querySelector("main") || document.body;
+    return Array.from(root.querySelectorAll("img"))
+      .filter((i) => srcs.includes(i.currentSrc || i.src))
+      .map((i) => ({ src: i.getAttribute("src"), ok: i.complete && i.naturalWidth > 0 }));
+  }, d.changedImgs);
+  for (const l of loaded) if (!l.ok) fail(check, `control "${control.label}" → ${what}: image ${l.src} did not load`);
+  const changed = d.changedImgs.length > 0 || d.canvas || d.text;
+  if (!changed) fail(check, `control "${control.label}" → ${what}: nothing on the page changed`);
+  return { what, images: d.changedImgs.length, canvas: d.canvas, text: d.text, url: d.url, after };
+}
+
+async function exerciseControls(page, check) {
+  const controls = await listControls(page, opts.maxOptions);
+  const report = [];
+  let imageChanges = 0;
+  for (const c of controls) {
+    const entry = { kind: c.kind, label: c.label, changes: [] };
+    report.push(entry);
+    try {
+      if (c.kind === "select") {
+        for (const v of c.values) {
+          const before = await viewState(page);
+          await page.selectOption(c.selector, v);
+          const r = await afterChange(page, check, c, v, before);
+          imageChanges += r.images;
+          entry.changes.push({ value: v, images: r.images, text: r.text, url: r.url });
+        }
+        if (c.values.length) await page.selectOption(c.selector, c.initial);
+      } else if (c.kind === "radio") {
+        for (const sel of c.values) {
+          const before = await viewState(page);
+          await page.check(sel);
+          const r = await afterChange(page, check, c, sel, before);
+          imageChanges += r.images;
+          entry.changes.push({ value: sel, images: r.images, text: r.text, url: r.url });
+        }
+        if (c.initial && c.values.length) await page.check(c.initial);
+      } else if (c.kind === "checkbox") {
+        for (let k = 0; k < 2; k++) {
+          const before = await viewState(page);
+          await page.click(c.selector);
+          const r = await afterChange(page, check, c, k === 0 ? "toggle" : "toggle back", before);
+          imageChanges += r.images;
+          entry.changes.push({ value: k, images: r.images, text: r.text, url: r.url });
+        }
+      } else if (c.kind === "range") {
+        for (const v of c.values) {
+          const before = await viewState(page);
+          await page.fill(c.selector, v);
+          const r = await afterChange(page, check, c, v, before);
+          imageChanges += r.images;
+          entry.changes.push({ value: v, images: r.images, canvas: r.canvas, text: r.text, url: r.url });
+        }
+        await page.fill(c.selector, c.initial);
+      } else if (c.kind === "button") {
+        // Play/pause style buttons: press twice, each press must change something, and any
+        // image it switches to must load.
+        for (let k = 0; k < 2; k++) {
+          if (!(await page.isVisible(c.selector)) || !(await page.isEnabled(c.selector))) break;
+          const before = await viewState(page);
+          await page.click(c.selector);
+          const r = await afterChange(page, check, c, `press ${k + 1}`, before);
+          imageChanges += r.images;
+          entry.changes.push({ value: `press ${k + 1}`, images: r.images, text: r.text, url: r.url });
+        }
+      }
+    } catch (e) {
+      fail(check, `control "${c.label}" (${c.kind}): ${e.message.split("\n")[0]}`);
+    }
+  }
+  if (controls.length > 0 && imageChanges === 0) {
+    fail(check, "the page has controls but none of them changed an image");
+  }
+  // A view chosen with the controls that is put in the URL must come back from that URL.
+  const first = controls.find((c) => c.kind === "select" && c.values.length > 0);
+  const urlChanging = report.some((e) => e.changes.some((ch) => ch.url));
+  if (first && urlChanging) {
+    try {
+      await page.selectOption(first.selector, first.values[0]);
+      await page.waitForTimeout(50);
+      await settleImages(page);
+      const chosen = await viewState(page);
+      await page.reload({ waitUntil: "load" });
+      await settleImages(page);
+      const restored = await viewState(page);
+      const value = await page.$eval("main select", (el) => el.value).catch(() => null);
+      const same = JSON.stringify(chosen.imgs) === JSON.stringify(restored.imgs);
+      report.push({ kind: "url", label: "view restored from the URL", url: chosen.url, ok: same });
+      if (!same || value !== first.values[0]) {
+        fail(check, `the view chosen with "${first.label}" = ${first.values[0]} is not restored from its URL ${chosen.url} (select shows ${value})`);
+      }
+    } catch (e) {
+      fail(check, `URL restore check: ${e.message.split("\n")[0]}`);
+    }
+  }
+  return report;
+}
+
+async function runAxe(page, check) {
+  await page.addScriptTag({ content: axeSource });
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    // preload: false — otherwise axe fetches stylesheets with XHR, which file:// pages may not do.
+    const r = await axe.run(document, { resultTypes: ["violations"], preload: false });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    }));
+  });
+  const notes = [];
+  for (const v of res) {
+    if (v.impact === "serious" || v.impact === "critical") {
+      const nodes = v.nodes
+        .slice(0, 8)
+        .map((n) => `\n      ${n.target}: ${(n.summary || "").replace(/\s+/g, " ").slice(0, 240)}`)
+        .join("");
+      fail(check, `axe ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} node(s):${nodes}`);
+    } else {
+      notes.push(`${v.impact} ${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+    }
+  }
+  return notes;
+}
+
+async function checkPage(path, origin, width, scheme, withControls) {
+  // "404:some/missing/page.html": the site's 404 page as the server sends it for a missing path.
+  const notFound = path.startsWith("404:");
+  const url = (origin === "file" ? fileBase : opts.base) + (notFound ? path.slice(4) : path);
+  const check = { page: path, origin, width, scheme, url, failures: [], notes: [], phases: {} };
+  const t0 = Date.now();
+  let tp = t0;
+  const phase = (name) => {
+    const now = Date.now();
+    check.phases[name] = now - tp;
+    tp = now;
+  };
+  const context = await browser.newContext({
+    viewport: { width, height: 800 },
+    colorScheme: scheme,
+    reducedMotion: "no-preference",
+    serviceWorkers: "block",
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  // Never let a request leave the machine: abort it (the "request" listener records it).
+  await context.route(
+    (u) => !isLocal(u.href),
+    (route) => route.abort(),
+  );
+  page.on("request", (req) => {
+    if (!isLocal(req.url())) fail(check, `request to another host: ${req.url()}`);
+  });
+  page.on("console", (msg) => {
+    // The browser logs the expected 404 of a "404:" page itself.
+    if (notFound && msg.type() === "error" && msg.location().url === url && msg.text().includes("404")) return;
+    if (msg.type() === "error") fail(check, `console error: ${msg.text()} (${msg.location().url || "?"})`);
+  });
+  page.on("pageerror", (err) => fail(check, `page error: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    const why = req.failure() ? req.failure().errorText : "failed";
+    // An image replaced by a newer one before it finished is aborted by the browser; not an error.
+    if (why === "net::ERR_ABORTED" && req.resourceType() === "image") return;
+    fail(check, `request failed: ${req.url()} (${why})`);
+  });
+  page.on("response", (res) => {
+    if (notFound && res.url() === url && res.status() === 404) return;
+    if (res.status() >= 400) fail(check, `HTTP ${res.status()} for ${res.url()}`);
+  });
+  try {
+    phase("context");
+    const resp = await page.goto(url, { waitUntil: "load" });
+    phase("load");
+    const want = notFound ? 404 : 200;
+    if (origin === "http" && (!resp || resp.status() !== want)) fail(check, `page status ${resp && resp.status()}, not ${want}`);
+    if (notFound) {
+      // The 404 page uses root-relative links: its stylesheet must have applied.
+      const styled = await page.evaluate(() => getComputedStyle(document.body).margin === "0px");
+      if (!styled) fail(check, "the 404 page's stylesheet did not apply");
+    }
+    // Scroll through the page so lazy images load, then back to the top.
+    await page.evaluate(async () => {
+      const step = Math.max(200, window.innerHeight - 100);
+      for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
+        window.scrollTo(0, y);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      window.scrollTo(0, 0);
+    });
+    await settleImages(page);
+    phase("images");
+    for (const src of await brokenImages(page)) fail(check, `image did not load: ${src}`);
+    const overflow = await page.evaluate(() => {
+      const d = document.documentElement;
+      const wide = [];
+      if (d.scrollWidth > d.clientWidth) {
+        for (const el of document.body.querySelectorAll("*")) {
+          const r = el.getBoundingClientRect();
+          if (r.right > d.clientWidth + 1 && r.width > 0) {
+            const cls = el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "";
+            wide.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${cls} (right ${Math.round(r.right)})`);
+          }
+        }
+      }
+      return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, wide: wide.slice(0, 6) };
+    });
+    check.scrollWidth = overflow.scrollWidth;
+    if (width <= 360 && overflow.scrollWidth > overflow.clientWidth) {
+      fail(check, `horizontal overflow at ${width}px: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth}; widest: ${overflow.wide.join(", ")}`);
+    }
+    if (opts.screenshots) {
+      const name = `${path.replace(/\.html$/, "").replace(/[^A-Za-z0-9-]+/g, "_")}-${origin}-${width}-${scheme}.png`;
+      await page.screenshot({ path: join(opts.screenshots, name), fullPage: true });
+    }
+    check.notes.push(...(await runAxe(page, check)));
+    phase("axe");
+    if (withControls) check.controls = await exerciseControls(page, check);
+    phase("controls");
+    await page.waitForTimeout(50); // let late console errors arrive
+  } catch (e) {
+    fail(check, `exception: ${e.message.split("\n")[0]}`);
+  } finally {
+    await context.close();
+  }
+  check.ms = Date.now() - t0;
+  results.push(check);
+}
+
+try {
+  for (const path of opts.pages) {
+    // The 404 page only exists as the server's answer (its links are root-relative).
+    for (const origin of path.startsWith("404:") ? ["http"] : ["file", "http"]) {
+      for (const width of [1280, 360]) {
+        await checkPage(path, origin, width, "light", width === 1280);
+      }
+    }
+    await checkPage(path, "http", 1280, "dark", false);
+  }
+} finally {
+  await browser.close();
+}
+
+const summary = {
+  ok: failures.length === 0,
+  chromium: chromiumVersion,
+  pages: opts.pages,
+  loads: results.length,
+  seconds: (Date.now() - started) / 1000,
+  failures,
+  checks: results.map((r) => ({
+    page: r.page,
+    origin: r.origin,
+    width: r.width,
+    scheme: r.scheme,
+    ms: r.ms,
+    phases: r.phases,
+    scrollWidth: r.scrollWidth,
+    failures: r.failures.length,
+    notes: r.notes,
+    controls: r.controls,
+  })),
+};
+console.log(JSON.stringify(summary, null, 2));
+if (failures.length) {
+  console.error(`\n${failures.length} browser-check failure(s):`);
+  for (const f of failures) console.error(`  - ${f}`);
+  process.exit(1);
+}
+console.error(`browser checks passed: ${opts.pages.length} page(s), ${results.length} loads, ${summary.seconds.toFixed(1)} s`);
