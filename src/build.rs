@@ -291,6 +291,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             site_title: &cfg.site.title,
             nav: &nav,
             window: cfg.measures.window,
+            key_base: key_of(&[version.as_bytes(), data_fp.as_bytes()]),
         };
         let (g, n) = site::compare::build(&ds, &groups, &cs, &tera, &out)?;
         Ok(((), format!("{g} groups, {n} charts")))

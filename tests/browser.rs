@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 use common::{SiteTest, repo_dir, serve};
 
 /// Sections that must be in the build, each with how many pages besides its index.html to check.
-const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1)];
+const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1), ("compare", 1), ("sandbox", 2)];
 /// Sections checked when the build has them (not on main yet when this test was written).
-const OPTIONAL_SECTIONS: &[(&str, usize)] = &[("compare", 1), ("sandbox", 2)];
+const OPTIONAL_SECTIONS: &[(&str, usize)] = &[];
 
 const TIMEOUT: Duration = Duration::from_secs(900);
 

@@ -211,3 +211,43 @@ fn unsafe_free_kill(pid: u32) {
         .unwrap();
     assert!(s.success());
 }
+
+#[test]
+fn a_changed_compare_group_rerenders_only_that_group() {
+    let t = SiteTest::fixture("small");
+    let cfg = t.tmp.path().join("seecovid.toml");
+    let write = |extra: &str| {
+        std::fs::write(
+            &cfg,
+            format!(
+                "[[compare.groups]]\nname = \"Group A\"\nregions = [\"alphaland\", \"betaland\"]\n\n\
+                 [[compare.groups]]\nname = \"Group B\"\nregions = [\"us\", \"{extra}\"]\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("us--alabama");
+    ok(&t.build_with(&["--config", cfg.to_str().unwrap()]));
+    let before = mtimes(&t.out());
+    std::thread::sleep(Duration::from_millis(20));
+    write("us--guam");
+    ok(&t.build_with(&["--config", cfg.to_str().unwrap()]));
+    let after = mtimes(&t.out());
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        changed.iter().any(|k| k.starts_with("compare/img/group-b")),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|k| k.starts_with("compare/img/group-a")),
+        "group A was re-rendered: {changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|k| k.starts_with("regions/")),
+        "{changed:?}"
+    );
+}

@@ -469,7 +469,7 @@ fn value_text(v: f64, unit: Unit) -> String {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct ViewJson {
     alt: String,
     caption: String,
@@ -512,6 +512,8 @@ pub struct CompareSettings<'a> {
     pub site_title: &'a str,
     pub nav: &'a [NavItem],
     pub window: usize,
+    /// Hash of the binary and the data: with a group's definition, the key of its images.
+    pub key_base: String,
 }
 
 fn image_rel(g: &Group, v: View) -> String {
@@ -645,13 +647,37 @@ pub fn build(
     out: &Output,
 ) -> Result<(usize, usize)> {
     let views = View::all();
-    let jobs: Vec<(usize, View)> = (0..groups.len())
-        .flat_map(|g| views.iter().map(move |&v| (g, v)))
-        .collect();
-    let texts: Vec<ViewJson> = jobs
+    // One incremental unit per group: a changed group re-renders only its own images.
+    let per_group: Vec<Vec<ViewJson>> = groups
         .par_iter()
-        .map(|&(g, v)| render_view(ds, &groups[g], v, st, out))
+        .map(|g| -> Result<Vec<ViewJson>> {
+            let ids: Vec<&str> = g
+                .members
+                .iter()
+                .map(|&i| ds.regions[i].id.as_str())
+                .collect();
+            let key = crate::site::writer::key_of(&[
+                st.key_base.as_bytes(),
+                g.slug.as_bytes(),
+                g.name.as_bytes(),
+                ids.join(",").as_bytes(),
+                &st.window.to_le_bytes(),
+            ]);
+            let (meta, _) = out.unit(&format!("compare/{}", g.slug), &key, || {
+                let texts: Vec<ViewJson> = views
+                    .par_iter()
+                    .map(|&v| render_view(ds, g, v, st, out))
+                    .collect::<Result<_>>()?;
+                let files = views
+                    .iter()
+                    .map(|&v| format!("compare/{}", image_rel(g, v)))
+                    .collect();
+                Ok((serde_json::to_value(&texts)?, files))
+            })?;
+            Ok(serde_json::from_value(meta)?)
+        })
         .collect::<Result<_>>()?;
+    let texts: Vec<ViewJson> = per_group.into_iter().flatten().collect();
 
     let mut cards = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
