@@ -807,7 +807,7 @@ pub fn build(
         "compare/index.html",
         render(tera, "compare_index.html", &ctx)?.as_bytes(),
     )?;
-    Ok((groups.len(), jobs.len()))
+    Ok((groups.len(), groups.len() * views.len()))
 }
 
 #[derive(Serialize)]
