@@ -142,9 +142,84 @@
       tr.appendChild(tv);
       body.appendChild(tr);
     });
+    dateSlider(a);
     var h = fields.map(function (k) { return k + "=" + s[k]; }).join("&") + (pc ? "&div=" + s.div : "");
     if (location.hash.slice(1) !== h) history.replaceState(null, "", "#" + h);
   }
+  // Date slider: shows any frame's date by decoding that frame of the GIF already on the
+  // site (WebCodecs ImageDecoder). Only where the browser has it and can fetch the file
+  // (not from file://); elsewhere the poster and the animation still work.
+  var canvas = $("hm-canvas");
+  var dateBox = $("hm-date-box");
+  var slider = $("hm-date");
+  var dateText = $("hm-date-text");
+  var step = Number(img.getAttribute("data-step")) || 7;
+  var decoder = null;
+  var current = null;
+  var canDecode = typeof window.ImageDecoder === "function" && /^https?:$/.test(location.protocol);
+  function frameDate(a, i) {
+    if (i >= a.frames - 1) return a.last;
+    var d = new Date(a.first + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + i * step);
+    return d.toISOString().slice(0, 10);
+  }
+  function showPoster() {
+    canvas.hidden = true;
+    img.hidden = false;
+  }
+  function dateSlider(a) {
+    current = a;
+    decoder = null;
+    showPoster();
+    $("hm-date-reset").hidden = true;
+    if (!canDecode || a.frames < 2) {
+      dateBox.hidden = true;
+      return;
+    }
+    dateBox.hidden = false;
+    slider.max = String(a.frames - 1);
+    slider.value = slider.max;
+    dateText.textContent = a.last;
+  }
+  function showFrame() {
+    var a = current;
+    var i = Number(slider.value);
+    dateText.textContent = frameDate(a, i);
+    $("hm-date-reset").hidden = i >= a.frames - 1;
+    if (i >= a.frames - 1) { showPoster(); return; }
+    var ready = decoder ? Promise.resolve(decoder) :
+      fetch(a.gif).then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+        decoder = new ImageDecoder({ data: buf, type: "image/gif" });
+        return decoder.tracks.ready.then(function () { return decoder; });
+      });
+    ready.then(function (dec) {
+      if (a !== current) return;
+      return dec.decode({ frameIndex: i }).then(function (res) {
+        if (a !== current || Number(slider.value) !== i) { res.image.close(); return; }
+        canvas.width = res.image.displayWidth;
+        canvas.height = res.image.displayHeight;
+        canvas.getContext("2d").drawImage(res.image, 0, 0);
+        res.image.close();
+        canvas.setAttribute("aria-label", a.title + " on " + frameDate(a, i));
+        img.hidden = true;
+        canvas.hidden = false;
+      });
+    }).catch(function () {
+      dateBox.hidden = true;
+      showPoster();
+    });
+  }
+  slider.addEventListener("input", showFrame);
+  $("hm-date-reset").addEventListener("click", function () {
+    slider.value = slider.max;
+    showFrame();
+  });
+  play.addEventListener("click", function () {
+    slider.value = slider.max;
+    dateText.textContent = current ? current.last : "";
+    showPoster();
+  });
+
   // Start from the view the page shows, then restore a shared view from the URL.
   var k0 = (img.getAttribute("data-key") || "").split("/");
   if (k0.length === 2) {

@@ -579,6 +579,15 @@ fn render_pair(
         let k = positive.len() / 10;
         *positive.select_nth_unstable_by(k, f64::total_cmp).1
     };
+    // Linear classes span up to the 99.5th percentile, not the maximum: one outlier (a tiny
+    // place's correction day) would otherwise push almost every region into the lowest class.
+    // Values above it fall in the open top class ("≥ …").
+    let lin_max = if positive.len() < 200 {
+        max
+    } else {
+        let k = positive.len() * 995 / 1000;
+        *positive.select_nth_unstable_by(k, f64::total_cmp).1
+    };
 
     let names: Vec<String> = m
         .members
@@ -606,7 +615,10 @@ fn render_pair(
     let mut out_v = Vec::new();
     for axis in [Axis::Lin, Axis::Log] {
         let t0 = Instant::now();
-        let scale = ClassScale::new(axis, max, low);
+        let scale = match axis {
+            Axis::Lin => ClassScale::new(axis, lin_max, low),
+            Axis::Log => ClassScale::new(axis, max, low),
+        };
         let stem = format!(
             "heatmaps/{}/{}-{}-{}-{}",
             m.id,
