@@ -45,8 +45,9 @@ run() { # label, args…
 echo "seecovid build benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 run "full build (--force)" --force
 run "no-op rebuild"
-cp templates/region.html "$tpl/region.html"
-echo "<!-- touched -->" >>"$tpl/region.html"
+# A visible edit inside the page body (text outside a block is ignored by Tera).
+sed 's|<h2 id="figures">Key figures</h2>|<h2 id="figures">Key figures (bench)</h2>|' \
+    templates/region.html >"$tpl/region.html"
 run "one template touched"
 write_cfg spain
 run "one compare group changed"

@@ -106,10 +106,9 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Parses every cell as text with polars; returns column names and columns.
-/// Column names and, per column, one optional cell per row.
-type TextColumns = (Vec<String>, Vec<Vec<Option<String>>>);
-
-fn read_text_columns(path: &Path) -> Result<TextColumns> {
+/// Parses every cell as text with polars; returns the column names and the frame (cells are
+/// read column by column from it, so no second copy of the whole file is made).
+fn read_frame(path: &Path) -> Result<(Vec<String>, DataFrame)> {
     let bytes = read_bytes(path)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         bail!(
@@ -132,16 +131,31 @@ fn read_text_columns(path: &Path) -> Result<TextColumns> {
         .into_reader_with_file_handle(Cursor::new(bytes))
         .finish()
         .map_err(|e| anyhow!("{}: not a well-formed CSV file: {e}", path.display()))?;
-    let mut names = Vec::with_capacity(df.width());
-    let mut cols = Vec::with_capacity(df.width());
-    for col in df.columns() {
-        names.push(col.name().as_str().to_string());
-        let ca = col
-            .str()
-            .map_err(|e| anyhow!("{}: column {}: {e}", path.display(), col.name()))?;
-        cols.push(ca.iter().map(|v| v.map(str::to_string)).collect());
-    }
-    Ok((names, cols))
+    let names = df
+        .columns()
+        .iter()
+        .map(|c| c.name().as_str().to_string())
+        .collect();
+    Ok((names, df))
+}
+
+/// The cells of column `i` as text (`None` for a missing cell).
+fn text_column<'a>(
+    path: &Path,
+    df: &'a DataFrame,
+    i: usize,
+) -> Result<impl Iterator<Item = Option<&'a str>> + 'a> {
+    let col = &df.columns()[i];
+    let ca = col
+        .str()
+        .map_err(|e| anyhow!("{}: column {}: {e}", path.display(), col.name()))?;
+    Ok(ca.iter())
+}
+
+fn owned_column(path: &Path, df: &DataFrame, i: usize) -> Result<Vec<String>> {
+    Ok(text_column(path, df, i)?
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
 }
 
 fn require_columns(path: &Path, names: &[String], required: &[&str]) -> Result<()> {
@@ -206,7 +220,7 @@ fn parse_count(path: &Path, row: usize, col: &str, cell: Option<&str>) -> Result
 /// Loads a JHU time-series file: `meta` are the required metadata columns; every column after
 /// the last metadata column must be a date, contiguous and daily.
 pub fn load_time_table(path: &Path, meta: &[&str]) -> Result<TimeTable> {
-    let (names, cols) = read_text_columns(path)?;
+    let (names, df) = read_frame(path)?;
     require_columns(path, &names, meta)?;
     let first_date = names
         .iter()
@@ -241,19 +255,18 @@ pub fn load_time_table(path: &Path, meta: &[&str]) -> Result<TimeTable> {
         start.get_or_insert(d);
         prev = Some(d);
     }
-    let nrows = cols[0].len();
+    let nrows = df.height();
     let ndays = names.len() - first_date;
     let mut values = vec![Vec::with_capacity(ndays); nrows];
     for (c, name) in names.iter().enumerate().skip(first_date) {
-        for (r, cell) in cols[c].iter().enumerate() {
-            values[r].push(parse_count(path, r, name, cell.as_deref())?);
+        for (r, cell) in text_column(path, &df, c)?.enumerate() {
+            values[r].push(parse_count(path, r, name, cell)?);
         }
     }
     let meta_names: Vec<String> = names[..first_date].to_vec();
-    let meta_cols = cols[..first_date]
-        .iter()
-        .map(|c| c.iter().map(|v| v.clone().unwrap_or_default()).collect())
-        .collect();
+    let meta_cols = (0..first_date)
+        .map(|c| owned_column(path, &df, c))
+        .collect::<Result<_>>()?;
     Ok(TimeTable {
         path: path.to_path_buf(),
         start: start.expect("at least one date column"),
@@ -266,12 +279,11 @@ pub fn load_time_table(path: &Path, meta: &[&str]) -> Result<TimeTable> {
 
 /// Loads a plain table (all text) with the given required columns.
 pub fn load_text_table(path: &Path, required: &[&str]) -> Result<TextTable> {
-    let (names, cols) = read_text_columns(path)?;
+    let (names, df) = read_frame(path)?;
     require_columns(path, &names, required)?;
-    let cols = cols
-        .into_iter()
-        .map(|c| c.into_iter().map(Option::unwrap_or_default).collect())
-        .collect();
+    let cols = (0..names.len())
+        .map(|c| owned_column(path, &df, c))
+        .collect::<Result<_>>()?;
     Ok(TextTable {
         path: path.to_path_buf(),
         names,

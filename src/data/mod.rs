@@ -392,35 +392,24 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
         );
     }
     let path = |stem| locate(dir, stem);
-    // The six files are independent: parse them in parallel.
-    let (g, us) = rayon::join(
+    // The two large US files load one after the other (each briefly needs several times its
+    // size in memory); the four small files load beside them.
+    let (us, g) = rayon::join(
         || -> Result<_> {
-            let (a, (b, c)) = rayon::join(
-                || load_time_table(&path(CONFIRMED_GLOBAL)?, &GLOBAL_META),
-                || {
-                    rayon::join(
-                        || load_time_table(&path(DEATHS_GLOBAL)?, &GLOBAL_META),
-                        || load_time_table(&path(RECOVERED_GLOBAL)?, &GLOBAL_META),
-                    )
-                },
-            );
-            Ok((a?, b?, c?))
+            let a = load_time_table(&path(CONFIRMED_US)?, &US_META)?;
+            let b = load_time_table(&path(DEATHS_US)?, &US_META)?;
+            Ok((a, b))
         },
         || -> Result<_> {
-            let (a, (b, c)) = rayon::join(
-                || load_time_table(&path(CONFIRMED_US)?, &US_META),
-                || {
-                    rayon::join(
-                        || load_time_table(&path(DEATHS_US)?, &US_META),
-                        || load_text_table(&path(UID_LOOKUP)?, &UID_COLS),
-                    )
-                },
-            );
-            Ok((a?, b?, c?))
+            let a = load_time_table(&path(CONFIRMED_GLOBAL)?, &GLOBAL_META)?;
+            let b = load_time_table(&path(DEATHS_GLOBAL)?, &GLOBAL_META)?;
+            let c = load_time_table(&path(RECOVERED_GLOBAL)?, &GLOBAL_META)?;
+            let u = load_text_table(&path(UID_LOOKUP)?, &UID_COLS)?;
+            Ok((a, b, c, u))
         },
     );
-    let (cg, dg, rg) = g?;
-    let (cu, du, uid) = us?;
+    let (cu, du) = us?;
+    let (cg, dg, rg, uid) = g?;
     build(&cg, &dg, &rg, &cu, &du, &uid, diag)
 }
 
