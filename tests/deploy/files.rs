@@ -55,7 +55,6 @@ fn dockerfile_copies_files_that_exist_and_the_entrypoint_script_is_valid_sh() {
         "templates",
         "Cargo.toml",
         "Cargo.lock",
-        "rust-toolchain.toml",
         "deploy",
     ] {
         assert!(
