@@ -222,13 +222,6 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     }
     let nav = site::nav(&sections);
     let rs = site::regions::RegionSettings {
-        templates_key: key_of(
-            &sources
-                .iter()
-                .filter(|(n, _)| n == "base.html" || n == "region.html")
-                .map(|(_, t)| t.as_bytes())
-                .collect::<Vec<_>>(),
-        ),
         site_title: &cfg.site.title,
         nav: &nav,
         window: cfg.measures.window,

@@ -27,8 +27,6 @@ pub fn csv_path(r: &Region) -> String {
 
 /// Settings the region pages need.
 pub struct RegionSettings<'a> {
-    /// Hash of the templates a region page uses (for incremental builds).
-    pub templates_key: String,
     pub site_title: &'a str,
     pub nav: &'a [NavItem],
     pub window: usize,
@@ -88,14 +86,14 @@ struct Link {
     href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct Figure {
     label: String,
     value: String,
     note: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct ChartCtx {
     src: String,
     alt: String,
@@ -104,7 +102,7 @@ struct ChartCtx {
     caption: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 struct Row {
     date: String,
     confirmed: String,
@@ -129,14 +127,13 @@ fn peak(v: &[f64]) -> Option<(usize, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// Builds everything for one region: charts, CSV and page.
-pub fn build_region(
+/// Builds one region's charts and CSV and the figures its page shows.
+fn build_assets(
     ds: &Dataset,
     idx: usize,
     st: &RegionSettings,
-    tera: &Tera,
     out: &Output,
-) -> Result<(RegionSummary, Vec<String>)> {
+) -> Result<(RegionAssets, Vec<String>)> {
     let r = &ds.regions[idx];
     // Failure injection for the fail-safe tests: a panic inside a render task.
     if std::env::var_os("SEECOVID_TEST_PANIC_REGION").is_some_and(|v| v == r.id.as_str()) {
@@ -151,7 +148,7 @@ pub fn build_region(
     let w = st.window;
 
     out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
-    let mut files = vec![csv_path(r), page.clone()];
+    let mut files = vec![csv_path(r)];
 
     let mut charts = Vec::new();
     let mut emit = |kind: &str, chart: &Chart, alt: String, caption: String| -> Result<()> {
@@ -441,6 +438,51 @@ pub fn build_region(
         })
         .collect();
 
+    let summary = RegionSummary {
+        index: idx,
+        id: r.id.clone(),
+        name: r.name.clone(),
+        full_name: full,
+        level: r.level,
+        page,
+        last_date: last.to_string(),
+        confirmed: last_c,
+        deaths: last_d,
+        new7: last_mean(&d.new_confirmed, 7),
+        population: r.population,
+    };
+    Ok((
+        RegionAssets {
+            summary,
+            figures,
+            charts,
+            rows,
+        },
+        files,
+    ))
+}
+
+/// What a region page shows besides its links: made (with the charts and the CSV) only when
+/// the region's data changes, so a template change re-renders pages, not charts.
+#[derive(Serialize, serde::Deserialize)]
+pub struct RegionAssets {
+    summary: RegionSummary,
+    figures: Vec<Figure>,
+    charts: Vec<ChartCtx>,
+    rows: Vec<Row>,
+}
+
+/// Renders a region's page from its assets (written only if its bytes changed).
+fn write_page(
+    ds: &Dataset,
+    idx: usize,
+    a: &RegionAssets,
+    st: &RegionSettings,
+    tera: &Tera,
+    out: &Output,
+) -> Result<()> {
+    let r = &ds.regions[idx];
+    let full = &a.summary.full_name;
     let mut crumbs = Vec::new();
     let mut p = r.parent;
     while let Some(i) = p {
@@ -466,56 +508,29 @@ pub fn build_region(
         _ => "",
     };
 
-    let mut ctx = base_context(st.site_title, st.nav, "../", &full, "regions/index.html");
+    let mut ctx = base_context(st.site_title, st.nav, "../", full, "regions/index.html");
     ctx.insert("name", &r.name);
-    ctx.insert("full_name", &full);
+    ctx.insert("full_name", full);
     ctx.insert("level", r.level.label());
     ctx.insert("crumbs", &crumbs);
     ctx.insert("children", &children);
     ctx.insert("child_label", child_label);
-    ctx.insert("figures", &figures);
-    ctx.insert("charts", &charts);
-    ctx.insert("rows", &rows);
+    ctx.insert("figures", &a.figures);
+    ctx.insert("charts", &a.charts);
+    ctx.insert("rows", &a.rows);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
-    ctx.insert("window", &w);
+    ctx.insert("window", &st.window);
     ctx.insert(
         "rebuilt_us",
         &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
     );
-    out.write(&page, render(tera, "region.html", &ctx)?.as_bytes())?;
-
-    let summary = RegionSummary {
-        index: idx,
-        id: r.id.clone(),
-        name: r.name.clone(),
-        full_name: full,
-        level: r.level,
-        page,
-        last_date: last.to_string(),
-        confirmed: last_c,
-        deaths: last_d,
-        new7: last_mean(&d.new_confirmed, 7),
-        population: r.population,
-    };
-    Ok((summary, files))
+    out.write(&page_path(r), render(tera, "region.html", &ctx)?.as_bytes())
 }
 
-/// Everything a region's page, charts and CSV are made from.
+/// Everything a region's charts, CSV and figures are made from (not the templates).
 fn region_key(ds: &Dataset, idx: usize, st: &RegionSettings, version: &str) -> Result<String> {
     let r = &ds.regions[idx];
     let ints = |v: &[i64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
-    let rel: Vec<&str> = r
-        .parent
-        .iter()
-        .chain(&r.children)
-        .map(|&i| ds.regions[i].id.as_str())
-        .chain(
-            r.parent
-                .iter()
-                .chain(&r.children)
-                .map(|&i| ds.regions[i].name.as_str()),
-        )
-        .collect();
     let meta = serde_json::to_vec(&(
         &r.id,
         r.full_name(&ds.regions),
@@ -523,16 +538,12 @@ fn region_key(ds: &Dataset, idx: usize, st: &RegionSettings, version: &str) -> R
         r.population,
         r.source,
         r.series.start,
-        rel,
-        st.site_title,
-        st.nav,
         st.window,
         st.per_capita,
     ))?;
     let rec = r.series.recovered.as_deref().map(ints).unwrap_or_default();
     Ok(crate::site::writer::key_of(&[
         version.as_bytes(),
-        st.templates_key.as_bytes(),
         &meta,
         &ints(&r.series.confirmed),
         &ints(&r.series.deaths),
@@ -555,11 +566,13 @@ pub fn build_all(
         .map(|i| {
             let key = region_key(ds, i, st, version)?;
             let (meta, _) = out.unit(&format!("region/{}", ds.regions[i].id), &key, || {
-                let (summary, files) = build_region(ds, i, st, tera, out)?;
-                Ok((serde_json::to_value(summary)?, files))
+                let (assets, files) = build_assets(ds, i, st, out)?;
+                Ok((serde_json::to_value(assets)?, files))
             })?;
+            let assets: RegionAssets = serde_json::from_value(meta)?;
+            write_page(ds, i, &assets, st, tera, out)?;
             bar.inc(1);
-            Ok(serde_json::from_value(meta)?)
+            Ok(assets.summary)
         })
         .collect()
 }
