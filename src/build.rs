@@ -192,9 +192,9 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
                 .iter()
                 .flat_map(|a| [a.gif.clone(), a.poster.clone(), a.csv.clone()])
                 .collect();
-            Ok((serde_json::to_value(&idx)?, files))
+            Ok((serde_json::to_string(&idx)?, files))
         })?;
-        let idx: crate::heatmap::HeatmapIndex = serde_json::from_value(meta)
+        let idx: crate::heatmap::HeatmapIndex = serde_json::from_str(&meta)
             .context("the previous build's heat-map index is unreadable (use --force)")?;
         let bytes: usize = idx.animations.iter().map(|a| a.gif_bytes).sum();
         let detail = format!(

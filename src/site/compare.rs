@@ -672,9 +672,9 @@ pub fn build(
                     .iter()
                     .map(|&v| format!("compare/{}", image_rel(g, v)))
                     .collect();
-                Ok((serde_json::to_value(&texts)?, files))
+                Ok((serde_json::to_string(&texts)?, files))
             })?;
-            Ok(serde_json::from_value(meta)?)
+            Ok(serde_json::from_str(&meta)?)
         })
         .collect::<Result<_>>()?;
     let texts: Vec<ViewJson> = per_group.into_iter().flatten().collect();

@@ -567,9 +567,9 @@ pub fn build_all(
             let key = region_key(ds, i, st, version)?;
             let (meta, _) = out.unit(&format!("region/{}", ds.regions[i].id), &key, || {
                 let (assets, files) = build_assets(ds, i, st, out)?;
-                Ok((serde_json::to_value(assets)?, files))
+                Ok((serde_json::to_string(&assets)?, files))
             })?;
-            let assets: RegionAssets = serde_json::from_value(meta)?;
+            let assets: RegionAssets = serde_json::from_str(&meta)?;
             write_page(ds, i, &assets, st, tera, out)?;
             bar.inc(1);
             Ok(assets.summary)

@@ -47,9 +47,9 @@ pub struct UnitRecord {
     pub key: String,
     pub files: Vec<String>,
     /// Whatever the producer needs to use the unit without rebuilding it (e.g. the heat-map
-    /// index).
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub meta: serde_json::Value,
+    /// index), as JSON text (a parsed `Value` per unit cost hundreds of MB).
+    #[serde(default)]
+    pub meta: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -172,8 +172,8 @@ impl Output {
         &self,
         name: &str,
         key: &str,
-        make: impl FnOnce() -> Result<(serde_json::Value, Vec<String>)>,
-    ) -> Result<(serde_json::Value, bool)> {
+        make: impl FnOnce() -> Result<(String, Vec<String>)>,
+    ) -> Result<(String, bool)> {
         if let Some(u) = self.prev.units.get(name)
             && u.key == key
             && u.files
