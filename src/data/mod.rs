@@ -539,6 +539,23 @@ fn build(
         );
     }
 
+    // The US total is the sum of every row of the US files.
+    let us_total = || Series {
+        start: urange.start,
+        confirmed: sum_rows(
+            us_pairs
+                .iter()
+                .map(|&(r, _)| window(cu, r, urange.start, ulen)),
+            ulen,
+        ),
+        deaths: sum_rows(
+            us_pairs
+                .iter()
+                .map(|&(_, r)| window(du, r, urange.start, ulen)),
+            ulen,
+        ),
+        recovered: None,
+    };
     let mut country_idx: HashMap<String, usize> = HashMap::new();
     let mut has_us = false;
     for (&cname, rows) in &countries {
@@ -547,27 +564,7 @@ fn build(
             has_us = true;
         }
         let (series, source) = if is_us {
-            let c = sum_rows(
-                us_pairs
-                    .iter()
-                    .map(|&(r, _)| window(cu, r, urange.start, ulen)),
-                ulen,
-            );
-            let d = sum_rows(
-                us_pairs
-                    .iter()
-                    .map(|&(_, r)| window(du, r, urange.start, ulen)),
-                ulen,
-            );
-            (
-                Series {
-                    start: urange.start,
-                    confirmed: c,
-                    deaths: d,
-                    recovered: None,
-                },
-                Source::Us,
-            )
+            (us_total(), Source::Us)
         } else {
             let own = rows.iter().copied().find(|&r| gkeys[r].0.is_empty());
             // A country row where the file has one; else the sum of its province rows.
@@ -622,18 +619,6 @@ fn build(
     }
     if !has_us {
         // The global files always have a US row upstream; without it the US still exists.
-        let c = sum_rows(
-            us_pairs
-                .iter()
-                .map(|&(r, _)| window(cu, r, urange.start, ulen)),
-            ulen,
-        );
-        let d = sum_rows(
-            us_pairs
-                .iter()
-                .map(|&(_, r)| window(du, r, urange.start, ulen)),
-            ulen,
-        );
         let found = lookup.by_name.get(&(String::new(), "US".to_string()));
         let idx = b.push(Region {
             id: "us".into(),
@@ -648,12 +633,7 @@ fn build(
             country: "US".into(),
             province: None,
             in_parent_total: false,
-            series: Series {
-                start: urange.start,
-                confirmed: c,
-                deaths: d,
-                recovered: None,
-            },
+            series: us_total(),
         });
         country_idx.insert("US".into(), idx);
     }
