@@ -86,26 +86,6 @@ impl Server {
     }
 }
 
-/// Content-Type for a file name; text types carry a charset.
-pub fn content_type(path: &str) -> String {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    let mime = match ext.as_str() {
-        "html" | "htm" => "text/html".to_string(),
-        "csv" => "text/csv".to_string(),
-        "js" | "mjs" => "text/javascript".to_string(),
-        "json" => "application/json".to_string(),
-        _ => mime_guess::from_ext(&ext)
-            .first_or_octet_stream()
-            .essence_str()
-            .to_string(),
-    };
-    if mime.starts_with("text/") || mime == "application/json" || mime == "image/svg+xml" {
-        format!("{mime}; charset=utf-8")
-    } else {
-        mime
-    }
-}
-
 /// Decodes `%xx` escapes; `None` for malformed escapes or non-UTF-8 results.
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
@@ -238,23 +218,14 @@ fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
         None => (404, root.join("404.html")),
     };
     let body = std::fs::read(&path).unwrap_or_else(|_| b"not found\n".to_vec());
-    let ctype = content_type(&path.to_string_lossy());
+    // The same types `sync` gives S3 objects and nginx serves, so the preview matches.
+    let ctype = crate::sync::kind::content_type(&path.to_string_lossy());
     write_response(&mut stream, status, &ctype, &body, head_only)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_have_charsets_for_text() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("x.csv"), "text/csv; charset=utf-8");
-        assert_eq!(content_type("x.png"), "image/png");
-        assert_eq!(content_type("x.gif"), "image/gif");
-        assert_eq!(content_type("x.svg"), "image/svg+xml; charset=utf-8");
-        assert_eq!(content_type("x.json"), "application/json; charset=utf-8");
-    }
 
     #[test]
     fn traversal_is_refused() {

@@ -300,8 +300,7 @@ fn check_unique<K: std::hash::Hash + Eq + std::fmt::Debug>(
 ) -> Result<()> {
     let mut seen = HashMap::new();
     for (row, k) in keys.enumerate() {
-        if let Some(prev) = seen.insert(k, row) {
-            let (k, _) = seen.into_iter().find(|(_, r)| *r == row).unwrap();
+        if let Some(&prev) = seen.get(&k) {
             bail!(
                 "{}: duplicate {what} {k:?} on line {} (first seen on line {})",
                 t_path.display(),
@@ -309,6 +308,7 @@ fn check_unique<K: std::hash::Hash + Eq + std::fmt::Debug>(
                 prev + 2
             );
         }
+        seen.insert(k, row);
     }
     Ok(())
 }

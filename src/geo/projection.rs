@@ -55,18 +55,17 @@ impl Projection {
     pub fn project_features(&self, features: &[Feature]) -> Vec<Feature> {
         features
             .iter()
-            .map(|f| Feature {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                rings: f
-                    .rings
-                    .iter()
-                    .flat_map(|r| match self {
+            .map(|f| {
+                f.map_rings(|r| {
+                    let parts = match self {
                         Projection::EqualEarth => cut_antimeridian(r),
                         _ => vec![r.clone()],
-                    })
-                    .map(|r| r.iter().map(|&p| self.project(p)).collect())
-                    .collect(),
+                    };
+                    parts
+                        .into_iter()
+                        .map(|r| r.iter().map(|&p| self.project(p)).collect())
+                        .collect()
+                })
             })
             .collect()
     }
@@ -221,15 +220,7 @@ impl Fit {
     pub fn apply_features(&self, features: &[Feature]) -> Vec<Feature> {
         features
             .iter()
-            .map(|f| Feature {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                rings: f
-                    .rings
-                    .iter()
-                    .map(|r| r.iter().map(|&p| self.apply(p)).collect())
-                    .collect(),
-            })
+            .map(|f| f.map_rings(|r| vec![r.iter().map(|&p| self.apply(p)).collect()]))
             .collect()
     }
 }

@@ -23,6 +23,15 @@ pub struct Feature {
 }
 
 impl Feature {
+    /// The same feature with every ring replaced by the rings `f` makes of it.
+    pub fn map_rings(&self, f: impl FnMut(&Ring) -> Vec<Ring>) -> Feature {
+        Feature {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            rings: self.rings.iter().flat_map(f).collect(),
+        }
+    }
+
     /// Bounding box `[min_x, min_y, max_x, max_y]`; `None` without points.
     pub fn bbox(&self) -> Option<[f64; 4]> {
         bbox_of(self.rings.iter().flatten())

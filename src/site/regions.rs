@@ -165,40 +165,7 @@ fn build_assets(
         Ok(())
     };
 
-    let nc = measures::to_f64(&d.new_confirmed);
-    let nd = measures::to_f64(&d.new_deaths);
     let days = s.len();
-    fn daily<'c>(
-        first: chrono::NaiveDate,
-        days: usize,
-        title: &str,
-        bars: &'c [f64],
-        ma: &'c [f64],
-        light: plotters::style::RGBColor,
-        dark: plotters::style::RGBColor,
-    ) -> Chart<'c> {
-        Chart {
-            width: W,
-            height: H,
-            start: first,
-            days,
-            panels: vec![Panel {
-                title: title.to_string(),
-                log: false,
-                bars: Some(Trace {
-                    label: "per day",
-                    values: bars,
-                    color: light,
-                }),
-                lines: vec![Trace {
-                    label: "moving average",
-                    values: ma,
-                    color: dark,
-                }],
-                ..Default::default()
-            }],
-        }
-    }
     let peak_text = |v: &[f64], what: &str| -> String {
         match peak(v) {
             Some((i, x)) if x > 0.0 => format!(
@@ -209,50 +176,68 @@ fn build_assets(
             _ => String::new(),
         }
     };
-    let negatives = |v: &[i64]| v.iter().filter(|&&x| x < 0).count();
-    let neg_note = |n: usize| {
-        if n > 0 {
-            format!(" {n} days have negative values (corrections), drawn below zero.")
-        } else {
-            String::new()
-        }
-    };
-    emit(
-        "new-cases",
-        &daily(
-            first,
-            days,
+    // Daily bars with their moving average: new cases, then new deaths.
+    let daily = [
+        (
+            "new-cases",
             "New confirmed cases per day",
-            &nc,
+            "new cases",
+            &d.new_confirmed,
             &d.ma_confirmed,
             chart::CASES_LIGHT,
             chart::CASES,
         ),
-        format!(
-            "Bar chart of new confirmed cases per day in {full}, {span}, with a {w}-day centered moving average line.{}{}",
-            peak_text(&d.ma_confirmed, "new cases"),
-            neg_note(negatives(&d.new_confirmed))
-        ),
-        format!("New confirmed cases per day, with the {w}-day centered moving average."),
-    )?;
-    emit(
-        "new-deaths",
-        &daily(
-            first,
-            days,
+        (
+            "new-deaths",
             "New deaths per day",
-            &nd,
+            "new deaths",
+            &d.new_deaths,
             &d.ma_deaths,
             chart::DEATHS_LIGHT,
             chart::DEATHS,
         ),
-        format!(
-            "Bar chart of new deaths per day in {full}, {span}, with a {w}-day centered moving average line.{}{}",
-            peak_text(&d.ma_deaths, "new deaths"),
-            neg_note(negatives(&d.new_deaths))
-        ),
-        format!("New deaths per day, with the {w}-day centered moving average."),
-    )?;
+    ];
+    for (kind, title, what, values, ma, light, dark) in daily {
+        let bars = measures::to_f64(values);
+        let negatives = values.iter().filter(|&&x| x < 0).count();
+        let neg_note = if negatives > 0 {
+            format!(" {negatives} days have negative values (corrections), drawn below zero.")
+        } else {
+            String::new()
+        };
+        let chart = Chart {
+            width: W,
+            height: H,
+            start: first,
+            days,
+            panels: vec![Panel {
+                title: title.to_string(),
+                log: false,
+                bars: Some(Trace {
+                    label: "per day",
+                    values: &bars,
+                    color: light,
+                }),
+                lines: vec![Trace {
+                    label: "moving average",
+                    values: ma,
+                    color: dark,
+                }],
+                ..Default::default()
+            }],
+        };
+        emit(
+            kind,
+            &chart,
+            format!(
+                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}",
+                title[..1].to_lowercase(),
+                &title[1..],
+                peak_text(ma, what),
+            ),
+            format!("{title}, with the {w}-day centered moving average."),
+        )?;
+    }
 
     let cc = measures::to_f64(&s.confirmed);
     let cd = measures::to_f64(&s.deaths);

@@ -25,6 +25,22 @@ fn sync_args<'a>(
 const MANIFEST: &str = ".seecovid-sync.json";
 
 /// The site's keys under `prefix` (without the hidden sync manifest).
+/// A fresh moto with the bucket, the fixture site, and one completed sync of it to `dest`.
+fn synced_site(dest: &str) -> (Moto, tempfile::TempDir, String) {
+    let moto = Moto::start();
+    moto.create_bucket(BUCKET);
+    let site = tempdir();
+    fixture_site(site.path());
+    let ep = moto.endpoint();
+    assert_ok(&seecovid(&sync_args(
+        site.path().to_str().unwrap(),
+        dest,
+        &ep,
+        &[],
+    )));
+    (moto, site, ep)
+}
+
 fn site_keys(moto: &Moto, prefix: &str) -> Vec<String> {
     moto.keys(BUCKET, prefix)
         .into_iter()
@@ -186,18 +202,8 @@ fn first_sync_puts_every_file_with_types_and_cache_headers_and_resync_uploads_no
 
 #[test]
 fn changes_made_behind_syncs_back_are_found_with_full_listing() {
-    let moto = Moto::start();
-    moto.create_bucket(BUCKET);
-    let site = tempdir();
-    fixture_site(site.path());
+    let (moto, site, ep) = synced_site("s3://seecovid-test/site");
     let dir = site.path().to_str().unwrap();
-    let ep = moto.endpoint();
-    assert_ok(&seecovid(&sync_args(
-        dir,
-        "s3://seecovid-test/site",
-        &ep,
-        &[],
-    )));
     // Someone deletes an object by hand: the manifest does not know.
     assert_eq!(
         http(
@@ -234,18 +240,8 @@ fn changes_made_behind_syncs_back_are_found_with_full_listing() {
 
 #[test]
 fn changed_added_and_removed_files_are_exactly_what_is_uploaded_and_deleted() {
-    let moto = Moto::start();
-    moto.create_bucket(BUCKET);
-    let site = tempdir();
-    fixture_site(site.path());
+    let (moto, site, ep) = synced_site("s3://seecovid-test/site");
     let dir = site.path().to_str().unwrap();
-    let ep = moto.endpoint();
-    assert_ok(&seecovid(&sync_args(
-        dir,
-        "s3://seecovid-test/site",
-        &ep,
-        &[],
-    )));
     // An object of a neighbouring prefix that must never be touched.
     moto.put(BUCKET, "site2/keep.html", b"other prefix");
     moto.put(BUCKET, "inputs/keep.csv", b"other prefix");
@@ -328,13 +324,8 @@ fn changed_added_and_removed_files_are_exactly_what_is_uploaded_and_deleted() {
 
 #[test]
 fn dry_run_prints_the_plan_and_changes_nothing() {
-    let moto = Moto::start();
-    moto.create_bucket(BUCKET);
-    let site = tempdir();
-    fixture_site(site.path());
+    let (moto, site, ep) = synced_site("s3://seecovid-test");
     let dir = site.path().to_str().unwrap();
-    let ep = moto.endpoint();
-    assert_ok(&seecovid(&sync_args(dir, "s3://seecovid-test", &ep, &[])));
     write(site.path(), "robots.txt", b"User-agent: *\nDisallow: /\n");
     std::fs::remove_file(site.path().join("favicon.ico")).unwrap();
 
