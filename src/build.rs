@@ -256,10 +256,12 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         }
         extra.insert("heat_scopes", &heat.scopes);
         site::regions::write_index(&ds, &rs, &tera, &out)?;
-        out.write(
-            "data/regions.json",
-            site::regions::regions_json(&ds)?.as_bytes(),
-        )?;
+        let od_key = key_of(&[
+            version.as_bytes(),
+            data_fp.as_bytes(),
+            &cfg.measures.window.to_le_bytes(),
+        ]);
+        site::opendata::build(&ds, &cfg.build.data, cfg.measures.window, &out, &od_key)?;
         site::pages::write_static(&out)?;
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;
         site::pages::write_about(&ds, &ps, &tera, &out, &extra)?;
@@ -275,7 +277,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         }
         Ok((
             (),
-            "overview, heat-map explorer, about, 404, regions index, regions.json".to_string(),
+            "overview, heat-map explorer, about, 404, regions index, open data".to_string(),
         ))
     })?;
 

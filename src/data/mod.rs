@@ -5,6 +5,7 @@
 //! plain structs; derived measures live in `measures`.
 
 pub mod csv;
+pub mod keys;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;

@@ -41,6 +41,9 @@ pub struct Panel<'a> {
     pub end_labels: bool,
     /// A description under the x axis (empty: none).
     pub x_desc: String,
+    /// A second scale on the right axis: (factor, label), e.g. per 100,000 people of a
+    /// region — the same picture read per capita, without a second image.
+    pub right_axis: Option<(f64, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -179,6 +182,8 @@ fn draw_panel(
             .max()
             .unwrap_or(0);
         widest + 14
+    } else if panel.right_axis.is_some() {
+        52
     } else {
         14
     };
@@ -214,6 +219,11 @@ fn draw_panel(
         .x_label_formatter(&xfmt)
         .y_label_formatter(&yfmt)
         .draw()?;
+    if let Some((factor, label)) = &panel.right_axis
+        && !log
+    {
+        draw_right_axis(area, &c, *factor, label, &font)?;
+    }
 
     if let Some(b) = panel.bars {
         let style = b.color.filled();
@@ -269,6 +279,38 @@ fn draw_panel(
             .label_font(("sans-serif", 12).into_font())
             .draw()?;
     }
+    Ok(())
+}
+
+/// Tick labels on the right edge of the plot: each left tick value × `factor`, with the
+/// axis name above them.
+fn draw_right_axis(
+    area: &Area,
+    c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
+    factor: f64,
+    label: &str,
+    font: &TextStyle,
+) -> Result<(), Box<dyn std::error::Error + 'static>> {
+    let (bx, by) = area.get_base_pixel();
+    let (xr, yr) = c.plotting_area().get_pixel_range();
+    let x = xr.end - bx;
+    let (lo, hi) = (c.y_range().start, c.y_range().end);
+    let style = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for &t in &c.plotting_area().as_coord_spec().y_spec().keys {
+        if t < lo || t > hi {
+            continue;
+        }
+        let (_, y) = c.backend_coord(&(c.x_range().end, t));
+        area.draw(&PathElement::new(vec![(x, y - by), (x + 3, y - by)], AXIS))?;
+        area.draw(&Text::new(si(t * factor), (x + 5, y - by), style.clone()))?;
+    }
+    // The axis name just above its top, right-aligned with the labels.
+    let top = font.pos(Pos::new(HPos::Right, VPos::Bottom));
+    area.draw(&Text::new(
+        label.to_string(),
+        (x + 48, yr.start - by - 2),
+        top,
+    ))?;
     Ok(())
 }
 

@@ -3,8 +3,12 @@
 
 pub mod check;
 pub mod compare;
+pub mod datapackage;
 pub mod heatmaps;
+pub mod locator;
+pub mod opendata;
 pub mod pages;
+pub mod region_stats;
 pub mod regions;
 pub mod sandbox;
 pub mod writer;
@@ -22,6 +26,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("region.html", include_str!("../../templates/region.html")),
     ("regions.html", include_str!("../../templates/regions.html")),
+    (
+        "region_table.html",
+        include_str!("../../templates/region_table.html"),
+    ),
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
@@ -54,6 +62,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/switch.js",
         include_bytes!("../../assets/site/switch.js"),
+    ),
+    (
+        "assets/sort.js",
+        include_bytes!("../../assets/site/sort.js"),
     ),
     (
         "assets/heatmaps.js",

@@ -197,6 +197,21 @@ fn build_assets(
             chart::DEATHS,
         ),
     ];
+    // The same daily charts read per capita: a right axis scaled by the population.
+    let per_axis = r.population.filter(|&p| p > 0).map(|p| {
+        (
+            st.per_capita as f64 / p as f64,
+            format!("per {}", crate::render::format::si(st.per_capita as f64)),
+        )
+    });
+    let per_note = if per_axis.is_some() {
+        format!(
+            " Right axis: per {} people.",
+            thousands(st.per_capita as i64)
+        )
+    } else {
+        String::new()
+    };
     for (kind, title, what, values, ma, light, dark) in daily {
         let bars = measures::to_f64(values);
         let negatives = values.iter().filter(|&&x| x < 0).count();
@@ -223,6 +238,7 @@ fn build_assets(
                     values: ma,
                     color: dark,
                 }],
+                right_axis: per_axis.clone(),
                 ..Default::default()
             }],
         };
@@ -235,7 +251,7 @@ fn build_assets(
                 &title[1..],
                 peak_text(ma, what),
             ),
-            format!("{title}, with the {w}-day centered moving average."),
+            format!("{title}, with the {w}-day centered moving average.{per_note}"),
         )?;
     }
 
@@ -458,8 +474,11 @@ pub struct RegionAssets {
 }
 
 /// Renders a region's page from its assets (written only if its bytes changed).
+#[allow(clippy::too_many_arguments)]
 fn write_page(
     ds: &Dataset,
+    stats: &[super::region_stats::Stats],
+    locator: &super::locator::Locator,
     idx: usize,
     a: &RegionAssets,
     st: &RegionSettings,
@@ -509,6 +528,15 @@ fn write_page(
         "rebuilt_us",
         &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
     );
+    ctx.insert("locator", locator);
+    super::region_stats::insert_page_context(
+        &mut ctx,
+        ds,
+        stats,
+        idx,
+        st.window,
+        st.per_capita as f64,
+    );
     out.write(&page_path(r), render(tera, "region.html", &ctx)?.as_bytes())
 }
 
@@ -546,6 +574,12 @@ pub fn build_all(
     bar: &indicatif::ProgressBar,
     version: &str,
 ) -> Result<Vec<RegionSummary>> {
+    let stats = super::region_stats::all_stats(ds);
+    let scopes = super::locator::Scopes::new(ds);
+    let loc_key = crate::site::writer::key_of(&[
+        version.as_bytes(),
+        super::locator::structure_key(ds).as_bytes(),
+    ]);
     (0..ds.regions.len())
         .into_par_iter()
         .map(|i| {
@@ -555,7 +589,8 @@ pub fn build_all(
                 Ok((serde_json::to_string(&assets)?, files))
             })?;
             let assets: RegionAssets = serde_json::from_str(&meta)?;
-            write_page(ds, i, &assets, st, tera, out)?;
+            let loc = super::locator::unit(ds, &scopes, i, out, &loc_key)?;
+            write_page(ds, &stats, &loc, i, &assets, st, tera, out)?;
             bar.inc(1);
             Ok(assets.summary)
         })
@@ -637,6 +672,7 @@ pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output)
         "regions/index.html",
     );
     ctx.insert("countries", &countries);
+    super::region_stats::insert_index_context(&mut ctx, ds, st.per_capita as f64);
     // `</` cannot appear in JSON strings here, but escape it anyway for the script block.
     ctx.insert(
         "search_index",

@@ -1,0 +1,342 @@
+//! `data/datapackage.json`: a Frictionless Data (tabular) package descriptor for the
+//! downloads, with a table schema for each file — field names, types, units, missing values,
+//! primary and foreign keys — so standard tools (`frictionless validate`) check them.
+//! Paths are relative to `data/`, where the descriptor lives.
+
+use serde_json::{Value, json};
+
+use crate::data::Dataset;
+
+/// A field: name, type, description, and unit (a custom property; Table Schema has none).
+fn field(name: &str, ty: &str, description: &str, unit: Option<&str>) -> Value {
+    let mut f = json!({"name": name, "type": ty, "description": description});
+    if let Some(u) = unit {
+        f["unit"] = json!(u);
+    }
+    f
+}
+
+fn with(mut f: Value, key: &str, v: Value) -> Value {
+    f[key] = v;
+    f
+}
+
+const LEVELS: [&str; 4] = ["country", "province", "us_state", "us_county"];
+
+fn id_field(description: &str) -> Value {
+    with(
+        field("id", "string", description, None),
+        "constraints",
+        json!({"required": true, "pattern": "[a-z0-9-]+"}),
+    )
+}
+
+fn level_field() -> Value {
+    with(
+        field(
+            "level",
+            "string",
+            "country, province (province or state of a country outside the US), us_state or us_county",
+            None,
+        ),
+        "constraints",
+        json!({"required": true, "enum": LEVELS}),
+    )
+}
+
+fn population_field() -> Value {
+    with(
+        field(
+            "population",
+            "integer",
+            "Population from the JHU UID lookup table; empty where it has none (no per-capita values then)",
+            Some("people"),
+        ),
+        "constraints",
+        json!({"minimum": 1}),
+    )
+}
+
+/// The columns of a per-region CSV (`regions::CSV_HEADER`, in order).
+pub fn region_fields() -> Value {
+    let cum = |n: &str, what: &str| {
+        field(
+            n,
+            "integer",
+            &format!("Cumulative {what} on this date, as published by JHU CSSE"),
+            Some("people"),
+        )
+    };
+    let new = |n: &str, what: &str| {
+        field(
+            n,
+            "integer",
+            &format!(
+                "Change of {what} since the previous date (the first date: the total itself); negative on correction days"
+            ),
+            Some("people per day"),
+        )
+    };
+    json!([
+        with(
+            field("date", "date", "Calendar date (ISO 8601)", None),
+            "constraints",
+            json!({"required": true})
+        ),
+        cum("confirmed", "confirmed cases"),
+        cum("deaths", "deaths"),
+        field(
+            "recovered",
+            "integer",
+            "Cumulative recovered; empty where JHU did not publish it (after 2021-08-04, US regions, and wherever it is unknown)",
+            Some("people")
+        ),
+        field(
+            "active",
+            "integer",
+            "confirmed − recovered − deaths, at least 0; empty where recovered is empty",
+            Some("people")
+        ),
+        new("new_confirmed", "confirmed"),
+        new("new_deaths", "deaths"),
+        new(
+            "new_recovered",
+            "recovered (empty where recovered is empty)"
+        ),
+        new("new_active", "active (empty where active is empty)"),
+    ])
+}
+
+fn regions_fields() -> Value {
+    let text = |n: &str, d: &str| field(n, "string", d, None);
+    json!([
+        id_field("Stable region id (the page and CSV names)"),
+        with(
+            text("name", "Display name"),
+            "constraints",
+            json!({"required": true})
+        ),
+        level_field(),
+        text("parent", "id of the parent region; empty for countries"),
+        population_field(),
+        text("page", "Path of the region page, from the site root"),
+        text("csv", "Path of the region CSV, from the site root"),
+        field(
+            "uid",
+            "integer",
+            "JHU CSSE UID (for countries the ISO 3166-1 numeric code; JHU's own codes for ships and territories)",
+            None
+        ),
+        with(
+            text("iso2", "ISO 3166-1 alpha-2 code (JHU iso2)"),
+            "constraints",
+            json!({"pattern": "[A-Z]{2}"})
+        ),
+        with(
+            text("iso3", "ISO 3166-1 alpha-3 code (JHU iso3; XKS for Kosovo)"),
+            "constraints",
+            json!({"pattern": "[A-Z]{3}"})
+        ),
+        field(
+            "code3",
+            "integer",
+            "ISO 3166-1 numeric code of the country (JHU code3)",
+            None
+        ),
+        with(
+            text(
+                "fips",
+                "US FIPS code: 2 digits for states and territories, 5 digits for counties (JHU also uses 5-digit codes for Unassigned/Out of … rows); empty outside the US"
+            ),
+            "constraints",
+            json!({"pattern": "[0-9]{2}|[0-9]{5}"})
+        ),
+        field(
+            "lat",
+            "number",
+            "Latitude of the JHU reference point",
+            Some("degrees north (WGS 84)")
+        ),
+        field(
+            "long",
+            "number",
+            "Longitude of the JHU reference point (JHU Long_)",
+            Some("degrees east (WGS 84)")
+        ),
+        text("country_region", "JHU Country_Region (Country/Region)"),
+        text(
+            "province_state",
+            "JHU Province_State (Province/State); empty for countries"
+        ),
+        text(
+            "admin2",
+            "JHU Admin2 (US county name); empty above county level"
+        ),
+        text("combined_key", "JHU Combined_Key"),
+    ])
+}
+
+fn latest_fields() -> Value {
+    let avg = |n: &str, what: &str| {
+        field(
+            n,
+            "number",
+            &format!("Mean of new_{what} over the region's last 7 dates (rounded to 4 decimals)"),
+            Some("people per day"),
+        )
+    };
+    let pc = |n: &str, of: &str, unit: &str| {
+        field(
+            n,
+            "number",
+            &format!(
+                "{of} × 100,000 / population (rounded to 4 decimals); empty without a population"
+            ),
+            Some(unit),
+        )
+    };
+    json!([
+        id_field("Region id (regions.json)"),
+        field("name", "string", "Display name", None),
+        level_field(),
+        population_field(),
+        with(
+            field("date", "date", "The region's last date", None),
+            "constraints",
+            json!({"required": true})
+        ),
+        field(
+            "confirmed",
+            "integer",
+            "Cumulative confirmed cases on that date",
+            Some("people")
+        ),
+        field(
+            "deaths",
+            "integer",
+            "Cumulative deaths on that date",
+            Some("people")
+        ),
+        avg("new_confirmed_7d", "confirmed"),
+        avg("new_deaths_7d", "deaths"),
+        pc(
+            "confirmed_per_100k",
+            "confirmed",
+            "people per 100,000 people"
+        ),
+        pc("deaths_per_100k", "deaths", "people per 100,000 people"),
+        pc(
+            "new_confirmed_7d_per_100k",
+            "new_confirmed_7d",
+            "people per day per 100,000 people"
+        ),
+        pc(
+            "new_deaths_7d_per_100k",
+            "new_deaths_7d",
+            "people per day per 100,000 people"
+        ),
+    ])
+}
+
+fn to_regions(field: &str) -> Value {
+    json!({"fields": field, "reference": {"resource": "regions", "fields": "id"}})
+}
+
+fn main_resources() -> Vec<Value> {
+    let latest_schema = json!({
+        "fields": latest_fields(),
+        "missingValues": [""],
+        "primaryKey": ["id"],
+        "foreignKeys": [to_regions("id")],
+    });
+    let mut long_fields = vec![id_field("Region id (regions.json)")];
+    long_fields.extend(region_fields().as_array().cloned().unwrap_or_default());
+    vec![
+        json!({
+            "name": "regions", "path": "regions.json", "profile": "tabular-data-resource",
+            "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+            "title": "Every region with its page, CSV and join keys",
+            "schema": {
+                "fields": regions_fields(),
+                "primaryKey": ["id"],
+                "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}],
+            },
+        }),
+        json!({
+            "name": "latest", "path": "latest.json", "profile": "tabular-data-resource",
+            "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+            "title": "One row per region: last date, totals, 7-day averages, per 100,000",
+            "schema": latest_schema.clone(),
+        }),
+        json!({
+            "name": "latest-csv", "path": "latest.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "title": "latest.json as CSV",
+            "schema": latest_schema,
+        }),
+        json!({
+            "name": "all-regions", "path": "all-regions.csv.gz", "profile": "tabular-data-resource",
+            "format": "csv", "compression": "gz", "mediatype": "text/csv", "encoding": "utf-8",
+            "title": "Every region and date in one long file (the rows of all per-region CSVs)",
+            "schema": {
+                "fields": long_fields,
+                "missingValues": [""],
+                "primaryKey": ["id", "date"],
+                "foreignKeys": [to_regions("id")],
+            },
+        }),
+    ]
+}
+
+/// The whole descriptor; `region-schema.json` is the shared schema of the per-region CSVs.
+pub fn descriptor(ds: &Dataset) -> Value {
+    let mut resources = main_resources();
+    for r in &ds.regions {
+        resources.push(json!({
+            "name": format!("region-{}", r.id),
+            "path": format!("regions/{}.csv", r.id),
+            "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": "region-schema.json",
+        }));
+    }
+    json!({
+        "profile": "tabular-data-package",
+        "name": "seecovid",
+        "title": "COVID-19 cases and deaths by region (JHU CSSE), as published by seecovid",
+        "description": format!(
+            "Cumulative and daily confirmed cases, deaths and recovered for {} countries, provinces, US states and US counties, from the JHU CSSE COVID-19 time series (global data {} to {}, US data {} to {}). See the README's data section for what seecovid changed from JHU.",
+            ds.regions.len(), ds.global_range.start, ds.global_range.end, ds.us_range.start, ds.us_range.end
+        ),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
+        "sources": [{"title": "COVID-19 Data Repository by the Center for Systems Science and Engineering (CSSE) at Johns Hopkins University", "path": "https://github.com/CSSEGISandData/COVID-19"}],
+        "resources": resources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_fields_are_the_csv_header() {
+        let names: Vec<String> = region_fields()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(names.join(","), crate::site::regions::CSV_HEADER);
+    }
+
+    #[test]
+    fn latest_fields_are_the_latest_columns() {
+        let names: Vec<String> = latest_fields()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(names, crate::site::opendata::LATEST_COLUMNS);
+    }
+}

@@ -1,0 +1,412 @@
+//! The open-data downloads beside the per-region CSVs (issue 14): `data/regions.json` with
+//! join keys, `data/latest.json`/`.csv` (one row per region), `data/all-regions.csv.gz`
+//! (every region and date in one long file) and `data/datapackage.json` (a Frictionless
+//! descriptor with a table schema per file).
+//!
+//! The long file and the latest rows are made from the text of [`regions::region_csv`]
+//! itself — the same row code as the per-region downloads — so they can never disagree with
+//! them (empty cells, corrections and all).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::regions::{self, csv_path, page_path};
+use crate::data::keys::JoinKeys;
+use crate::data::{Dataset, Level, Region};
+use crate::measures;
+
+/// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
+/// display setting.
+pub(crate) const PER: f64 = 100_000.0;
+/// Days of the trailing mean of new cases/deaths in `latest`.
+pub(crate) const LAST_DAYS: usize = 7;
+
+pub const REGIONS_JSON: &str = "data/regions.json";
+pub const LATEST_JSON: &str = "data/latest.json";
+pub const LATEST_CSV: &str = "data/latest.csv";
+pub const ALL_REGIONS: &str = "data/all-regions.csv.gz";
+pub const DATAPACKAGE: &str = "data/datapackage.json";
+pub const REGION_SCHEMA: &str = "data/region-schema.json";
+
+/// One entry of `data/regions.json`: the seven original fields (unchanged), then join keys.
+#[derive(Serialize)]
+struct RegionJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    level: Level,
+    parent: Option<&'a str>,
+    population: Option<u64>,
+    page: String,
+    csv: String,
+    uid: Option<u64>,
+    iso2: Option<&'a str>,
+    iso3: Option<&'a str>,
+    code3: Option<u32>,
+    fips: Option<String>,
+    lat: Option<f64>,
+    long: Option<f64>,
+    country_region: &'a str,
+    province_state: Option<&'a str>,
+    admin2: Option<&'a str>,
+    combined_key: Option<&'a str>,
+}
+
+fn region_json<'a>(ds: &'a Dataset, r: &'a Region, k: Option<&'a JoinKeys>) -> RegionJson<'a> {
+    RegionJson {
+        id: &r.id,
+        name: &r.name,
+        level: r.level,
+        parent: r.parent.map(|p| ds.regions[p].id.as_str()),
+        population: r.population,
+        page: page_path(r),
+        csv: csv_path(r),
+        uid: r.uid,
+        iso2: k.and_then(|k| k.iso2.as_deref()),
+        iso3: k.and_then(|k| k.iso3.as_deref()),
+        code3: k.and_then(|k| k.code3),
+        // The US file's FIPS first (what the series were read with), else the UID table's.
+        fips: match r.level {
+            Level::UsState | Level::UsCounty => {
+                r.fips.clone().or_else(|| k.and_then(|k| k.fips.clone()))
+            }
+            _ => None,
+        },
+        lat: k.and_then(|k| k.lat),
+        long: k.and_then(|k| k.long),
+        country_region: &r.country,
+        province_state: r.province.as_deref(),
+        admin2: (r.level == Level::UsCounty).then_some(r.name.as_str()),
+        combined_key: k.and_then(|k| k.combined_key.as_deref()),
+    }
+}
+
+/// `data/regions.json`: every region with its page, CSV and join keys (`keys` by JHU UID).
+pub fn regions_json(ds: &Dataset, keys: &HashMap<u64, JoinKeys>) -> Result<String> {
+    let list: Vec<RegionJson> = ds
+        .regions
+        .iter()
+        .map(|r| region_json(ds, r, r.uid.and_then(|u| keys.get(&u))))
+        .collect();
+    Ok(serde_json::to_string_pretty(&list)? + "\n")
+}
+
+/// Rounds to 4 decimals (the precision the downloads publish).
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// One row of `data/latest.json` / `.csv`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct LatestRow {
+    pub id: String,
+    pub name: String,
+    pub level: Level,
+    pub population: Option<u64>,
+    pub date: String,
+    pub confirmed: Option<i64>,
+    pub deaths: Option<i64>,
+    pub new_confirmed_7d: Option<f64>,
+    pub new_deaths_7d: Option<f64>,
+    pub confirmed_per_100k: Option<f64>,
+    pub deaths_per_100k: Option<f64>,
+    pub new_confirmed_7d_per_100k: Option<f64>,
+    pub new_deaths_7d_per_100k: Option<f64>,
+}
+
+/// The last values of a region CSV's text. Columns are found by header name.
+struct LastValues {
+    date: String,
+    confirmed: Option<i64>,
+    deaths: Option<i64>,
+    /// Means of new confirmed / new deaths over the last [`LAST_DAYS`] rows.
+    new_c: Option<f64>,
+    new_d: Option<f64>,
+}
+
+fn last_values(csv: &str) -> Result<LastValues> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .context("empty region CSV")?
+        .split(',')
+        .collect();
+    let col = |n: &str| header.iter().position(|h| *h == n);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let last = rows.last().context("region CSV without rows")?;
+    let int = |row: &[&str], c: Option<usize>| -> Option<i64> {
+        c.and_then(|c| row.get(c)).and_then(|v| v.parse().ok())
+    };
+    let mean = |name: &str| -> Option<f64> {
+        let tail = &rows[rows.len().saturating_sub(LAST_DAYS)..];
+        let vals: Option<Vec<i64>> = tail.iter().map(|r| int(r, col(name))).collect();
+        vals.map(|v| v.iter().sum::<i64>() as f64 / v.len() as f64)
+    };
+    Ok(LastValues {
+        date: last.first().unwrap_or(&"").to_string(),
+        confirmed: int(last, col("confirmed")),
+        deaths: int(last, col("deaths")),
+        new_c: mean("new_confirmed"),
+        new_d: mean("new_deaths"),
+    })
+}
+
+/// The latest row of region `r` from its CSV text.
+pub fn latest_row(r: &Region, csv: &str) -> Result<LatestRow> {
+    let LastValues {
+        date,
+        confirmed: c,
+        deaths: d,
+        new_c: nc,
+        new_d: nd,
+    } = last_values(csv)?;
+    let pc = |v: Option<f64>| -> Option<f64> {
+        v.and_then(|v| measures::per_capita(v, r.population, PER))
+            .map(round4)
+    };
+    Ok(LatestRow {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        level: r.level,
+        population: r.population,
+        date,
+        confirmed: c,
+        deaths: d,
+        new_confirmed_7d: nc.map(round4),
+        new_deaths_7d: nd.map(round4),
+        confirmed_per_100k: pc(c.map(|v| v as f64)),
+        deaths_per_100k: pc(d.map(|v| v as f64)),
+        new_confirmed_7d_per_100k: pc(nc),
+        new_deaths_7d_per_100k: pc(nd),
+    })
+}
+
+/// Names of the `latest` columns, in order (also the CSV header).
+pub const LATEST_COLUMNS: [&str; 13] = [
+    "id",
+    "name",
+    "level",
+    "population",
+    "date",
+    "confirmed",
+    "deaths",
+    "new_confirmed_7d",
+    "new_deaths_7d",
+    "confirmed_per_100k",
+    "deaths_per_100k",
+    "new_confirmed_7d_per_100k",
+    "new_deaths_7d_per_100k",
+];
+
+/// A CSV cell: quoted when it holds a comma, quote or line break (region names do).
+fn cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(T::to_string).unwrap_or_default()
+}
+
+pub fn latest_csv(rows: &[LatestRow]) -> String {
+    let mut out = LATEST_COLUMNS.join(",") + "\n";
+    for r in rows {
+        let cells = [
+            cell(&r.id),
+            cell(&r.name),
+            r.level.as_str().to_string(),
+            opt(&r.population),
+            r.date.clone(),
+            opt(&r.confirmed),
+            opt(&r.deaths),
+            opt(&r.new_confirmed_7d),
+            opt(&r.new_deaths_7d),
+            opt(&r.confirmed_per_100k),
+            opt(&r.deaths_per_100k),
+            opt(&r.new_confirmed_7d_per_100k),
+            opt(&r.new_deaths_7d_per_100k),
+        ];
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn latest_json(rows: &[LatestRow]) -> Result<String> {
+    Ok(serde_json::to_string_pretty(rows)? + "\n")
+}
+
+/// The long file's header: the region id, then the per-region CSV columns.
+pub fn long_header() -> String {
+    format!("id,{}", regions::CSV_HEADER)
+}
+
+/// A region's rows of the long file: its CSV's data rows, each prefixed with its id.
+pub fn long_rows(id: &str, csv: &str) -> String {
+    let mut out = String::with_capacity(csv.len() + csv.len() / 40 * (id.len() + 1));
+    for line in csv.lines().skip(1) {
+        out.push_str(id);
+        out.push(',');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn gzip(text: &[u8]) -> Result<Vec<u8>> {
+    // Level 6 compresses the long file ~2 MB smaller than level 1 at twice the time; the
+    // build runs it once per data change, on every core.
+    let mut e = flate2::write::GzEncoder::new(
+        Vec::with_capacity(text.len() / 6),
+        flate2::Compression::new(6),
+    );
+    e.write_all(text)?;
+    Ok(e.finish()?)
+}
+
+/// The long file and the latest rows, region by region in parallel. Each region's rows are
+/// one gzip member: concatenated members are one valid gzip file (RFC 1952 §2.2; gzip,
+/// Python, pandas, R and polars read them), and no more than one region's text is ever held.
+pub fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<LatestRow>)> {
+    let parts: Vec<(Vec<u8>, LatestRow)> = ds
+        .regions
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| -> Result<_> {
+            let d = measures::derive(&r.series, window);
+            let csv = regions::region_csv(r, &d);
+            let mut text = if i == 0 {
+                long_header() + "\n"
+            } else {
+                String::new()
+            };
+            text.push_str(&long_rows(&r.id, &csv));
+            Ok((gzip(text.as_bytes())?, latest_row(r, &csv)?))
+        })
+        .collect::<Result<_>>()?;
+    let mut gz = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut latest = Vec::with_capacity(parts.len());
+    for (g, l) in parts {
+        gz.extend_from_slice(&g);
+        latest.push(l);
+    }
+    Ok((gz, latest))
+}
+
+/// Writes every open-data file; returns their paths (for the build unit).
+pub fn write_all(
+    ds: &Dataset,
+    keys: &HashMap<u64, JoinKeys>,
+    window: usize,
+    out: &crate::site::writer::Output,
+) -> Result<Vec<String>> {
+    let (gz, latest) = tables(ds, window)?;
+    let files = [
+        (REGIONS_JSON, regions_json(ds, keys)?.into_bytes()),
+        (LATEST_JSON, latest_json(&latest)?.into_bytes()),
+        (LATEST_CSV, latest_csv(&latest).into_bytes()),
+        (ALL_REGIONS, gz),
+        (REGION_SCHEMA, pretty(&region_schema())?),
+        (DATAPACKAGE, pretty(&super::datapackage::descriptor(ds))?),
+    ];
+    let mut paths = Vec::new();
+    for (p, bytes) in files {
+        out.write(p, &bytes)?;
+        paths.push(p.to_string());
+    }
+    Ok(paths)
+}
+
+/// The open-data files as one build unit: made again only when the data, the window or the
+/// program change (`key`), otherwise reused from the previous build.
+pub fn build(
+    ds: &Dataset,
+    data_dir: &std::path::Path,
+    window: usize,
+    out: &crate::site::writer::Output,
+    key: &str,
+) -> Result<()> {
+    out.unit("opendata", key, || {
+        let keys = crate::data::keys::load_join_keys(data_dir)?;
+        Ok((String::new(), write_all(ds, &keys, window, out)?))
+    })?;
+    Ok(())
+}
+
+fn pretty(v: &Value) -> Result<Vec<u8>> {
+    Ok((serde_json::to_string_pretty(v)? + "\n").into_bytes())
+}
+
+/// The table schema of a per-region CSV (shared by every region's resource).
+pub fn region_schema() -> Value {
+    json!({
+        "fields": super::datapackage::region_fields(),
+        "missingValues": [""],
+        "primaryKey": ["date"],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "\
+date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active
+2021-08-01,100,1,50,49,100,1,50,49
+2021-08-02,110,1,60,49,10,0,10,0
+2021-08-03,130,2,80,48,20,1,20,-1
+2021-08-04,125,2,90,33,-5,0,10,-15
+2021-08-05,140,3,,,15,1,,
+2021-08-06,160,3,,,20,0,,
+2021-08-07,170,4,,,10,1,,
+2021-08-08,171,4,,,1,0,,
+";
+
+    #[test]
+    fn last_values_take_the_last_row_and_a_seven_row_mean() {
+        let v = last_values(CSV).unwrap();
+        let (nc, nd) = (v.new_c, v.new_d);
+        assert_eq!(v.date, "2021-08-08");
+        assert_eq!((v.confirmed, v.deaths), (Some(171), Some(4)));
+        // 10 + 20 − 5 + 15 + 20 + 10 + 1 = 71 over 7 days; deaths 0+1+0+1+0+1+0 = 3.
+        assert!((nc.unwrap() - 71.0 / 7.0).abs() < 1e-12);
+        assert!((nd.unwrap() - 3.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn long_rows_prefix_every_data_row() {
+        let rows = long_rows("alphaland", CSV);
+        assert_eq!(rows.lines().count(), 8);
+        assert_eq!(
+            rows.lines().nth(4),
+            Some("alphaland,2021-08-05,140,3,,,15,1,,")
+        );
+        assert_eq!(long_header().split(',').count(), 10);
+    }
+
+    #[test]
+    fn csv_cells_with_commas_are_quoted() {
+        assert_eq!(cell("Korea, South"), "\"Korea, South\"");
+        assert_eq!(cell("a\"b"), "\"a\"\"b\"");
+        assert_eq!(cell("Texas"), "Texas");
+    }
+
+    #[test]
+    fn concatenated_gzip_members_read_back_as_one_file() {
+        use std::io::Read;
+        let mut all = gzip(b"a,b\n1,2\n").unwrap();
+        all.extend(gzip(b"3,4\n").unwrap());
+        let mut s = String::new();
+        flate2::read::MultiGzDecoder::new(&all[..])
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "a,b\n1,2\n3,4\n");
+    }
+}
