@@ -53,7 +53,7 @@ install_deploy_deps() {
 install_test_deps() {
     apt_install chromium
     # tests/opendata.rs validates the downloads with the Frictionless reference implementation.
-    pip_install frictionless
+    pip_install 'frictionless[json]'
     # The browser test runs tests/browser/check.mjs with Node (>= 18; Debian 12 has 18).
     command -v node >/dev/null 2>&1 || apt_install nodejs npm
     [ -f tests/browser/package.json ] && npm_install

@@ -64,8 +64,8 @@ print("VALID" if ok else "INVALID", len(names))
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        !text.contains("No module named 'frictionless'"),
-        "the frictionless Python package is missing (scripts/test.sh installs it)"
+        !text.contains("No module named 'frictionless'") && !text.contains("Please install"),
+        "the frictionless Python package (with its json extra) is missing: scripts/test.sh installs it\n{text}"
     );
     (
         o.status.success() && text.contains("VALID ") && !text.contains("INVALID"),

@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(info.trns.as_deref(), Some(&ALPHA[..]));
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         reader.next_frame(&mut buf).unwrap();
-        // 2-bit rows: 0b00_01_10_00, 0b11_10_01_00, 0b00_01_00_00 (MSB first).
-        assert_eq!(&buf[..3], &[0b0001_1000, 0b1110_0100, 0b0001_0000]);
+        // Rows [0,1,2], [3,3,2], [1,0,1] as 2-bit values, MSB first, padded to a byte.
+        assert_eq!(&buf[..3], &[0b0001_1000, 0b1111_1000, 0b0100_0100]);
     }
 }
