@@ -296,19 +296,22 @@ fn draw_right_axis(
     let x = xr.end - bx;
     let (lo, hi) = (c.y_range().start, c.y_range().end);
     let style = font.pos(Pos::new(HPos::Left, VPos::Center));
-    for &t in &c.plotting_area().as_coord_spec().y_spec().keys {
-        if t < lo || t > hi {
+    // Round values on the right scale, placed where they fall on the left one.
+    let (_, _, ticks) = nice_range(lo * factor, hi * factor);
+    for t in ticks {
+        let v = t / factor;
+        if v < lo || v > hi {
             continue;
         }
-        let (_, y) = c.backend_coord(&(c.x_range().end, t));
+        let (_, y) = c.backend_coord(&(c.x_range().end, v));
         area.draw(&PathElement::new(vec![(x, y - by), (x + 3, y - by)], AXIS))?;
-        area.draw(&Text::new(si(t * factor), (x + 5, y - by), style.clone()))?;
+        area.draw(&Text::new(si(t), (x + 5, y - by), style.clone()))?;
     }
-    // The axis name just above its top, right-aligned with the labels.
+    // The axis name above its top label, right-aligned with the labels.
     let top = font.pos(Pos::new(HPos::Right, VPos::Bottom));
     area.draw(&Text::new(
         label.to_string(),
-        (x + 48, yr.start - by - 2),
+        (x + 48, yr.start - by - 8),
         top,
     ))?;
     Ok(())

@@ -155,21 +155,20 @@ fn pad(b: [usize; 4], m: &ScopeMap, min_w: usize, min_h: usize) -> [usize; 4] {
     ]
 }
 
-/// Colour class of every raster label for region `idx`.
+/// Colour class of every raster label for region `idx`: the region, its parent's other
+/// regions, other land. A county is shown on its state alone (the Albers USA insets would put
+/// Hawaii next to Texas).
 fn classes(ds: &Dataset, m: &ScopeMap, idx: usize) -> Vec<u8> {
     let parent = ds.regions[idx].parent;
+    let county = ds.regions[idx].level == Level::UsCounty;
+    let other = if county { PAPER } else { LAND };
     let mut c = vec![PAPER; raster::FIRST_SHAPE as usize + m.shapes.len()];
-    c[raster::CONTEXT as usize] = LAND;
+    c[raster::CONTEXT as usize] = other;
     for (i, s) in m.shapes.iter().enumerate() {
         c[raster::FIRST_SHAPE as usize + i] = match s.region {
             Some(r) if r == idx => TARGET,
-            // Counties show their state's other counties; elsewhere all shapes are land.
-            Some(r)
-                if ds.regions[idx].level == Level::UsCounty && ds.regions[r].parent == parent =>
-            {
-                SIBLING
-            }
-            _ => LAND,
+            Some(r) if parent.is_some() && ds.regions[r].parent == parent => SIBLING,
+            _ => other,
         };
     }
     c

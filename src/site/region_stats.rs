@@ -139,6 +139,8 @@ fn fmt(v: Option<f64>) -> String {
 /// The per-capita comparison: this region, its parent and its country (when different).
 #[derive(Serialize, Debug)]
 pub(crate) struct Comparison {
+    /// The region's last date (its parent's and country's come from the same files).
+    pub date: String,
     pub columns: Vec<String>,
     pub rows: Vec<(String, Vec<String>)>,
 }
@@ -167,6 +169,7 @@ pub(crate) fn comparison(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) ->
     };
     let label = thousands(per as i64);
     Comparison {
+        date: ds.regions[idx].series.end().to_string(),
         columns: ids.iter().map(|&i| ds.regions[i].name.clone()).collect(),
         rows: vec![
             (format!("Cases per {label}"), col(&|s| s.cases_pc(per))),
