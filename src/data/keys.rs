@@ -14,16 +14,16 @@ use super::{UID_LOOKUP, normalise_fips};
 
 /// One row of the UID table, as the downloads publish it.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct JoinKeys {
-    pub iso2: Option<String>,
-    pub iso3: Option<String>,
+pub(crate) struct JoinKeys {
+    pub(crate) iso2: Option<String>,
+    pub(crate) iso3: Option<String>,
     /// ISO 3166-1 numeric code of the country (JHU `code3`).
-    pub code3: Option<u32>,
+    pub(crate) code3: Option<u32>,
     /// 5-digit county FIPS where the row has `Admin2`, else 2-digit state FIPS.
-    pub fips: Option<String>,
-    pub lat: Option<f64>,
-    pub long: Option<f64>,
-    pub combined_key: Option<String>,
+    pub(crate) fips: Option<String>,
+    pub(crate) lat: Option<f64>,
+    pub(crate) long: Option<f64>,
+    pub(crate) combined_key: Option<String>,
 }
 
 fn text(v: &str) -> Option<String> {
@@ -38,7 +38,7 @@ fn coord(v: &str) -> Option<f64> {
 
 /// Reads the UID table of `dir` into join keys by UID (rows with an unreadable UID are
 /// skipped: `data::load` has already rejected such a table).
-pub fn load_join_keys(dir: &Path) -> Result<HashMap<u64, JoinKeys>> {
+pub(crate) fn load_join_keys(dir: &Path) -> Result<HashMap<u64, JoinKeys>> {
     let t = load_text_table(&locate(dir, UID_LOOKUP)?, &["UID"])?;
     let col = |name: &str| -> Vec<String> {
         if t.names.iter().any(|n| n == name) {

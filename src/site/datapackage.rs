@@ -58,7 +58,7 @@ fn population_field() -> Value {
 }
 
 /// The columns of a per-region CSV (`regions::CSV_HEADER`, in order).
-pub fn region_fields() -> Value {
+pub(crate) fn region_fields() -> Value {
     let cum = |n: &str, what: &str| {
         field(
             n,
@@ -289,7 +289,7 @@ fn main_resources() -> Vec<Value> {
 }
 
 /// The whole descriptor; `region-schema.json` is the shared schema of the per-region CSVs.
-pub fn descriptor(ds: &Dataset) -> Value {
+pub(crate) fn descriptor(ds: &Dataset) -> Value {
     let mut resources = main_resources();
     for r in &ds.regions {
         resources.push(json!({

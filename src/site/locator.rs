@@ -10,10 +10,10 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use super::writer::Output;
 use crate::data::{Dataset, Level};
 use crate::geo::raster;
 use crate::heatmap::scope::{self, ScopeMap};
+use crate::output::Output;
 
 /// Largest locator image (CSS pixels; drawn at this size, scaled down on phones).
 const MAX_W: usize = 320;
@@ -36,12 +36,12 @@ const ALPHA: [u8; 4] = [0, 255, 255, 255];
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub(crate) struct Locator {
     /// Path relative to `regions/`.
-    pub src: Option<String>,
-    pub width: usize,
-    pub height: usize,
-    pub alt: String,
+    pub(crate) src: Option<String>,
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    pub(crate) alt: String,
     /// Why there is no map (when `src` is None).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// A scope with the pixel box of every raster label.
@@ -68,7 +68,7 @@ const SIZES: [(&str, usize, usize); 6] = [
 ];
 
 impl<'a> Scopes<'a> {
-    pub fn new(ds: &'a Dataset) -> Self {
+    pub(crate) fn new(ds: &'a Dataset) -> Self {
         Self {
             ds,
             cells: Default::default(),
@@ -315,16 +315,6 @@ pub(crate) fn draw(
     Ok((loc, Some(encode(&px, w, h)?)))
 }
 
-/// Hash of what locators depend on besides the program: the regions and their joins.
-pub(crate) fn structure_key(ds: &Dataset) -> String {
-    let parts: Vec<String> = ds
-        .regions
-        .iter()
-        .map(|r| format!("{}|{:?}|{:?}|{:?}", r.id, r.level, r.parent, r.fips))
-        .collect();
-    super::writer::key_of(&[parts.join("\n").as_bytes()])
-}
-
 /// The locator of region `idx` as a build unit (reused while `key` is unchanged).
 pub(crate) fn unit(
     ds: &Dataset,
@@ -334,7 +324,7 @@ pub(crate) fn unit(
     key: &str,
 ) -> Result<Locator> {
     let r = &ds.regions[idx];
-    let (meta, _) = out.unit(&format!("locator/{}", r.id), key, || {
+    let (loc, _) = out.unit_json(&format!("locator/{}", r.id), key, || {
         let (loc, png) = draw(ds, scopes, idx)?;
         let mut files = Vec::new();
         if let (Some(src), Some(bytes)) = (&loc.src, png) {
@@ -342,9 +332,9 @@ pub(crate) fn unit(
             out.write(&rel, &bytes)?;
             files.push(rel);
         }
-        Ok((serde_json::to_string(&loc)?, files))
+        Ok((loc, files))
     })?;
-    Ok(serde_json::from_str(&meta)?)
+    Ok(loc)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use super::regions::{self, csv_path, page_path};
 use crate::data::keys::JoinKeys;
 use crate::data::{Dataset, Level, Region};
 use crate::measures;
+use crate::output::Output;
 
 /// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
 /// display setting.
@@ -26,12 +27,12 @@ pub(crate) const PER: f64 = 100_000.0;
 /// Days of the trailing mean of new cases/deaths in `latest`.
 pub(crate) const LAST_DAYS: usize = 7;
 
-pub const REGIONS_JSON: &str = "data/regions.json";
-pub const LATEST_JSON: &str = "data/latest.json";
-pub const LATEST_CSV: &str = "data/latest.csv";
-pub const ALL_REGIONS: &str = "data/all-regions.csv.gz";
-pub const DATAPACKAGE: &str = "data/datapackage.json";
-pub const REGION_SCHEMA: &str = "data/region-schema.json";
+pub(crate) const REGIONS_JSON: &str = "data/regions.json";
+pub(crate) const LATEST_JSON: &str = "data/latest.json";
+pub(crate) const LATEST_CSV: &str = "data/latest.csv";
+pub(crate) const ALL_REGIONS: &str = "data/all-regions.csv.gz";
+pub(crate) const DATAPACKAGE: &str = "data/datapackage.json";
+pub(crate) const REGION_SCHEMA: &str = "data/region-schema.json";
 
 /// One entry of `data/regions.json`: the seven original fields (unchanged), then join keys.
 #[derive(Serialize)]
@@ -86,7 +87,7 @@ fn region_json<'a>(ds: &'a Dataset, r: &'a Region, k: Option<&'a JoinKeys>) -> R
 }
 
 /// `data/regions.json`: every region with its page, CSV and join keys (`keys` by JHU UID).
-pub fn regions_json(ds: &Dataset, keys: &HashMap<u64, JoinKeys>) -> Result<String> {
+pub(crate) fn regions_json(ds: &Dataset, keys: &HashMap<u64, JoinKeys>) -> Result<String> {
     let list: Vec<RegionJson> = ds
         .regions
         .iter()
@@ -102,20 +103,20 @@ fn round4(x: f64) -> f64 {
 
 /// One row of `data/latest.json` / `.csv`.
 #[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct LatestRow {
-    pub id: String,
-    pub name: String,
-    pub level: Level,
-    pub population: Option<u64>,
-    pub date: String,
-    pub confirmed: Option<i64>,
-    pub deaths: Option<i64>,
-    pub new_confirmed_7d: Option<f64>,
-    pub new_deaths_7d: Option<f64>,
-    pub confirmed_per_100k: Option<f64>,
-    pub deaths_per_100k: Option<f64>,
-    pub new_confirmed_7d_per_100k: Option<f64>,
-    pub new_deaths_7d_per_100k: Option<f64>,
+pub(crate) struct LatestRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) level: Level,
+    pub(crate) population: Option<u64>,
+    pub(crate) date: String,
+    pub(crate) confirmed: Option<i64>,
+    pub(crate) deaths: Option<i64>,
+    pub(crate) new_confirmed_7d: Option<f64>,
+    pub(crate) new_deaths_7d: Option<f64>,
+    pub(crate) confirmed_per_100k: Option<f64>,
+    pub(crate) deaths_per_100k: Option<f64>,
+    pub(crate) new_confirmed_7d_per_100k: Option<f64>,
+    pub(crate) new_deaths_7d_per_100k: Option<f64>,
 }
 
 /// The last values of a region CSV's text. Columns are found by header name.
@@ -156,7 +157,7 @@ fn last_values(csv: &str) -> Result<LastValues> {
 }
 
 /// The latest row of region `r` from its CSV text.
-pub fn latest_row(r: &Region, csv: &str) -> Result<LatestRow> {
+pub(crate) fn latest_row(r: &Region, csv: &str) -> Result<LatestRow> {
     let LastValues {
         date,
         confirmed: c,
@@ -186,7 +187,7 @@ pub fn latest_row(r: &Region, csv: &str) -> Result<LatestRow> {
 }
 
 /// Names of the `latest` columns, in order (also the CSV header).
-pub const LATEST_COLUMNS: [&str; 13] = [
+pub(crate) const LATEST_COLUMNS: [&str; 13] = [
     "id",
     "name",
     "level",
@@ -215,7 +216,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(T::to_string).unwrap_or_default()
 }
 
-pub fn latest_csv(rows: &[LatestRow]) -> String {
+pub(crate) fn latest_csv(rows: &[LatestRow]) -> String {
     let mut out = LATEST_COLUMNS.join(",") + "\n";
     for r in rows {
         let cells = [
@@ -239,17 +240,17 @@ pub fn latest_csv(rows: &[LatestRow]) -> String {
     out
 }
 
-pub fn latest_json(rows: &[LatestRow]) -> Result<String> {
+pub(crate) fn latest_json(rows: &[LatestRow]) -> Result<String> {
     Ok(serde_json::to_string_pretty(rows)? + "\n")
 }
 
 /// The long file's header: the region id, then the per-region CSV columns.
-pub fn long_header() -> String {
+pub(crate) fn long_header() -> String {
     format!("id,{}", regions::CSV_HEADER)
 }
 
 /// A region's rows of the long file: its CSV's data rows, each prefixed with its id.
-pub fn long_rows(id: &str, csv: &str) -> String {
+pub(crate) fn long_rows(id: &str, csv: &str) -> String {
     let mut out = String::with_capacity(csv.len() + csv.len() / 40 * (id.len() + 1));
     for line in csv.lines().skip(1) {
         out.push_str(id);
@@ -274,7 +275,7 @@ fn gzip(text: &[u8]) -> Result<Vec<u8>> {
 /// The long file and the latest rows, region by region in parallel. Each region's rows are
 /// one gzip member: concatenated members are one valid gzip file (RFC 1952 §2.2; gzip,
 /// Python, pandas, R and polars read them), and no more than one region's text is ever held.
-pub fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<LatestRow>)> {
+pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<LatestRow>)> {
     let parts: Vec<(Vec<u8>, LatestRow)> = ds
         .regions
         .par_iter()
@@ -301,11 +302,11 @@ pub fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<LatestRow>)> 
 }
 
 /// Writes every open-data file; returns their paths (for the build unit).
-pub fn write_all(
+pub(crate) fn write_all(
     ds: &Dataset,
     keys: &HashMap<u64, JoinKeys>,
     window: usize,
-    out: &crate::site::writer::Output,
+    out: &Output,
 ) -> Result<Vec<String>> {
     let (gz, latest) = tables(ds, window)?;
     let files = [
@@ -325,17 +326,13 @@ pub fn write_all(
 }
 
 /// The open-data files as one build unit: made again only when the data, the window or the
-/// program change (`key`), otherwise reused from the previous build.
-pub fn build(
-    ds: &Dataset,
-    data_dir: &std::path::Path,
-    window: usize,
-    out: &crate::site::writer::Output,
-    key: &str,
-) -> Result<()> {
-    out.unit("opendata", key, || {
-        let keys = crate::data::keys::load_join_keys(data_dir)?;
-        Ok((String::new(), write_all(ds, &keys, window, out)?))
+/// program change, otherwise reused from the previous build.
+pub(crate) fn build(site: &super::Site) -> Result<()> {
+    let key = site.keys.opendata(site.window());
+    site.output.unit("opendata", &key, || {
+        let keys = crate::data::keys::load_join_keys(&site.config.build.data)?;
+        let files = write_all(site.dataset, &keys, site.window(), site.output)?;
+        Ok((String::new(), files))
     })?;
     Ok(())
 }
@@ -345,7 +342,7 @@ fn pretty(v: &Value) -> Result<Vec<u8>> {
 }
 
 /// The table schema of a per-region CSV (shared by every region's resource).
-pub fn region_schema() -> Value {
+pub(crate) fn region_schema() -> Value {
     json!({
         "fields": super::datapackage::region_fields(),
         "missingValues": [""],

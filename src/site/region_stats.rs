@@ -16,28 +16,28 @@ pub(crate) const WEEKS: usize = 12;
 /// Last values of one region (the same numbers as its CSV's last rows).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Stats {
-    pub population: Option<u64>,
-    pub confirmed: i64,
-    pub deaths: i64,
+    pub(crate) population: Option<u64>,
+    pub(crate) confirmed: i64,
+    pub(crate) deaths: i64,
     /// Mean new cases/deaths per day over the last 7 days.
-    pub new7_c: f64,
-    pub new7_d: f64,
+    pub(crate) new7_c: f64,
+    pub(crate) new7_d: f64,
 }
 
 impl Stats {
     fn per(&self, v: f64, per: f64) -> Option<f64> {
         measures::per_capita(v, self.population, per)
     }
-    pub fn cases_pc(&self, per: f64) -> Option<f64> {
+    pub(crate) fn cases_pc(&self, per: f64) -> Option<f64> {
         self.per(self.confirmed as f64, per)
     }
-    pub fn deaths_pc(&self, per: f64) -> Option<f64> {
+    pub(crate) fn deaths_pc(&self, per: f64) -> Option<f64> {
         self.per(self.deaths as f64, per)
     }
-    pub fn new7_c_pc(&self, per: f64) -> Option<f64> {
+    pub(crate) fn new7_c_pc(&self, per: f64) -> Option<f64> {
         self.per(self.new7_c, per)
     }
-    pub fn new7_d_pc(&self, per: f64) -> Option<f64> {
+    pub(crate) fn new7_d_pc(&self, per: f64) -> Option<f64> {
         self.per(self.new7_d, per)
     }
 }
@@ -69,12 +69,12 @@ pub(crate) fn all_stats(ds: &Dataset) -> Vec<Stats> {
 /// One week of the weekly-totals table.
 #[derive(Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub(crate) struct Week {
-    pub from: String,
-    pub to: String,
-    pub cases: String,
-    pub cases_change: String,
-    pub deaths: String,
-    pub deaths_change: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) cases: String,
+    pub(crate) cases_change: String,
+    pub(crate) deaths: String,
+    pub(crate) deaths_change: String,
 }
 
 /// Change from `prev` to `cur` in percent, signed ("+12%", "−8%"); "new" from zero.
@@ -140,9 +140,9 @@ fn fmt(v: Option<f64>) -> String {
 #[derive(Serialize, Debug)]
 pub(crate) struct Comparison {
     /// The region's last date (its parent's and country's come from the same files).
-    pub date: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<(String, Vec<String>)>,
+    pub(crate) date: String,
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<(String, Vec<String>)>,
 }
 
 /// The chain region → parent → country (distinct, at most three).
@@ -255,14 +255,14 @@ pub(crate) fn ordinal(n: usize) -> String {
 /// A row of a children (or regions-index) table: shown text and the sort keys.
 #[derive(Serialize, Debug, Clone)]
 pub(crate) struct TableRow {
-    pub name: String,
-    pub href: String,
-    pub population: String,
-    pub population_key: String,
-    pub cases_pc: String,
-    pub cases_pc_key: String,
-    pub new7_pc: String,
-    pub new7_pc_key: String,
+    pub(crate) name: String,
+    pub(crate) href: String,
+    pub(crate) population: String,
+    pub(crate) population_key: String,
+    pub(crate) cases_pc: String,
+    pub(crate) cases_pc_key: String,
+    pub(crate) new7_pc: String,
+    pub(crate) new7_pc_key: String,
 }
 
 fn key(v: Option<f64>) -> String {
@@ -303,19 +303,19 @@ pub(crate) fn table_rows(
 /// One daily row of the folded daily table.
 #[derive(Serialize, Debug, Clone)]
 pub(crate) struct Day {
-    pub date: String,
-    pub confirmed: String,
-    pub new_confirmed: String,
-    pub deaths: String,
-    pub new_deaths: String,
+    pub(crate) date: String,
+    pub(crate) confirmed: String,
+    pub(crate) new_confirmed: String,
+    pub(crate) deaths: String,
+    pub(crate) new_deaths: String,
 }
 
 /// A labelled value with a note (the peak figures).
 #[derive(Serialize, Debug, Clone)]
 pub(crate) struct Note {
-    pub label: String,
-    pub value: String,
-    pub note: String,
+    pub(crate) label: String,
+    pub(crate) value: String,
+    pub(crate) note: String,
 }
 
 /// Inserts what a region page shows from this module into its template context: `weeks`,
