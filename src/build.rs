@@ -187,11 +187,15 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         ]);
         let (meta, rebuilt) = out.unit("heatmaps", &key, || {
             let idx = crate::heatmap::render_all(&ds, &hm_opts, &out, &shared)?;
-            let files = idx
+            let mut files: Vec<String> = idx
                 .animations
                 .iter()
                 .flat_map(|a| [a.gif.clone(), a.poster.clone(), a.csv.clone()])
+                .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
+                .chain(idx.scopes.iter().map(|s| s.hit.clone()))
                 .collect();
+            files.sort();
+            files.dedup();
             Ok((serde_json::to_string(&idx)?, files))
         })?;
         let idx: crate::heatmap::HeatmapIndex = serde_json::from_str(&meta)
@@ -249,6 +253,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     };
     rep.stage("pages", |rep| {
         site::heatmaps::write_all(&heat, &cfg.site.title, &nav, &tera, &out)?;
+        site::maplists::write_all(&ds, &heat, &cfg.site.title, &nav, &tera, &out)?;
         let mut extra = tera::Context::new();
         if let Some(f) = site::heatmaps::featured(&heat) {
             extra.insert("featured", f);
@@ -259,6 +264,10 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         out.write(
             "data/regions.json",
             site::regions::regions_json(&ds)?.as_bytes(),
+        )?;
+        out.write(
+            site::search::INDEX_PATH,
+            site::search::index_js(&ds)?.as_bytes(),
         )?;
         site::pages::write_static(&out)?;
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;

@@ -8,6 +8,7 @@
 pub mod color;
 pub mod encode;
 pub mod frame;
+pub mod hover;
 pub mod image;
 pub mod lzw;
 pub mod scope;
@@ -143,6 +144,12 @@ pub struct ScopeEntry {
     pub measures: Vec<Measure>,
     pub boundaries: String,
     pub coverage: Coverage,
+    /// The map-hover hit file (see [`hover`]), relative to the site root.
+    #[serde(default)]
+    pub hit: String,
+    /// Ids of the regions drawn on the map, in data order.
+    #[serde(default)]
+    pub regions: Vec<String>,
 }
 
 /// Join coverage of a scope (also logged as a note).
@@ -191,6 +198,9 @@ pub struct Animation {
     pub legend: Legend,
     /// Highest values on the last date (mapped regions only).
     pub top: Vec<TopRow>,
+    /// The map-hover value files of its measure/mode/scale (shared by lin and log).
+    #[serde(default)]
+    pub hover: Vec<String>,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -298,7 +308,11 @@ pub fn render_all_with_stats(
             measures: measures.clone(),
             boundaries: m.boundaries.to_string(),
             coverage,
+            hit: hover::hit_path(m),
+            regions: hover::mapped_ids(ds, m),
         });
+        let (path, text) = hover::hit_file(ds, m);
+        out.write(&path, text.as_bytes())?;
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
                 for sc in [Scale::Abs, Scale::Pc] {
@@ -444,7 +458,7 @@ fn bar_name(ds: &Dataset, r: &Region) -> String {
     }
 }
 
-fn state_abbrev(state: &str) -> Option<&'static str> {
+pub(crate) fn state_abbrev(state: &str) -> Option<&'static str> {
     const T: [(&str, &str); 56] = [
         ("Alabama", "AL"),
         ("Alaska", "AK"),
@@ -563,6 +577,11 @@ fn render_pair(
         }
     }
     let mat = Matrix { dates, n, values };
+    let mut hover_files = Vec::new();
+    for (path, text) in hover::value_files(m, &mat.dates, &mat.values, (me, mode, sc)) {
+        out.write(&path, text.as_bytes())?;
+        hover_files.push(path);
+    }
     // Colour domain over the whole animation, mapped members only.
     let mut positive: Vec<f64> = Vec::new();
     for f in 0..mat.dates.len() {
@@ -803,6 +822,7 @@ fn render_pair(
                 alt,
                 legend,
                 top,
+                hover: hover_files.clone(),
             },
             stats,
         ));

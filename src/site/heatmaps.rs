@@ -223,6 +223,7 @@ pub fn write_all(
             .unwrap_or(0)],
     );
     ctx.insert("first_top", &top_rows(first, "../"));
+    ctx.insert("first_scope_label", &first.scope_label);
     let divisors: Vec<(u64, String)> = DIVISORS
         .iter()
         .map(|&d| (d, crate::render::format::thousands(d as i64)))

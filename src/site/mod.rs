@@ -4,9 +4,11 @@
 pub mod check;
 pub mod compare;
 pub mod heatmaps;
+pub mod maplists;
 pub mod pages;
 pub mod regions;
 pub mod sandbox;
+pub mod search;
 pub mod writer;
 
 use std::path::Path;
@@ -39,6 +41,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/heatmaps.html"),
     ),
     ("heatmap.html", include_str!("../../templates/heatmap.html")),
+    (
+        "heatmap_regions.html",
+        include_str!("../../templates/heatmap_regions.html"),
+    ),
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
@@ -58,6 +64,14 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/heatmaps.js",
         include_bytes!("../../assets/site/heatmaps.js"),
+    ),
+    (
+        "assets/find.js",
+        include_bytes!("../../assets/site/find.js"),
+    ),
+    (
+        "assets/maps.js",
+        include_bytes!("../../assets/site/maps.js"),
     ),
     (
         "favicon.svg",
