@@ -263,10 +263,12 @@ fn run_check_mjs(out: &Path, port: u16, args: &[String], tmp: &Path) -> serde_js
 }
 
 /// Issue 12 items 2 and 3 on real regions (fixture `named`): the header search finds
-/// "South Korea", "Harris, TX" and "New York City" first and Enter opens them; pointing at
-/// Harris County on the US-counties map (poster and explorer) shows its value from the map's
-/// CSV and clicking opens its page — from file:// and http, 1280 px (mouse) and 360 px (touch),
-/// light and dark, with axe-core run while the list and the tooltip are open.
+/// "South Korea", "Harris, TX", "New York City" (and aliases, "Harris") first and Enter opens
+/// them; pointing at a region — Harris County on a US-counties poster, Fulton County in the
+/// explorer (at the slider's first date over http: the region CSV's value that day), Germany
+/// on a world poster, Czechia on the overview — shows its value as in the map's CSV, and
+/// clicking opens its page. From file:// and http, 1280 px (mouse) and 360 px (touch), light
+/// and dark, with axe-core run while the list and the tooltip are open.
 #[test]
 fn search_and_clickable_maps_in_headless_chromium() {
     require_tools(&repo_dir().join("tests/browser"));
@@ -295,6 +297,8 @@ fn search_and_clickable_maps_in_headless_chromium() {
         ),
         (explorer, "us--georgia--fulton"),
         ("heatmaps/world/deaths-total-abs-log.html", "germany"),
+        // The overview's world map: new cases per 100,000 (fractional values).
+        ("index.html", "ukraine"),
     ] {
         args.push("--map".into());
         args.push(format!("{page}={id}"));
@@ -312,11 +316,11 @@ fn search_and_clickable_maps_in_headless_chromium() {
     let summary = run_check_mjs(&out, server.1, &args, t.tmp.path());
     assert_eq!(summary["ok"], true);
     let done = summary["interactions"].as_array().expect("interactions");
-    // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (6 searches + 3 maps).
-    assert_eq!(done.len(), 6 * 9, "interactions run");
+    // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (6 searches + 4 maps).
+    assert_eq!(done.len(), 6 * 10, "interactions run");
     let tips = done
         .iter()
         .filter(|c| c["tip"]["value"].as_str().is_some_and(|v| !v.is_empty()))
         .count();
-    assert_eq!(tips, 6 * 3, "every map check read a tooltip value");
+    assert_eq!(tips, 6 * 4, "every map check read a tooltip value");
 }

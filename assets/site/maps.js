@@ -30,9 +30,9 @@
   function decodeHit(d) {
     var w = d.box[2], h = d.box[3];
     var px = new Uint16Array(w * h);
-    var r = d.runs.split(",");
-    for (var i = 0, p = 0; i + 1 < r.length; i += 2) {
-      var l = Number(r[i]), n = Number(r[i + 1]);
+    var ls = d.labels.split(","), ns = d.counts.split(",");
+    for (var i = 0, p = 0; i < ls.length; i++) {
+      var l = Number(ls[i]), n = Number(ns[i]);
       if (l) px.fill(l, p, p + n);
       p += n;
     }

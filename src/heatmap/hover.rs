@@ -2,7 +2,7 @@
 //! can show its name and value and link to its page:
 //!
 //! - `heatmaps/{scope}/hover/hit.js`: which region each pixel of the map box shows (the
-//!   scope's label raster, run-length encoded), the regions (id, label, population) and where
+//!   scope's label raster, run-length encoded), the regions (id, label) and where
 //!   the map box sits in the 960×600 image;
 //! - `heatmaps/{scope}/hover/{measure}-{total|new}-{abs|pc}-{chunk}.js`: the values of every
 //!   mapped region at a run of frames (the same values the frames were coloured with).
@@ -94,17 +94,21 @@ fn hover_labels(m: &ScopeMap) -> Vec<u32> {
     out
 }
 
-/// Run-length code: `label,count,label,count,…`.
-fn runs(labels: &[u32]) -> String {
-    let mut s = String::new();
+/// Run-length code as two lists, `(labels, counts)`: `"l1,l2,…"` and `"n1,n2,…"` (run k is
+/// `nk` pixels of label `lk`). Two lists compress better than interleaved pairs: the labels
+/// repeat from row to row, the counts are small numbers.
+fn runs(labels: &[u32]) -> (String, String) {
+    let (mut ls, mut ns) = (String::new(), String::new());
     let mut i = 0;
     while i < labels.len() {
         let l = labels[i];
         let n = labels[i..].iter().take_while(|&&x| x == l).count();
-        let _ = write!(s, "{}{l},{n}", if s.is_empty() { "" } else { "," });
+        let sep = if ls.is_empty() { "" } else { "," };
+        let _ = write!(ls, "{sep}{l}");
+        let _ = write!(ns, "{sep}{n}");
         i += n;
     }
-    s
+    (ls, ns)
 }
 
 #[derive(Serialize)]
@@ -117,9 +121,11 @@ struct Hit<'a> {
     map_box: [usize; 4],
     /// Frames per value chunk.
     chunk: usize,
-    /// `[region id, label, population or 0]` per hover label − 1.
-    regions: Vec<(&'a str, String, u64)>,
-    runs: String,
+    /// `[region id, label]` per hover label − 1.
+    regions: Vec<(&'a str, String)>,
+    /// Run-length code of the map box's pixels, row by row: run labels and run lengths.
+    labels: String,
+    counts: String,
 }
 
 /// The hit file of a scope: `(path, text)`.
@@ -128,13 +134,10 @@ pub(crate) fn hit_file(ds: &Dataset, m: &ScopeMap) -> (String, String) {
         .into_iter()
         .map(|k| {
             let r = &ds.regions[m.members[k]];
-            (
-                r.id.as_str(),
-                super::bar_name(ds, r),
-                r.population.unwrap_or(0),
-            )
+            (r.id.as_str(), super::bar_name(ds, r))
         })
         .collect();
+    let (labels, counts) = runs(&hover_labels(m));
     let hit = Hit {
         kind: "hit",
         scope: m.id,
@@ -142,7 +145,8 @@ pub(crate) fn hit_file(ds: &Dataset, m: &ScopeMap) -> (String, String) {
         map_box: [frame::MAP_X, frame::MAP_Y, m.raster.width, m.raster.height],
         chunk: chunk_frames(m),
         regions,
-        runs: runs(&hover_labels(m)),
+        labels,
+        counts,
     };
     let json = serde_json::to_string(&hit).expect("plain data serializes");
     (hit_path(m), format!("{CALLBACK}({json});\n"))
@@ -157,7 +161,8 @@ struct Values<'a> {
     chunk: usize,
     /// Dates of the chunk's frames, ascending.
     dates: Vec<String>,
-    /// Values are integers to divide by this (1 when all values are whole numbers).
+    /// Values are integers to divide by this (1 when all values are whole numbers, else
+    /// 1000).
     div: u32,
     /// Per hover label − 1, separated by `;`: the first frame's value, then the change from
     /// the frame before, separated by `,`; empty = no data.
@@ -180,7 +185,8 @@ pub(crate) fn value_files(
     let members = hit_members(m);
     let set = set_name(me, mode, sc);
     let whole = values.iter().all(|v| v.is_nan() || v.fract() == 0.0);
-    let div: u32 = if whole { 1 } else { 100 };
+    // Three decimals: the pages print at most two, so rounding twice rarely shows.
+    let div: u32 = if whole { 1 } else { 1000 };
     chunks(dates.len(), chunk_frames(m))
         .into_iter()
         .enumerate()
@@ -307,12 +313,15 @@ mod tests {
             geo: None,
         };
         assert_eq!(hover_labels(&m), vec![2, 2, 1, 0, 0, 2, 1, 1]);
-        assert_eq!(runs(&hover_labels(&m)), "2,2,1,1,0,2,2,1,1,2");
+        assert_eq!(
+            runs(&hover_labels(&m)),
+            ("2,1,0,2,1".to_string(), "2,1,2,1,2".to_string())
+        );
     }
 
     #[test]
     fn runs_round_trip() {
-        assert_eq!(runs(&[0, 0, 3, 3, 3, 1]), "0,2,3,3,1,1");
-        assert_eq!(runs(&[]), "");
+        assert_eq!(runs(&[0, 0, 3, 3, 3, 1]), ("0,3,1".into(), "2,3,1".into()));
+        assert_eq!(runs(&[]), (String::new(), String::new()));
     }
 }

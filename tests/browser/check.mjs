@@ -560,10 +560,11 @@ function readHit(scope) {
   const d = JSON.parse(text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")));
   const [w, h] = [d.box[2], d.box[3]];
   const px = new Uint16Array(w * h);
-  const r = d.runs.split(",").map(Number);
-  for (let i = 0, p = 0; i + 1 < r.length; i += 2) {
-    px.fill(r[i], p, p + r[i + 1]);
-    p += r[i + 1];
+  const ls = d.labels.split(",").map(Number);
+  const ns = d.counts.split(",").map(Number);
+  for (let i = 0, p = 0; i < ls.length; i++) {
+    px.fill(ls[i], p, p + ns[i]);
+    p += ns[i];
   }
   return { ...d, px };
 }
