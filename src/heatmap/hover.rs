@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::scope::ScopeMap;
-use super::{Measure, Mode, Scale, frame};
+use super::{Measure, Mode, Unit, frame};
 use crate::data::Dataset;
 use crate::geo::raster;
 
@@ -170,24 +170,24 @@ struct Values<'a> {
 }
 
 /// One set's name in file names and in the files.
-fn set_name(me: Measure, mode: Mode, sc: Scale) -> String {
-    format!("{}-{}-{}", me.as_str(), mode.as_str(), sc.as_str())
+fn set_name(me: Measure, mode: Mode, unit: Unit) -> String {
+    format!("{}-{}-{}", me.as_str(), mode.as_str(), unit.short())
 }
 
-/// The value chunks of one measure/mode/scale: `(path, text)` each. `values` is
-/// `[frame][member]` as the frames were drawn (NaN = no data).
+/// The value chunks of one measure/mode/unit: its set name and `(path, text)` per chunk.
+/// `values` is `[frame][member]` as the frames were drawn (NaN = no data).
 pub(crate) fn value_files(
     m: &ScopeMap,
     dates: &[NaiveDate],
     values: &[f64],
-    (me, mode, sc): (Measure, Mode, Scale),
-) -> Vec<(String, String)> {
+    (me, mode, unit): (Measure, Mode, Unit),
+) -> (String, Vec<(String, String)>) {
     let members = hit_members(m);
-    let set = set_name(me, mode, sc);
+    let set = set_name(me, mode, unit);
     let whole = values.iter().all(|v| v.is_nan() || v.fract() == 0.0);
     // Three decimals: the pages print at most two, so rounding twice rarely shows.
     let div: u32 = if whole { 1 } else { 1000 };
-    chunks(dates.len(), chunk_frames(m))
+    let files = chunks(dates.len(), chunk_frames(m))
         .into_iter()
         .enumerate()
         .map(|(chunk, frames)| {
@@ -209,7 +209,8 @@ pub(crate) fn value_files(
                 format!("{CALLBACK}({json});\n"),
             )
         })
-        .collect()
+        .collect();
+    (set, files)
 }
 
 /// Frame ranges of the chunks, chunk 0 last: `per` frames each, the first chunk of the

@@ -6,10 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::Site;
 use crate::data::Dataset;
 use crate::heatmap::{HeatmapIndex, ScopeEntry};
 
@@ -27,7 +25,7 @@ struct Group {
 }
 
 /// Page path of a scope's list.
-pub(crate) fn page_path(scope: &str) -> String {
+fn page_path(scope: &str) -> String {
     format!("heatmaps/{scope}/regions.html")
 }
 
@@ -60,14 +58,8 @@ fn groups(ds: &Dataset, s: &ScopeEntry, by_id: &HashMap<&str, usize>) -> Vec<Gro
 }
 
 /// Writes one list page per scope.
-pub fn write_all(
-    ds: &Dataset,
-    idx: &HeatmapIndex,
-    site_title: &str,
-    nav: &[NavItem],
-    tera: &Tera,
-    out: &Output,
-) -> Result<()> {
+pub(crate) fn write_all(site: &Site, idx: &HeatmapIndex) -> Result<()> {
+    let ds = site.dataset;
     let by_id: HashMap<&str, usize> = ds
         .regions
         .iter()
@@ -75,15 +67,13 @@ pub fn write_all(
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     for s in &idx.scopes {
+        let rel = page_path(&s.id);
         let title = format!("Regions on the {} map", s.label);
-        let mut ctx = base_context(site_title, nav, "../../", &title, "heatmaps/index.html");
+        let mut ctx = site.context(&rel, &title, "heatmaps/index.html");
         ctx.insert("label", &s.label);
         ctx.insert("n", &s.regions.len());
         ctx.insert("groups", &groups(ds, s, &by_id));
-        out.write(
-            &page_path(&s.id),
-            render(tera, "heatmap_regions.html", &ctx)?.as_bytes(),
-        )?;
+        site.write_page(&rel, "heatmap_regions.html", &ctx)?;
     }
     Ok(())
 }
