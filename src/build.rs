@@ -204,11 +204,16 @@ fn heatmaps(
     let key = keys.heatmaps(opts.frame_step, &opts.scopes);
     let (idx, rebuilt) = out.unit_json("heatmaps", &key, || {
         let idx = crate::heatmap::render_all(ds, &opts, out, &shared)?;
-        let files = idx
+        let mut files: Vec<String> = idx
             .animations
             .iter()
             .flat_map(|a| [a.gif.clone(), a.poster.clone(), a.csv.clone()])
+            .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
+            .chain(idx.scopes.iter().map(|s| s.hit.clone()))
             .collect();
+        // Lin and log animations share their hover value files.
+        files.sort();
+        files.dedup();
         Ok((idx, files))
     })?;
     let d = shared.0.into_inner().expect("diagnostics lock");
@@ -251,8 +256,13 @@ fn regions(site: &Site, rep: &Reporter) -> Result<(Vec<RegionSummary>, String)> 
 
 fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Result<((), String)> {
     site::heatmaps::write_all(site, heat)?;
+    site::maplists::write_all(site, heat)?;
     site::regions::write_index(site)?;
     site::opendata::build(site)?;
+    site.output.write(
+        site::search::INDEX_PATH,
+        site::search::index_js(site.dataset)?.as_bytes(),
+    )?;
     site::pages::write_static(site.output)?;
     site::pages::write_index(site, heat, summaries)?;
     site::pages::write_about(site, heat)?;

@@ -218,3 +218,109 @@ fn pages_work_in_headless_chromium() {
         );
     }
 }
+
+/// Runs check.mjs on `out` (served on `port`) with `args`; panics with its report on failure
+/// and returns its JSON summary.
+fn run_check_mjs(out: &Path, port: u16, args: &[String], tmp: &Path) -> serde_json::Value {
+    let browser_dir = repo_dir().join("tests/browser");
+    let log = tmp.join("interactions.json");
+    let err_log = tmp.join("interactions.err");
+    let started = Instant::now();
+    let mut child = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("check.mjs")
+        .arg("--site")
+        .arg(out)
+        .arg("--base")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg("--chromium")
+        .arg(chromium())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::fs::File::create(&err_log).unwrap())
+        .spawn()
+        .expect("cannot start node");
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the browser check timed out after {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let stdout = std::fs::read_to_string(&log).unwrap_or_default();
+    let stderr = std::fs::read_to_string(&err_log).unwrap_or_default();
+    eprintln!("{stderr}");
+    assert!(
+        status.success(),
+        "the browser check failed ({status}):\n{stderr}"
+    );
+    serde_json::from_str(&stdout).expect("JSON summary")
+}
+
+/// Issue 12 items 2 and 3 on real regions (fixture `named`): the header search finds
+/// "South Korea", "Harris, TX", "New York City" (and aliases, "Harris") first and Enter opens
+/// them; pointing at a region — Harris County on a US-counties poster, Fulton County in the
+/// explorer (at the slider's first date over http: the region CSV's value that day), Germany
+/// on a world poster, Czechia on the overview — shows its value as in the map's CSV, and
+/// clicking opens its page. From file:// and http, 1280 px (mouse) and 360 px (touch), light
+/// and dark, with axe-core run while the list and the tooltip are open.
+#[test]
+fn search_and_clickable_maps_in_headless_chromium() {
+    require_tools(&repo_dir().join("tests/browser"));
+    let t = SiteTest::fixture("named");
+    t.build();
+    let out = t.out();
+    let server = serve(&out);
+    let explorer =
+        "heatmaps/index.html#scope=us-counties&measure=confirmed&mode=total&scale=abs&axis=lin";
+    let mut args: Vec<String> = Vec::new();
+    for (q, id) in [
+        ("South Korea", "korea-south"),
+        ("Harris, TX", "us--texas--harris"),
+        ("New York City", "us--new-york--new-york"),
+        ("Czech Republic", "czechia"),
+        ("UK", "united-kingdom"),
+        ("Harris", "us--texas--harris"),
+    ] {
+        args.push("--search".into());
+        args.push(format!("{q}={id}"));
+    }
+    for (page, id) in [
+        (
+            "heatmaps/us-counties/confirmed-total-abs-lin.html",
+            "us--texas--harris",
+        ),
+        (explorer, "us--georgia--fulton"),
+        ("heatmaps/world/deaths-total-abs-log.html", "germany"),
+        // The overview's world map: new cases per 100,000 (fractional values).
+        ("index.html", "ukraine"),
+    ] {
+        args.push("--map".into());
+        args.push(format!("{page}={id}"));
+    }
+    if let Some(dir) = std::env::var_os("SEECOVID_SHOTS") {
+        args.push("--screenshots".into());
+        args.push(dir.to_string_lossy().into_owned());
+    }
+    // The standard checks on the pages these widgets add or change.
+    args.extend(
+        ["index.html", "heatmaps/us-counties/regions.html"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    let summary = run_check_mjs(&out, server.1, &args, t.tmp.path());
+    assert_eq!(summary["ok"], true);
+    let done = summary["interactions"].as_array().expect("interactions");
+    // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (6 searches + 4 maps).
+    assert_eq!(done.len(), 6 * 10, "interactions run");
+    let tips = done
+        .iter()
+        .filter(|c| c["tip"]["value"].as_str().is_some_and(|v| !v.is_empty()))
+        .count();
+    assert_eq!(tips, 6 * 4, "every map check read a tooltip value");
+}

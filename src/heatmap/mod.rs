@@ -8,6 +8,7 @@
 pub mod color;
 pub mod encode;
 pub mod frame;
+pub(crate) mod hover;
 pub mod image;
 pub mod lzw;
 pub mod scope;
@@ -74,6 +75,12 @@ pub struct ScopeEntry {
     pub measures: Vec<Measure>,
     pub boundaries: String,
     pub coverage: Coverage,
+    /// The map-hover hit file (see [`hover`]), relative to the site root.
+    #[serde(default)]
+    pub hit: String,
+    /// Ids of the regions drawn on the map, in data order.
+    #[serde(default)]
+    pub regions: Vec<String>,
 }
 
 /// Join coverage of a scope (also logged as a note).
@@ -123,6 +130,12 @@ pub struct Animation {
     pub legend: Legend,
     /// Highest values on the last date (mapped regions only).
     pub top: Vec<TopRow>,
+    /// `confirmed-new-pc`: the map-hover value set it shares with its lin/log twin.
+    #[serde(default)]
+    pub hover_set: String,
+    /// The map-hover value files of that set.
+    #[serde(default)]
+    pub hover: Vec<String>,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -250,7 +263,11 @@ pub fn render_all_with_stats(
             measures: measures.clone(),
             boundaries: m.boundaries.to_string(),
             coverage,
+            hit: hover::hit_path(m),
+            regions: hover::mapped_ids(ds, m),
         });
+        let (path, text) = hover::hit_file(ds, m);
+        out.write(&path, text.as_bytes())?;
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
                 for sc in [Unit::Absolute, Unit::PerCapita] {
@@ -396,7 +413,7 @@ fn bar_name(ds: &Dataset, r: &Region) -> String {
     }
 }
 
-fn state_abbrev(state: &str) -> Option<&'static str> {
+pub(crate) fn state_abbrev(state: &str) -> Option<&'static str> {
     const T: [(&str, &str); 56] = [
         ("Alabama", "AL"),
         ("Alaska", "AK"),
@@ -516,9 +533,19 @@ fn render_pair(
         shape_member: shape_members(ds, m),
     };
     let domain = Domain::of(&pair.mat, &m.mapped);
+    let (set, files) = hover::value_files(m, &pair.mat.dates, &pair.mat.values, (me, mode, sc));
+    for (path, text) in &files {
+        out.write(path, text.as_bytes())?;
+    }
+    let hover: Vec<String> = files.into_iter().map(|f| f.0).collect();
     [Scale::Linear, Scale::Log]
         .into_iter()
-        .map(|axis| render_one(&pair, domain.scale(axis), out))
+        .map(|axis| {
+            let (mut a, stats) = render_one(&pair, domain.scale(axis), out)?;
+            a.hover_set = set.clone();
+            a.hover = hover.clone();
+            Ok((a, stats))
+        })
         .collect()
 }
 
@@ -857,6 +884,8 @@ fn render_one(p: &Pair, scale: ClassScale, out: &Output) -> Result<(Animation, A
         legend: legend(&scale, &labels.legend_heading, p.sc == Unit::PerCapita),
         subtitle: labels.subtitle,
         top: top_rows(p),
+        hover_set: String::new(),
+        hover: Vec::new(),
     };
     Ok((animation, stats))
 }

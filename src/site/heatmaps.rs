@@ -223,6 +223,7 @@ fn write_explorer(site: &Site, idx: &HeatmapIndex) -> Result<()> {
     ctx.insert("groups", &groups);
     ctx.insert("first", &data[first_pos]);
     ctx.insert("first_top", &top_rows(first, "../"));
+    ctx.insert("first_scope_label", &first.scope_label);
     ctx.insert("divisors", &divisors);
     ctx.insert("frame_step", &idx.frame_step);
     ctx.insert("data_json", &script_json(&data)?);

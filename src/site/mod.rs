@@ -8,10 +8,12 @@ pub(crate) mod datapackage;
 pub(crate) mod heatmaps;
 pub(crate) mod locator;
 pub(crate) mod opendata;
+pub(crate) mod maplists;
 pub(crate) mod pages;
 pub(crate) mod region_stats;
 pub mod regions;
 pub(crate) mod sandbox;
+pub(crate) mod search;
 pub(crate) mod sitemap;
 
 use std::path::Path;
@@ -53,6 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/heatmaps.html"),
     ),
     ("heatmap.html", include_str!("../../templates/heatmap.html")),
+    (
+        "heatmap_regions.html",
+        include_str!("../../templates/heatmap_regions.html"),
+    ),
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
@@ -76,6 +82,14 @@ pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/heatmaps.js",
         include_bytes!("../../assets/site/heatmaps.js"),
+    ),
+    (
+        "assets/find.js",
+        include_bytes!("../../assets/site/find.js"),
+    ),
+    (
+        "assets/maps.js",
+        include_bytes!("../../assets/site/maps.js"),
     ),
     (
         "favicon.svg",

@@ -31,8 +31,15 @@ import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 
+/** "LEFT=RIGHT" → [LEFT, RIGHT] (split at the last "="). */
+function splitPair(v, flag) {
+  const k = v ? v.lastIndexOf("=") : -1;
+  if (k <= 0) throw new Error(`${flag} wants LEFT=RIGHT, got ${v}`);
+  return [v.slice(0, k), v.slice(k + 1)];
+}
+
 function parseArgs(argv) {
-  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null };
+  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null, searches: [], maps: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--site") o.site = argv[++i];
@@ -40,6 +47,8 @@ function parseArgs(argv) {
     else if (a === "--chromium") o.chromium = argv[++i];
     else if (a === "--max-options") o.maxOptions = Number(argv[++i]);
     else if (a === "--screenshots") o.screenshots = argv[++i];
+    else if (a === "--search") o.searches.push(splitPair(argv[++i], a));
+    else if (a === "--map") o.maps.push(splitPair(argv[++i], a));
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.pages.push(a);
   }
@@ -57,9 +66,9 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const started = Date.now();
 if (opts.screenshots) mkdirSync(opts.screenshots, { recursive: true });
 
-for (const p of opts.pages) {
+for (const p of opts.pages.concat(opts.maps.map((m) => m[0]))) {
   if (p.startsWith("404:")) continue;
-  const f = join(siteDir, p);
+  const f = join(siteDir, p.split("#")[0]);
   if (!existsSync(f) || !statSync(f).isFile()) {
     console.error(`check.mjs: page ${p} does not exist in ${siteDir}`);
     process.exit(2);
@@ -453,6 +462,248 @@ async function checkPage(path, origin, width, scheme, withControls) {
   results.push(check);
 }
 
+// ---- Header search and clickable maps (issue 12, items 2 and 3) ----
+// --search "QUERY=REGION_ID": on the first PAGE, from file:// and http, at 1280 and 360 px
+// (and dark mode over http): the index is not loaded before the box is focused; typing QUERY
+// lists REGION_ID first; arrow keys move the active option; Enter opens regions/REGION_ID.html.
+// --map "PAGE=REGION_ID": on PAGE (a heat-map poster, the overview or the explorer, with an
+// optional #view), nothing is loaded before the pointer reaches the map; pointing at the
+// region (mouse at 1280 px, a tap at 360 px) shows its label and the value of the map's CSV
+// (or, on the explorer at the slider's first date over http, the region CSV's value that
+// day); clicking (a second tap) opens regions/REGION_ID.html.
+// Both run axe-core with the widget open and save screenshots of it with --screenshots.
+const interactions = [];
+
+/** A fresh page that records failures like checkPage does (console, requests, other hosts). */
+async function interactionPage(check, width, scheme) {
+  const touch = width <= 360;
+  const context = await browser.newContext({
+    viewport: { width, height: 800 },
+    colorScheme: scheme,
+    hasTouch: touch,
+    isMobile: touch,
+    serviceWorkers: "block",
+  });
+  await context.route((u) => !isLocal(u.href), (route) => route.abort());
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  check.requests = [];
+  page.on("request", (req) => {
+    check.requests.push(req.url());
+    if (!isLocal(req.url())) fail(check, `request to another host: ${req.url()}`);
+  });
+  page.on("console", (msg) => {
+    if (msg.type() === "error") fail(check, `console error: ${msg.text()} (${msg.location().url || "?"})`);
+  });
+  page.on("pageerror", (err) => fail(check, `page error: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    const why = req.failure() ? req.failure().errorText : "failed";
+    if (why === "net::ERR_ABORTED" && req.resourceType() === "image") return;
+    fail(check, `request failed: ${req.url()} (${why})`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400) fail(check, `HTTP ${res.status()} for ${res.url()}`);
+  });
+  return { context, page };
+}
+
+async function shot(page, name) {
+  if (!opts.screenshots) return;
+  await page.screenshot({ path: join(opts.screenshots, name.replace(/[^A-Za-z0-9-]+/g, "_") + ".png") });
+}
+
+async function checkSearch(origin, width, scheme, query, id, withAxe) {
+  const start = opts.pages.find((p) => !p.startsWith("404:"));
+  const url = (origin === "file" ? fileBase : opts.base) + start;
+  const check = { page: `search "${query}"`, origin, width, scheme, url, failures: [], notes: [] };
+  const { context, page } = await interactionPage(check, width, scheme);
+  try {
+    await page.goto(url, { waitUntil: "load" });
+    const input = page.locator("#find-q");
+    if (!(await input.isVisible())) throw new Error("the header search box is not visible");
+    if (check.requests.some((u) => u.includes("search-index.js"))) fail(check, "the search index loaded before the box was focused");
+    await input.focus();
+    await input.fill(query);
+    await page.waitForFunction(() => document.querySelectorAll("#find-list [role=option]").length > 0);
+    const state = await page.evaluate(() => ({
+      expanded: document.getElementById("find-q").getAttribute("aria-expanded"),
+      options: Array.from(document.querySelectorAll("#find-list [role=option]")).map((o) => o.innerText.replace(/\s+/g, " ")),
+    }));
+    check.options = state.options;
+    if (state.expanded !== "true") fail(check, `aria-expanded is ${state.expanded} with the list open`);
+    // Keyboard: down, down, up lands on the first option.
+    const activeAfter = async (key) => {
+      await page.keyboard.press(key);
+      return page.evaluate(() => document.getElementById("find-q").getAttribute("aria-activedescendant"));
+    };
+    const a1 = await activeAfter("ArrowDown");
+    const a2 = state.options.length > 1 ? await activeAfter("ArrowDown") : "find-opt-1";
+    const a3 = state.options.length > 1 ? await activeAfter("ArrowUp") : a1;
+    if (a1 !== "find-opt-0" || a2 !== "find-opt-1" || a3 !== "find-opt-0") {
+      fail(check, `arrow keys: active option ${a1}, ${a2}, ${a3} (want find-opt-0, find-opt-1, find-opt-0)`);
+    }
+    if (withAxe) check.notes.push(...(await runAxe(page, check)));
+    await shot(page, `search-${query}-${origin}-${width}-${scheme}`);
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(`regions/${id}.html`), { timeout: 10_000 }), page.keyboard.press("Enter")]).catch(() => {});
+    if (!page.url().endsWith(`regions/${id}.html`)) fail(check, `Enter opened ${page.url()}, not regions/${id}.html (options: ${state.options.join(" | ")})`);
+  } catch (e) {
+    fail(check, `exception: ${e.message.split("\n")[0]}`);
+  } finally {
+    await context.close();
+  }
+  interactions.push(check);
+}
+
+/** The hit file of a scope, decoded: { image, box, regions, px }. */
+function readHit(scope) {
+  const text = readFileSync(join(siteDir, "heatmaps", scope, "hover", "hit.js"), "utf8");
+  const d = JSON.parse(text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")));
+  const [w, h] = [d.box[2], d.box[3]];
+  const px = new Uint16Array(w * h);
+  const ls = d.labels.split(",").map(Number);
+  const ns = d.counts.split(",").map(Number);
+  for (let i = 0, p = 0; i < ls.length; i++) {
+    px.fill(ls[i], p, p + ns[i]);
+    p += ns[i];
+  }
+  return { ...d, px };
+}
+
+/** The pixel of region `k` (hover label k + 1) farthest inside it, in map-box pixels. */
+function innermost(hit, k) {
+  const [w, h] = [hit.box[2], hit.box[3]];
+  const l = k + 1;
+  let best = null;
+  let bestInset = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (hit.px[y * w + x] !== l) continue;
+      let d = 0;
+      while (d < 40) {
+        const n = d + 1;
+        const ok = x - n >= 0 && x + n < w && y - n >= 0 && y + n < h &&
+          hit.px[y * w + x - n] === l && hit.px[y * w + x + n] === l && hit.px[(y - n) * w + x] === l && hit.px[(y + n) * w + x] === l;
+        if (!ok) break;
+        d = n;
+      }
+      if (d > bestInset) { bestInset = d; best = [x, y]; }
+    }
+  }
+  return best;
+}
+
+/** Numbers as the site prints them (src/render/format.rs), for the expected tooltip text. */
+function siteNumber(v) {
+  const a = Math.abs(v);
+  if (a >= 1e6) {
+    const [x, suf] = a >= 1e9 ? [v / 1e9, "B"] : [v / 1e6, "M"];
+    const s = Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+    return (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s) + suf;
+  }
+  if (a >= 100) return Math.round(v).toLocaleString("en-US");
+  return a >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function csvRows(rel) {
+  const lines = readFileSync(join(siteDir, rel), "utf8").trim().split("\n");
+  const head = lines[0].split(",");
+  return lines.slice(1).map((l) => {
+    // Fields may be quoted ("Harris, Texas, US").
+    const cells = l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"'));
+    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
+  });
+}
+
+async function checkMap(origin, width, scheme, target, id, withAxe) {
+  const url = (origin === "file" ? fileBase : opts.base) + target;
+  const check = { page: `map ${target} → ${id}`, origin, width, scheme, url, failures: [], notes: [] };
+  const { context, page } = await interactionPage(check, width, scheme);
+  const touch = width <= 360;
+  try {
+    await page.goto(url, { waitUntil: "load" });
+    await settleImages(page);
+    const explorer = target.startsWith("heatmaps/index.html");
+    const sel = explorer ? "#hm-img" : "img.hm-still[data-scope]";
+    const view = await page.evaluate((sel) => {
+      const img = document.querySelector(sel);
+      const v = (id) => document.getElementById(id) && document.getElementById(id).value;
+      if (img.id === "hm-img") {
+        const set = `${v("hm-measure")}-${v("hm-mode")}-${v("hm-scale")}`;
+        const a = JSON.parse(document.getElementById("hm-data").textContent).find((x) => x.key === `${v("hm-scope")}/${set}-${v("hm-axis")}`);
+        return { scope: v("hm-scope"), csv: `heatmaps/${a.csv}`, first: a.first, slider: !document.getElementById("hm-date-box").hidden };
+      }
+      const csv = new URL(img.getAttribute("data-gif").replace(/\.gif$/, ".csv"), location.href).href;
+      return { scope: img.getAttribute("data-scope"), csvUrl: csv };
+    }, sel);
+    const csvRel = view.csv || decodeURIComponent(new URL(view.csvUrl).pathname).split("/").slice(-3).join("/");
+    if (check.requests.some((u) => u.includes("/hover/"))) fail(check, "map data loaded before any interaction");
+    const hit = readHit(view.scope);
+    const k = hit.regions.findIndex((r) => r[0] === id);
+    if (k < 0) throw new Error(`${id} is not on the ${view.scope} map`);
+    const [mx, my] = innermost(hit, k);
+    let expected;
+    let useSlider = explorer && view.slider && origin === "http" && !touch;
+    if (useSlider) {
+      // The slider's first date: the region CSV's value that day (total confirmed, absolute).
+      await page.fill("#hm-date", "0");
+      await page.waitForFunction(() => !document.getElementById("hm-canvas").hidden, null, { timeout: 10_000 });
+      const row = csvRows(`data/regions/${id}.csv`).find((r) => r.date === view.first);
+      expected = { date: view.first, value: siteNumber(Number(row.confirmed)) };
+    } else {
+      const row = csvRows(csvRel).find((r) => r.region_id === id);
+      expected = { date: row.date, value: siteNumber(Number(row.value)) };
+    }
+    const elSel = useSlider ? "#hm-canvas" : sel;
+    await page.locator(elSel).scrollIntoViewIfNeeded();
+    const at = await page.evaluate(([s, mx, my, box, image]) => {
+      const el = document.querySelector(s);
+      const r = el.getBoundingClientRect();
+      return [r.left + el.clientLeft + ((box[0] + mx + 0.5) * el.clientWidth) / image[0], r.top + el.clientTop + ((box[1] + my + 0.5) * el.clientHeight) / image[1]];
+    }, [elSel, mx, my, hit.box, hit.image]);
+    if (touch) await page.touchscreen.tap(at[0], at[1]);
+    else {
+      await page.mouse.move(at[0] - 5, at[1] - 5);
+      await page.mouse.move(at[0], at[1], { steps: 3 });
+    }
+    await page.waitForFunction(() => {
+      const t = document.querySelector(".map-tip:not([hidden]) .map-tip-value");
+      return t && t.textContent !== "…";
+    }, null, { timeout: 10_000 });
+    const tip = await page.evaluate(() => {
+      const t = document.querySelector(".map-tip:not([hidden])");
+      return { name: t.querySelector("strong").textContent, value: t.querySelector(".map-tip-value").textContent, link: !!t.querySelector("a") };
+    });
+    check.tip = tip;
+    if (tip.name !== hit.regions[k][1]) fail(check, `tooltip names ${tip.name}, not ${hit.regions[k][1]}`);
+    const want = `${expected.value}`;
+    if (!tip.value.startsWith(want + " ") || !tip.value.endsWith(`on ${expected.date}`)) {
+      fail(check, `tooltip value "${tip.value}", want ${want} … on ${expected.date}`);
+    }
+    if (touch && !tip.link) fail(check, "a tap shows no link to the region's page");
+    if (withAxe) check.notes.push(...(await runAxe(page, check)));
+    await shot(page, `map-${target.split("#")[0]}-${id}-${origin}-${width}-${scheme}`);
+    const opened = page.waitForURL((u) => u.href.endsWith(`regions/${id}.html`), { timeout: 10_000 }).catch(() => {});
+    if (touch) await page.touchscreen.tap(at[0], at[1]);
+    else await page.mouse.click(at[0], at[1]);
+    await opened;
+    if (!page.url().endsWith(`regions/${id}.html`)) fail(check, `clicking the region opened ${page.url()}, not regions/${id}.html`);
+  } catch (e) {
+    fail(check, `exception: ${e.message.split("\n")[0]}`);
+  } finally {
+    await context.close();
+  }
+  interactions.push(check);
+}
+
+async function runInteractions() {
+  const runs = [["file", 1280, "light"], ["file", 360, "light"], ["http", 1280, "light"], ["http", 360, "light"], ["http", 1280, "dark"], ["http", 360, "dark"]];
+  for (const [origin, width, scheme] of runs) {
+    for (const [i, [query, id]] of opts.searches.entries()) await checkSearch(origin, width, scheme, query, id, i === 0);
+    for (const [i, [target, id]] of opts.maps.entries()) await checkMap(origin, width, scheme, target, id, i === 0);
+  }
+}
+// ---- end of search and map checks ----
+
 try {
   for (const path of opts.pages) {
     // The 404 page only exists as the server's answer (its links are root-relative).
@@ -463,6 +714,7 @@ try {
     }
     await checkPage(path, "http", 1280, "dark", false);
   }
+  await runInteractions();
 } finally {
   await browser.close();
 }
@@ -474,6 +726,7 @@ const summary = {
   loads: results.length,
   seconds: (Date.now() - started) / 1000,
   failures,
+  interactions,
   checks: results.map((r) => ({
     page: r.page,
     origin: r.origin,
