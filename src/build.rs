@@ -260,6 +260,10 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             "data/regions.json",
             site::regions::regions_json(&ds)?.as_bytes(),
         )?;
+        out.write(
+            &site::interact::data_path("regions-index"),
+            site::interact::regions_index_script(&ds).as_bytes(),
+        )?;
         site::pages::write_static(&out)?;
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;
         site::pages::write_about(&ds, &ps, &tera, &out, &extra)?;
@@ -287,6 +291,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             key_base: key_of(&[version.as_bytes(), data_fp.as_bytes()]),
         };
         let (g, n) = site::compare::build(&ds, &groups, &cs, &tera, &out)?;
+        site::interact::write_compare_any(&ds, &cs, &tera, &out)?;
         Ok(((), format!("{g} groups, {n} charts")))
     })?;
     rep.stage("sandbox", |_| {

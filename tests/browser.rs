@@ -97,6 +97,7 @@ fn pages_work_in_headless_chromium() {
         "regions/index.html",
         "regions/us--alabama.html",
         "about/index.html",
+        "compare/any.html",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -183,6 +184,7 @@ fn pages_work_in_headless_chromium() {
         (pages.len() - 1) * 5 + 3,
         "loads"
     );
+    assert_widgets(&summary);
     // The explorer's controls were found and switched the image.
     let explorer = summary["checks"]
         .as_array()
@@ -216,5 +218,33 @@ fn pages_work_in_headless_chromium() {
                 .any(|k| k["kind"] == "url" && k["ok"] == true),
             "the explorer's view was not checked to come back from its URL: {c}"
         );
+    }
+}
+
+/// The widget checks of widgets.mjs ran where they should (their failures already failed the
+/// check): values on hover on every load of the region page, compare-any on every load of its
+/// page, at both widths and from both origins.
+fn assert_widgets(summary: &serde_json::Value) {
+    let checks = summary["checks"].as_array().unwrap();
+    let of = |page: &str| -> Vec<&serde_json::Value> {
+        checks.iter().filter(|c| c["page"] == page).collect()
+    };
+    let region = of("regions/us--alabama.html");
+    assert_eq!(region.len(), 5, "region page loads");
+    for c in &region {
+        let h = &c["widgets"]["hover"];
+        assert!(
+            h["figures"].as_u64().unwrap_or(0) >= 4 && h["keys"].as_u64().unwrap_or(0) >= 20,
+            "hover values were not checked on every chart: {c}"
+        );
+        assert_eq!(h["pointer"], 1, "pointer hover not checked: {c}");
+    }
+    let compare = of("compare/any.html");
+    assert_eq!(compare.len(), 5, "compare-any loads");
+    for c in &compare {
+        let w = &c["widgets"]["compare"];
+        assert_eq!(w["cases"].as_array().map(Vec::len), Some(4), "{c}");
+        assert_eq!(w["deaths"].as_array().map(Vec::len), Some(4), "{c}");
+        assert_eq!(w["afterPick"], 5, "{c}");
     }
 }

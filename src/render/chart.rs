@@ -76,10 +76,42 @@ pub const ACTIVE: RGBColor = RGBColor(217, 95, 2);
 const AXIS: RGBColor = RGBColor(90, 90, 90);
 const GRID: RGBColor = RGBColor(232, 232, 232);
 
+/// Where a panel's data sits in the image, so that scripts can map a pointer position to a
+/// day and a value to a pixel without guessing the layout: day `x_lo` is drawn at pixel column
+/// `px[0]` and day `x_hi` at `px[1]`; axis value `y_lo` at pixel row `py[0]`, `y_hi` at `py[1]`
+/// (axis values are log10 of the data on log panels). Pixels are image pixels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PanelGeom {
+    pub px: [i32; 2],
+    pub py: [i32; 2],
+    pub x_lo: f64,
+    pub x_hi: f64,
+    pub y_lo: f64,
+    pub y_hi: f64,
+    pub log: bool,
+}
+
 /// Renders the chart and returns an indexed PNG.
 pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
-    let rgb = render_rgb(chart)?;
-    super::png::encode_indexed(&rgb, chart.width, chart.height)
+    Ok(render_png_geom(chart)?.0)
+}
+
+/// Renders the chart and returns an indexed PNG and the geometry of each panel.
+pub fn render_png_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
+    let (rgb, geom) = render_rgb_geom(chart)?;
+    Ok((
+        super::png::encode_indexed(&rgb, chart.width, chart.height)?,
+        geom,
+    ))
+}
+
+/// `render_png_small` with the geometry of each panel.
+pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
+    let (rgb, geom) = render_rgb_geom(chart)?;
+    Ok((
+        super::png::encode_indexed_small(&rgb, chart.width, chart.height)?,
+        geom,
+    ))
 }
 
 /// Renders the chart and returns a smaller, slower-to-encode indexed PNG.
@@ -90,7 +122,13 @@ pub fn render_png_small(chart: &Chart) -> Result<Vec<u8>> {
 
 /// Renders the chart into an RGB8 buffer.
 pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
+    Ok(render_rgb_geom(chart)?.0)
+}
+
+/// Renders the chart into an RGB8 buffer and returns the geometry of each panel.
+pub fn render_rgb_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     font::register();
+    let mut geom = Vec::with_capacity(chart.panels.len());
     let (w, h) = (chart.width, chart.height);
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
@@ -98,12 +136,14 @@ pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
         let n = chart.panels.len().max(1);
         let areas = root.split_evenly((1, n));
         for (area, panel) in areas.iter().zip(&chart.panels) {
-            draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?;
+            geom.push(
+                draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?,
+            );
         }
         root.present()
             .map_err(|e| anyhow!("chart drawing failed: {e}"))?;
     }
-    Ok(buf)
+    Ok((buf, geom))
 }
 
 type Area<'b> = DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>;
@@ -120,7 +160,7 @@ fn draw_panel(
     area: &Area,
     chart: &Chart,
     panel: &Panel,
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
+) -> Result<PanelGeom, Box<dyn std::error::Error + 'static>> {
     let log = panel.log;
     // y range over everything drawn, in axis space.
     let mut lo = f64::INFINITY;
@@ -182,6 +222,7 @@ fn draw_panel(
     } else {
         14
     };
+    let (x_hi, y_lo, y_hi) = (xr.hi, y0, y1);
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 14).into_font())
         .margin(6)
@@ -189,6 +230,19 @@ fn draw_panel(
         .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
         .y_label_area_size(48)
         .build_cartesian_2d(xr, yr)?;
+    let (p0, p1) = (
+        c.backend_coord(&(0.0, y_lo)),
+        c.backend_coord(&(x_hi, y_hi)),
+    );
+    let geom = PanelGeom {
+        px: [p0.0, p1.0],
+        py: [p0.1, p1.1],
+        x_lo: 0.0,
+        x_hi,
+        y_lo,
+        y_hi,
+        log,
+    };
     let start = chart.start;
     let x_days = panel.x_days;
     let xfmt = move |x: &f64| -> String {
@@ -269,7 +323,7 @@ fn draw_panel(
             .label_font(("sans-serif", 12).into_font())
             .draw()?;
     }
-    Ok(())
+    Ok(geom)
 }
 
 /// A darker shade of a line colour for its label text (legible on white).

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
+use super::interact::{self, SeriesRef};
 use super::writer::Output;
 use super::{NavItem, base_context, render};
 use crate::config::CompareGroup;
@@ -353,10 +354,12 @@ impl View {
     }
 }
 
-/// A region's line in one view: values indexed from the view's day 0.
+/// A region's line in one view: values indexed from the view's day 0, which is index `first`
+/// of the region's series.
 struct Line {
     member: usize,
     values: Vec<f64>,
+    first: usize,
 }
 
 /// The series of one view: lines, the date of index 0 (calendar view) and the regions left
@@ -365,6 +368,9 @@ struct ViewData {
     start: NaiveDate,
     days: usize,
     lines: Vec<(usize, Vec<f64>)>,
+    /// Per line: the index in the region's series of the view's day 0 (negative when the
+    /// line starts later than the view).
+    offsets: Vec<i64>,
     skipped: Vec<(usize, &'static str)>,
 }
 
@@ -416,9 +422,11 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         lines.push(Line {
             member: k,
             values: vals[first..].to_vec(),
+            first,
         });
     }
     // Calendar view: pad every line to the common start date.
+    let mut offsets: Vec<i64> = lines.iter().map(|l| l.first as i64).collect();
     let (start, lines): (NaiveDate, Vec<(usize, Vec<f64>)>) = if v.align == Align::Date {
         let start = g
             .members
@@ -428,9 +436,11 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
             .unwrap_or_else(|| ds.data_date());
         let lines = lines
             .into_iter()
-            .map(|l| {
+            .zip(&mut offsets)
+            .map(|(l, off)| {
                 let r = &ds.regions[g.members[l.member]];
                 let pad = (r.series.start - start).num_days().max(0) as usize;
+                *off = -(pad as i64);
                 let mut v = vec![f64::NAN; pad];
                 v.extend(l.values);
                 (l.member, v)
@@ -448,6 +458,7 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         start,
         days,
         lines,
+        offsets,
         skipped,
     }
 }
@@ -474,6 +485,8 @@ struct ViewJson {
     alt: String,
     caption: String,
     note: String,
+    /// `data-hover` of the view's image (see `site::interact`).
+    hover: String,
 }
 
 #[derive(Serialize)]
@@ -558,10 +571,33 @@ fn render_view(
             ..Default::default()
         }],
     };
-    out.write(
-        &format!("compare/{}", image_rel(g, v)),
-        &chart::render_png_small(&c)?,
-    )?;
+    let (png, geom) = chart::render_png_small_geom(&c)?;
+    out.write(&format!("compare/{}", image_rel(g, v)), &png)?;
+    let key = match v.measure {
+        Measure::Total => "confirmed",
+        Measure::New => "ma_confirmed",
+    };
+    let series: Vec<SeriesRef> = d
+        .lines
+        .iter()
+        .zip(&d.offsets)
+        .zip(&c.panels[0].lines)
+        .map(|(((k, _), off), t)| SeriesRef {
+            off: *off,
+            per: if v.unit == Unit::PerCapita {
+                PER as u64
+            } else {
+                0
+            },
+            ..SeriesRef::new(
+                t.label,
+                &interact::region_name(&ds.regions[g.members[*k]]),
+                key,
+                t.color,
+            )
+        })
+        .collect();
+    let hover = interact::hover_spec(&c, &geom, &[series]);
 
     let what = v.what(st.window);
     let span = if v.align == Align::Date {
@@ -635,7 +671,12 @@ fn render_view(
             .collect();
         format!("Not shown in this view: {}.", list.join(", "))
     };
-    Ok(ViewJson { alt, caption, note })
+    Ok(ViewJson {
+        alt,
+        caption,
+        note,
+        hover,
+    })
 }
 
 /// Writes every group's images and page, and `compare/index.html`. Returns (groups, images).

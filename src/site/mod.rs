@@ -4,6 +4,7 @@
 pub mod check;
 pub mod compare;
 pub mod heatmaps;
+pub mod interact;
 pub mod pages;
 pub mod regions;
 pub mod sandbox;
@@ -25,6 +26,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare_any.html",
+        include_str!("../../templates/compare_any.html"),
+    ),
     (
         "compare_index.html",
         include_str!("../../templates/compare_index.html"),
@@ -58,6 +63,14 @@ pub const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/heatmaps.js",
         include_bytes!("../../assets/site/heatmaps.js"),
+    ),
+    (
+        "assets/hover.js",
+        include_bytes!("../../assets/site/hover.js"),
+    ),
+    (
+        "assets/compare.js",
+        include_bytes!("../../assets/site/compare.js"),
     ),
     (
         "favicon.svg",

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{NavItem, base_context, interact, render};
 use crate::data::{Dataset, Level, Region};
 use crate::measures::{self, Derived};
 use crate::render::chart::{self, Chart, Panel, Trace};
@@ -100,6 +100,8 @@ struct ChartCtx {
     width: u32,
     height: u32,
     caption: String,
+    /// `data-hover`: where the chart's data sits in the image (see `site::interact`).
+    hover: String,
 }
 
 #[derive(Serialize, serde::Deserialize)]
@@ -148,22 +150,33 @@ fn build_assets(
     let w = st.window;
 
     out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
-    let mut files = vec![csv_path(r)];
+    let data_name = interact::region_name(r);
+    let data_rel = interact::data_path(&data_name);
+    out.write(
+        &data_rel,
+        interact::region_script(r, &full, &d, w).as_bytes(),
+    )?;
+    let mut files = vec![csv_path(r), data_rel];
 
     let mut charts = Vec::new();
-    let mut emit = |kind: &str, chart: &Chart, alt: String, caption: String| -> Result<()> {
-        let rel = format!("regions/img/{}-{kind}.png", r.id);
-        out.write(&rel, &chart::render_png(chart)?)?;
-        files.push(rel);
-        charts.push(ChartCtx {
-            src: format!("img/{}-{kind}.png", r.id),
-            alt,
-            width: chart.width,
-            height: chart.height,
-            caption,
-        });
-        Ok(())
-    };
+    // `keys[panel]`: the data-file fields of the panel's bars and lines (for hover values).
+    let mut emit =
+        |kind: &str, chart: &Chart, keys: &[&[&str]], alt: String, caption: String| -> Result<()> {
+            let rel = format!("regions/img/{}-{kind}.png", r.id);
+            let (png, geom) = chart::render_png_geom(chart)?;
+            out.write(&rel, &png)?;
+            files.push(rel);
+            let series = interact::series_of(chart, &data_name, keys);
+            charts.push(ChartCtx {
+                src: format!("img/{}-{kind}.png", r.id),
+                alt,
+                width: chart.width,
+                height: chart.height,
+                caption,
+                hover: interact::hover_spec(chart, &geom, &series),
+            });
+            Ok(())
+        };
 
     let days = s.len();
     let peak_text = |v: &[f64], what: &str| -> String {
@@ -182,6 +195,7 @@ fn build_assets(
             "new-cases",
             "New confirmed cases per day",
             "new cases",
+            ["new_confirmed", "ma_confirmed"],
             &d.new_confirmed,
             &d.ma_confirmed,
             chart::CASES_LIGHT,
@@ -191,13 +205,14 @@ fn build_assets(
             "new-deaths",
             "New deaths per day",
             "new deaths",
+            ["new_deaths", "ma_deaths"],
             &d.new_deaths,
             &d.ma_deaths,
             chart::DEATHS_LIGHT,
             chart::DEATHS,
         ),
     ];
-    for (kind, title, what, values, ma, light, dark) in daily {
+    for (kind, title, what, keys, values, ma, light, dark) in daily {
         let bars = measures::to_f64(values);
         let negatives = values.iter().filter(|&&x| x < 0).count();
         let neg_note = if negatives > 0 {
@@ -229,6 +244,7 @@ fn build_assets(
         emit(
             kind,
             &chart,
+            &[&keys],
             format!(
                 "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}",
                 title[..1].to_lowercase(),
@@ -271,6 +287,7 @@ fn build_assets(
                 },
             ],
         },
+        &[&["confirmed"], &["deaths"]],
         format!(
             "Two line charts on linear axes of the cumulative totals in {full}, {span}: confirmed cases reaching {} and deaths reaching {}.",
             thousands(last_c),
@@ -303,6 +320,7 @@ fn build_assets(
                 ..Default::default()
             }],
         },
+        &[&["confirmed", "deaths"]],
         format!(
             "Line chart on a logarithmic axis of cumulative confirmed cases and deaths in {full}, {span}; zero values are not drawn."
         ),
@@ -340,6 +358,7 @@ fn build_assets(
                     ..Default::default()
                 }],
             },
+            &[&["recovered", "active"]],
             format!(
                 "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
             ),
