@@ -56,7 +56,7 @@
         if (sel && Array.prototype.some.call(sel.options, function (o) { return o.value === val; })) sel.value = val;
       });
     }
-    var ids = q.regions !== undefined ? q.regions.split(',') : (app.getAttribute('data-default') || '').split(',');
+    var ids = (q.regions || '').split(',');
     chosen = [];
     ids.forEach(function (id) {
       id = decodeURIComponent(id);
@@ -282,6 +282,10 @@
     status.textContent = chosen.length ? 'Loading…' : '';
     figure.setAttribute('aria-busy', 'true');
     var gen = ++renders;
+    var empty = !chosen.length;
+    figure.hidden = empty;
+    $('#ca-examples').hidden = !empty;
+    $('.ca-data').hidden = empty;
     S.load(names, function (datas) {
       if (gen !== renders) return; // a newer choice is on its way
       figure.removeAttribute('aria-busy');

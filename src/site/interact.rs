@@ -211,19 +211,49 @@ pub fn series_of(chart: &Chart, data: &str, keys: &[&[&str]]) -> Vec<Vec<SeriesR
         .collect()
 }
 
-/// Regions the compare page shows before the visitor picks any: the three countries with the
-/// most confirmed cases (three data files keep the first view light).
-fn default_ids(ds: &Dataset) -> Vec<&str> {
-    let mut c: Vec<&Region> = ds
-        .regions
-        .iter()
-        .filter(|r| r.level == Level::Country)
-        .collect();
-    c.sort_by(|a, b| {
-        let last = |r: &Region| r.series.confirmed.last().copied().unwrap_or(0);
-        last(b).cmp(&last(a)).then_with(|| a.id.cmp(&b.id))
-    });
-    c.iter().take(3).map(|r| r.id.as_str()).collect()
+/// The examples the compare page offers before the visitor picks regions (links that set the
+/// URL hash; nothing is loaded until one is followed): the three countries with the most
+/// confirmed cases, and one region of each level.
+fn examples(ds: &Dataset) -> Vec<(String, String)> {
+    let last = |r: &Region| r.series.confirmed.last().copied().unwrap_or(0);
+    let top = |l: Level, n: usize| -> Vec<&Region> {
+        let mut v: Vec<&Region> = ds.regions.iter().filter(|r| r.level == l).collect();
+        v.sort_by(|a, b| last(b).cmp(&last(a)).then_with(|| a.id.cmp(&b.id)));
+        v.truncate(n);
+        v
+    };
+    let link = |label: String, rs: &[&Region], view: &str| -> (String, String) {
+        let ids: Vec<&str> = rs.iter().map(|r| r.id.as_str()).collect();
+        (label, format!("#regions={}&view={view}", ids.join(",")))
+    };
+    let mut out = Vec::new();
+    let countries = top(Level::Country, 3);
+    if !countries.is_empty() {
+        let names: Vec<&str> = countries.iter().map(|r| r.name.as_str()).collect();
+        out.push(link(
+            format!("The countries with the most cases: {}", names.join(", ")),
+            &countries,
+            "cases-new-linear-absolute-date",
+        ));
+    }
+    let levels: Vec<&Region> = [
+        Level::Country,
+        Level::Province,
+        Level::UsState,
+        Level::UsCounty,
+    ]
+    .into_iter()
+    .filter_map(|l| top(l, 1).first().copied())
+    .collect();
+    if levels.len() > 1 {
+        let names: Vec<String> = levels.iter().map(|r| r.full_name(&ds.regions)).collect();
+        out.push(link(
+            format!("Deaths per 100,000 people, one region of each level: {}", names.join("; ")),
+            &levels,
+            "deaths-total-log-per100k-date",
+        ));
+    }
+    out
 }
 
 /// `compare/any.html`: pick any regions; the chart is drawn by `assets/compare.js`.
@@ -240,7 +270,7 @@ pub fn write_compare_any(
         "Compare any regions",
         "compare/index.html",
     );
-    ctx.insert("default_ids", &default_ids(ds).join(","));
+    ctx.insert("examples", &examples(ds));
     ctx.insert("window", &st.window);
     out.write(
         "compare/any.html",

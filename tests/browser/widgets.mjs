@@ -110,6 +110,48 @@ function expected(ctx, s, day, window) {
   return v;
 }
 
+const dayLabel = (spec, day) => (spec.start ? addDays(spec.start, day) : `day ${day}`);
+
+/** Focus chart `fig`, press End, ArrowLeft ×3, Home: the tooltip shows each day's values. */
+async function keysOn(page, check, ctx, fig, report) {
+  const { spec, caption } = await page.evaluate((fig) => {
+    const f = document.querySelectorAll("figure[data-hover]")[fig];
+    return { spec: JSON.parse(f.getAttribute("data-hover")), caption: f.querySelector("figcaption").textContent };
+  }, fig);
+  const window = Number((caption.match(/(\d+)-day/) || [0, 7])[1]);
+  const layer = await page.evaluateHandle((fig) => document.querySelectorAll("figure[data-hover]")[fig].querySelector(".hv-layer"), fig);
+  await layer.asElement().focus();
+  const last = Math.round(spec.panels[0].x_hi);
+  const steps = [["End", last], ["ArrowLeft", last - 1], ["ArrowLeft", last - 2], ["ArrowLeft", last - 3], ["Home", 0]];
+  for (const [key, day] of steps) {
+    await page.keyboard.press(key);
+    const want = dayLabel(spec, day);
+    const tip = await waitTip(page, fig, want);
+    report.keys++;
+    if (!tip || tip.date !== want) {
+      ctx.fail(check, `chart ${fig}: after ${key} the tooltip shows ${tip && tip.date}, not ${want}`);
+      continue;
+    }
+    spec.panels.flatMap((p) => p.series).forEach((s, k) => {
+      const row = tip.rows[k];
+      if (!row) {
+        ctx.fail(check, `chart ${fig} ${want}: no tooltip row for "${s.label}"`);
+        return;
+      }
+      // Model runs (sandbox) have no CSV: their values only need to be there.
+      if (!s.data.startsWith("regions/")) {
+        if (!/\d/.test(row.text)) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip shows "${row.text}"`);
+        return;
+      }
+      const exp = expected(ctx, s, day, window);
+      const ok = exp === null ? row.value === "" : near(row.value, exp);
+      if (!ok) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip ${row.value} (${row.text}), CSV ${exp}`);
+    });
+  }
+  await layer.asElement().evaluate((e) => e.blur());
+  report.figures++;
+}
+
 /** Every figure[data-hover]: keys and the pointer show the values of the CSVs. */
 async function checkHover(page, check, ctx) {
   const report = { figures: 0, keys: 0, pointer: 0 };
@@ -120,45 +162,27 @@ async function checkHover(page, check, ctx) {
   const figs = await page.$$eval("figure[data-hover]", (fs) =>
     fs.map((f) => ({ spec: JSON.parse(f.getAttribute("data-hover")), caption: f.querySelector("figcaption").textContent })),
   );
-  const label = (spec, day) => (spec.start ? addDays(spec.start, day) : `day ${day}`);
-  for (let fig = 0; fig < figs.length; fig++) {
-    const { spec, caption } = figs[fig];
-    const window = Number((caption.match(/(\d+)-day/) || [0, 7])[1]);
-    const layer = await page.evaluateHandle((fig) => document.querySelectorAll("figure[data-hover]")[fig].querySelector(".hv-layer"), fig);
-    await layer.asElement().focus();
-    const last = Math.round(spec.panels[0].x_hi);
-    const steps = [["End", last], ["ArrowLeft", last - 1], ["ArrowLeft", last - 2], ["ArrowLeft", last - 3], ["Home", 0]];
-    for (const [key, day] of steps) {
-      await page.keyboard.press(key);
-      const want = label(spec, day);
-      const tip = await waitTip(page, fig, want);
-      report.keys++;
-      if (!tip || tip.date !== want) {
-        ctx.fail(check, `chart ${fig}: after ${key} the tooltip shows ${tip && tip.date}, not ${want}`);
-        continue;
-      }
-      spec.panels.flatMap((p) => p.series).forEach((s, k) => {
-        const row = tip.rows[k];
-        if (!row) {
-          ctx.fail(check, `chart ${fig} ${want}: no tooltip row for "${s.label}"`);
-          return;
-        }
-        // Model runs (sandbox) have no CSV: their values only need to be there.
-        if (!s.data.startsWith("regions/")) {
-          if (!/\d/.test(row.text)) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip shows "${row.text}"`);
-          return;
-        }
-        const exp = expected(ctx, s, day, window);
-        const ok = exp === null ? row.value === "" : near(row.value, exp);
-        if (!ok) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip ${row.value} (${row.text}), CSV ${exp}`);
-      });
+  for (let fig = 0; fig < figs.length; fig++) await keysOn(page, check, ctx, fig, report);
+  // A switched view (compare groups, sandbox): its new chart has its own geometry and series.
+  const switched = await page.evaluate(() => {
+    const sels = Array.from(document.querySelectorAll("[data-switch] select"));
+    const box = sels.length && sels[0].closest("[data-switch]");
+    if (!box || !box.querySelector("figure[data-hover]")) return false;
+    for (const s of box.querySelectorAll("select")) {
+      s.selectedIndex = Math.min(1, s.options.length - 1);
+      s.dispatchEvent(new Event("change", { bubbles: true }));
     }
-    await layer.asElement().evaluate((e) => e.blur());
-    report.figures++;
+    return true;
+  });
+  if (switched) {
+    await page.waitForTimeout(100);
+    await keysOn(page, check, ctx, 0, report);
+    report.switched = true;
   }
   if (!figs.length) return report;
+  const label = dayLabel;
   // The pointer: the middle day, at the pixel the chart's own geometry gives.
-  const spec = figs[0].spec;
+  const spec = await page.$eval("figure[data-hover]", (f) => JSON.parse(f.getAttribute("data-hover")));
   const p = spec.panels[0];
   const day = Math.floor(p.x_hi / 2);
   const box = await page.evaluate(() => {
