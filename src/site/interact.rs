@@ -21,22 +21,19 @@ use plotters::style::RGBColor;
 use serde::Serialize;
 
 use anyhow::Result;
-use tera::Tera;
 
-use super::compare::CompareSettings;
-use super::writer::Output;
-use super::{base_context, render};
+use super::Site;
 use crate::data::{Dataset, Level, Region};
 use crate::measures::Derived;
 use crate::render::chart::{Chart, PanelGeom};
 
 /// `data/NAME.js`: the file a page injects to get the object named `name`.
-pub fn data_path(name: &str) -> String {
+pub(crate) fn data_path(name: &str) -> String {
     format!("data/{name}.js")
 }
 
 /// The script text of a data file: one call, so the loader knows which object arrived.
-pub fn script(name: &str, json: &str) -> String {
+pub(crate) fn script(name: &str, json: &str) -> String {
     // `</` never occurs in our JSON, but the file is a script: keep it inert anyway.
     format!(
         "seecovidData({},{});\n",
@@ -60,12 +57,12 @@ struct RegionData<'a> {
 }
 
 /// `regions/ID`: the name of a region's data file.
-pub fn region_name(r: &Region) -> String {
+pub(crate) fn region_name(r: &Region) -> String {
     format!("regions/{}", r.id)
 }
 
 /// The text of `data/regions/ID.js`.
-pub fn region_script(r: &Region, full_name: &str, d: &Derived, window: usize) -> String {
+pub(crate) fn region_script(r: &Region, full_name: &str, d: &Derived, window: usize) -> String {
     let data = RegionData {
         id: &r.id,
         name: &r.name,
@@ -85,7 +82,7 @@ pub fn region_script(r: &Region, full_name: &str, d: &Derived, window: usize) ->
 }
 
 /// The text of `data/regions-index.js`.
-pub fn regions_index_script(ds: &Dataset) -> String {
+pub(crate) fn regions_index_script(ds: &Dataset) -> String {
     let rows: Vec<(&str, String, &str, u64)> = ds
         .regions
         .iter()
@@ -111,7 +108,7 @@ fn people(v: &[f64]) -> Vec<f64> {
 
 /// The text of `data/sandbox/NAME.js`: fields `s`, `i`, `r` (susceptible, infected,
 /// recovered people per day) and, when given, `i0` (infected without the scenario's changes).
-pub fn sir_script(name: &str, run: &crate::sandbox::Run, base_i: Option<&[f64]>) -> String {
+pub(crate) fn sir_script(name: &str, run: &crate::sandbox::Run, base_i: Option<&[f64]>) -> String {
     let mut m = serde_json::Map::new();
     m.insert("s".into(), people(&run.s).into());
     m.insert("i".into(), people(&run.i).into());
@@ -129,18 +126,18 @@ pub fn sir_script(name: &str, run: &crate::sandbox::Run, base_i: Option<&[f64]>)
 /// `i + off` of that field for day `i` of the chart; `per` > 0 divides by the population and
 /// multiplies by `per`.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
-pub struct SeriesRef {
-    pub label: String,
-    pub data: String,
-    pub key: String,
-    pub off: i64,
-    pub per: u64,
-    pub color: String,
-    pub bar: bool,
+pub(crate) struct SeriesRef {
+    pub(crate) label: String,
+    pub(crate) data: String,
+    pub(crate) key: String,
+    pub(crate) off: i64,
+    pub(crate) per: u64,
+    pub(crate) color: String,
+    pub(crate) bar: bool,
 }
 
 impl SeriesRef {
-    pub fn new(label: &str, data: &str, key: &str, color: RGBColor) -> Self {
+    pub(crate) fn new(label: &str, data: &str, key: &str, color: RGBColor) -> Self {
         SeriesRef {
             label: label.into(),
             data: data.into(),
@@ -153,7 +150,7 @@ impl SeriesRef {
     }
 }
 
-pub fn hex(c: RGBColor) -> String {
+pub(crate) fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
@@ -175,7 +172,7 @@ struct HoverSpec<'a> {
 
 /// The `data-hover` attribute of a chart: its size, the geometry of each panel and what each
 /// drawn series is. `series[k]` lists panel k's series (bars first, then lines).
-pub fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<SeriesRef>]) -> String {
+pub(crate) fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<SeriesRef>]) -> String {
     let x_days = chart.panels.first().is_some_and(|p| p.x_days);
     let spec = HoverSpec {
         w: chart.width,
@@ -192,7 +189,7 @@ pub fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<SeriesRef>]) 
 
 /// The series of a chart's panels in drawing order, named by `keys[panel][k]` in the data file
 /// `data` (bars first, then lines; labels and colours from the chart).
-pub fn series_of(chart: &Chart, data: &str, keys: &[&[&str]]) -> Vec<Vec<SeriesRef>> {
+pub(crate) fn series_of(chart: &Chart, data: &str, keys: &[&[&str]]) -> Vec<Vec<SeriesRef>> {
     chart
         .panels
         .iter()
@@ -257,25 +254,12 @@ fn examples(ds: &Dataset) -> Vec<(String, String)> {
 }
 
 /// `compare/any.html`: pick any regions; the chart is drawn by `assets/compare.js`.
-pub fn write_compare_any(
-    ds: &Dataset,
-    st: &CompareSettings,
-    tera: &Tera,
-    out: &Output,
-) -> Result<()> {
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "Compare any regions",
-        "compare/index.html",
-    );
-    ctx.insert("examples", &examples(ds));
-    ctx.insert("window", &st.window);
-    out.write(
-        "compare/any.html",
-        render(tera, "compare_any.html", &ctx)?.as_bytes(),
-    )
+pub(crate) fn write_compare_any(site: &Site) -> Result<()> {
+    let rel = "compare/any.html";
+    let mut ctx = site.context(rel, "Compare any regions", "compare/index.html");
+    ctx.insert("examples", &examples(site.dataset));
+    ctx.insert("window", &site.window());
+    site.write_page(rel, "compare_any.html", &ctx)
 }
 
 #[cfg(test)]
