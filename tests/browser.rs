@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use common::{SiteTest, repo_dir, serve};
 
 /// Sections that must be in the build, each with how many pages besides its index.html to check.
-const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1), ("compare", 1), ("sandbox", 2)];
+/// (compare: any.html, then the first preset group; sandbox: index.html's grid and scenarios.)
+const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1), ("compare", 2), ("sandbox", 2)];
 /// Sections checked when the build has them (not on main yet when this test was written).
 const OPTIONAL_SECTIONS: &[(&str, usize)] = &[];
 
@@ -97,7 +98,6 @@ fn pages_work_in_headless_chromium() {
         "regions/index.html",
         "regions/us--alabama.html",
         "about/index.html",
-        "compare/any.html",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -238,6 +238,21 @@ fn assert_widgets(summary: &serde_json::Value) {
             "hover values were not checked on every chart: {c}"
         );
         assert_eq!(h["pointer"], 1, "pointer hover not checked: {c}");
+    }
+    for page in [
+        "compare/g7.html",
+        "sandbox/index.html",
+        "sandbox/scenarios.html",
+    ] {
+        let loads = of(page);
+        assert_eq!(loads.len(), 5, "{page} loads");
+        for c in &loads {
+            let h = &c["widgets"]["hover"];
+            assert!(
+                h["figures"].as_u64().unwrap_or(0) >= 1 && h["pointer"] == 1,
+                "hover values were not checked on {page}: {c}"
+            );
+        }
     }
     let compare = of("compare/any.html");
     assert_eq!(compare.len(), 5, "compare-any loads");

@@ -180,7 +180,6 @@
     return m + (v.unit === 'per100k' ? ' per 100,000 people' : '') + (v.scale === 'log' ? ' (log scale)' : '');
   }
 
-  var clips = 0;
   function draw(v, vd) {
     var log = v.scale === 'log';
     var tr = function (x) { return x === null ? NaN : log ? (x > 0 ? Math.log10(x) : NaN) : x; };
@@ -220,7 +219,7 @@
     svg('path', { d: 'M' + geom.left + ',' + geom.top + 'V' + geom.bottom + 'H' + geom.right, fill: 'none', stroke: AXIS }, root);
     if (xdesc) svg('text', { x: (geom.left + geom.right) / 2, y: H - 10, 'text-anchor': 'middle', fill: AXIS }, root).textContent = xdesc;
     // Lines stay inside the plot (log axes start at 1: smaller values run off the bottom).
-    var clipId = 'ca-clip-' + ++clips;
+    var clipId = 'ca-clip'; // one chart on the page at a time
     var cp = svg('clipPath', { id: clipId }, svg('defs', {}, root));
     svg('rect', { x: geom.left, y: geom.top - 2, width: geom.right - geom.left + 2, height: geom.bottom - geom.top + 2 }, cp);
     var plot = svg('g', { 'clip-path': 'url(#' + clipId + ')' }, root);

@@ -91,11 +91,6 @@ pub struct PanelGeom {
     pub log: bool,
 }
 
-/// Renders the chart and returns an indexed PNG.
-pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
-    Ok(render_png_geom(chart)?.0)
-}
-
 /// Renders the chart and returns an indexed PNG and the geometry of each panel.
 pub fn render_png_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     let (rgb, geom) = render_rgb_geom(chart)?;
@@ -105,7 +100,8 @@ pub fn render_png_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     ))
 }
 
-/// `render_png_small` with the geometry of each panel.
+/// Renders the chart and returns a smaller, slower-to-encode indexed PNG and the geometry of
+/// each panel.
 pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     let (rgb, geom) = render_rgb_geom(chart)?;
     Ok((
@@ -114,13 +110,8 @@ pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)>
     ))
 }
 
-/// Renders the chart and returns a smaller, slower-to-encode indexed PNG.
-pub fn render_png_small(chart: &Chart) -> Result<Vec<u8>> {
-    let rgb = render_rgb(chart)?;
-    super::png::encode_indexed_small(&rgb, chart.width, chart.height)
-}
-
 /// Renders the chart into an RGB8 buffer.
+#[cfg(test)]
 pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
     Ok(render_rgb_geom(chart)?.0)
 }
@@ -137,8 +128,7 @@ pub fn render_rgb_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
         let areas = root.split_evenly((1, n));
         for (area, panel) in areas.iter().zip(&chart.panels) {
             geom.push(
-                draw_panel(area, chart, panel)
-                    .map_err(|e| anyhow!("chart drawing failed: {e}"))?,
+                draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?,
             );
         }
         root.present()

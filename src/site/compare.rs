@@ -16,7 +16,7 @@ use super::interact::{self, SeriesRef};
 use super::{Site, script_json};
 use crate::config::CompareGroup;
 use crate::data::{Dataset, Level, Slugs, slug};
-use crate::measures::{self, Mode, Scale, Unit};
+use crate::measures::{self, Measure, Mode, Scale, Unit};
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{decimal, si, thousands};
 
@@ -212,9 +212,11 @@ pub enum Align {
     Per10k,
 }
 
-/// One combination of the four choices (confirmed cases only).
+/// One combination of the five choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct View {
+    /// Confirmed cases or deaths (alignments are on cases either way).
+    pub measure: Measure,
     pub mode: Mode,
     pub scale: Scale,
     pub unit: Unit,
@@ -222,16 +224,20 @@ pub struct View {
 }
 
 // The controls: value (the long spelling of the shared vocabulary) and label.
+const MEASURES: [(Measure, &str, &str); 2] = [
+    (Measure::Confirmed, "cases", "Confirmed cases"),
+    (Measure::Deaths, "deaths", "Deaths"),
+];
 const MODES: [(Mode, &str, &str); 2] = [
-    (Mode::New, "new", "New cases per day"),
-    (Mode::Total, "total", "Total cases"),
+    (Mode::New, "new", "New per day"),
+    (Mode::Total, "total", "Total"),
 ];
 const SCALES: [(Scale, &str, &str); 2] = [
     (Scale::Linear, "linear", "Linear"),
     (Scale::Log, "log", "Logarithmic"),
 ];
 const UNITS: [(Unit, &str, &str); 2] = [
-    (Unit::Absolute, "absolute", "Number of cases"),
+    (Unit::Absolute, "absolute", "Number"),
     (Unit::PerCapita, "per100k", "Per 100,000 people"),
 ];
 const ALIGNS: [(Align, &str, &str); 3] = [
@@ -241,19 +247,22 @@ const ALIGNS: [(Align, &str, &str); 3] = [
 ];
 
 impl View {
-    /// All 24 views, in the order of the controls.
+    /// All 48 views, in the order of the controls.
     pub fn all() -> Vec<View> {
         let mut v = Vec::new();
-        for m in MODES {
-            for s in SCALES {
-                for u in UNITS {
-                    for a in ALIGNS {
-                        v.push(View {
-                            mode: m.0,
-                            scale: s.0,
-                            unit: u.0,
-                            align: a.0,
-                        });
+        for c in MEASURES {
+            for m in MODES {
+                for s in SCALES {
+                    for u in UNITS {
+                        for a in ALIGNS {
+                            v.push(View {
+                                measure: c.0,
+                                mode: m.0,
+                                scale: s.0,
+                                unit: u.0,
+                                align: a.0,
+                            });
+                        }
                     }
                 }
             }
@@ -261,22 +270,36 @@ impl View {
         v
     }
 
-    /// `new-linear-absolute-date`: the control values joined by `-` (the URL hash and the
-    /// image name use it).
+    /// `cases-new-linear-absolute-date`: the control values joined by `-` (the URL hash and
+    /// the image name use it; compare/any.html uses the same keys).
     pub fn key(&self) -> String {
+        let c = MEASURES
+            .iter()
+            .find(|x| x.0 == self.measure)
+            .expect("listed")
+            .1;
         let a = ALIGNS.iter().find(|x| x.0 == self.align).expect("listed").1;
         format!(
-            "{}-{}-{}-{a}",
+            "{c}-{}-{}-{}-{a}",
             self.mode.as_str(),
             self.scale.long(),
             self.unit.long()
         )
     }
 
+    /// "confirmed cases" or "deaths".
+    fn noun(&self) -> &'static str {
+        match self.measure {
+            Measure::Deaths => "deaths",
+            _ => "confirmed cases",
+        }
+    }
+
     fn what(&self, window: usize) -> String {
+        let n = self.noun();
         let m = match self.mode {
-            Mode::Total => "Total confirmed cases".to_string(),
-            Mode::New => format!("New confirmed cases per day ({window}-day centered average)"),
+            Mode::Total => format!("Total {n}"),
+            Mode::New => format!("New {n} per day ({window}-day centered average)"),
         };
         match self.unit {
             Unit::Absolute => m,
@@ -285,9 +308,13 @@ impl View {
     }
 
     fn title(&self, window: usize) -> String {
+        let n = match self.measure {
+            Measure::Deaths => "deaths",
+            _ => "cases",
+        };
         let m = match self.mode {
-            Mode::Total => "Total cases".to_string(),
-            Mode::New => format!("New cases per day, {window}-day average"),
+            Mode::Total => format!("Total {n}"),
+            Mode::New => format!("New {n} per day, {window}-day average"),
         };
         let u = match self.unit {
             Unit::Absolute => "",
@@ -328,6 +355,11 @@ impl View {
     /// Short description for the list of links.
     fn label(&self) -> String {
         let parts = [
+            MEASURES
+                .iter()
+                .find(|x| x.0 == self.measure)
+                .expect("listed")
+                .2,
             MODES.iter().find(|x| x.0 == self.mode).expect("listed").2,
             SCALES.iter().find(|x| x.0 == self.scale).expect("listed").2,
             UNITS.iter().find(|x| x.0 == self.unit).expect("listed").2,
@@ -367,12 +399,15 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
             skipped.push((k, "no population figure"));
             continue;
         }
+        let counts = match v.measure {
+            Measure::Deaths => &s.deaths,
+            _ => &s.confirmed,
+        };
         let mut vals = match v.mode {
-            Mode::Total => measures::to_f64(&s.confirmed),
-            Mode::New => measures::centered_mean(
-                &measures::to_f64(&measures::new_per_day(&s.confirmed)),
-                window,
-            ),
+            Mode::Total => measures::to_f64(counts),
+            Mode::New => {
+                measures::centered_mean(&measures::to_f64(&measures::new_per_day(counts)), window)
+            }
         };
         if v.unit == Unit::PerCapita {
             let p = pop.expect("checked above") as f64;
@@ -550,9 +585,11 @@ fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
 
 /// Where each line of a view comes from in the regions' data files (for values on hover).
 fn view_series(ds: &Dataset, g: &Group, v: View, d: &ViewData, c: &Chart) -> Vec<SeriesRef> {
-    let key = match v.mode {
-        Mode::Total => "confirmed",
-        Mode::New => "ma_confirmed",
+    let key = match (v.measure, v.mode) {
+        (Measure::Deaths, Mode::Total) => "deaths",
+        (Measure::Deaths, Mode::New) => "ma_deaths",
+        (_, Mode::Total) => "confirmed",
+        (_, Mode::New) => "ma_confirmed",
     };
     let per = match v.unit {
         Unit::PerCapita => PER as u64,
@@ -794,7 +831,8 @@ fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Re
     ctx.insert(
         "controls",
         &[
-            control("measure", "Cases", &MODES.map(|m| (m.1, m.2))),
+            control("what", "Show", &MEASURES.map(|m| (m.1, m.2))),
+            control("measure", "Count", &MODES.map(|m| (m.1, m.2))),
             control("scale", "Scale", &SCALES.map(|m| (m.1, m.2))),
             control("unit", "Values", &UNITS.map(|m| (m.1, m.2))),
             control("align", "Align on", &ALIGNS.map(|m| (m.1, m.2))),
@@ -840,10 +878,11 @@ mod tests {
     #[test]
     fn view_keys_are_unique_and_default_first() {
         let all = View::all();
-        assert_eq!(all.len(), 24);
+        assert_eq!(all.len(), 48);
         let keys: std::collections::BTreeSet<String> = all.iter().map(View::key).collect();
-        assert_eq!(keys.len(), 24);
-        assert_eq!(all[0].key(), "new-linear-absolute-date");
+        assert_eq!(keys.len(), 48);
+        assert_eq!(all[0].key(), "cases-new-linear-absolute-date");
+        assert_eq!(all[24].key(), "deaths-new-linear-absolute-date");
     }
 
     #[test]

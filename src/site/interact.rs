@@ -245,7 +245,10 @@ fn examples(ds: &Dataset) -> Vec<(String, String)> {
     if levels.len() > 1 {
         let names: Vec<String> = levels.iter().map(|r| r.full_name(&ds.regions)).collect();
         out.push(link(
-            format!("Deaths per 100,000 people, one region of each level: {}", names.join("; ")),
+            format!(
+                "Deaths per 100,000 people, one region of each level: {}",
+                names.join("; ")
+            ),
             &levels,
             "deaths-total-log-per100k-date",
         ));
