@@ -263,6 +263,10 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
         site::search::INDEX_PATH,
         site::search::index_js(site.dataset)?.as_bytes(),
     )?;
+    site.output.write(
+        &site::interact::data_path("regions-index"),
+        site::interact::regions_index_script(site.dataset).as_bytes(),
+    )?;
     site::pages::write_static(site.output)?;
     site::pages::write_index(site, heat, summaries)?;
     site::pages::write_about(site, heat)?;
@@ -273,6 +277,7 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
 
 fn compare(site: &Site, groups: &[Group]) -> Result<((), String)> {
     let (g, n) = site::compare::build(site, groups)?;
+    site::interact::write_compare_any(site)?;
     Ok(((), format!("{g} groups, {n} charts")))
 }
 

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use common::{SiteTest, repo_dir, serve};
 
 /// Sections that must be in the build, each with how many pages besides its index.html to check.
-const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1), ("compare", 1), ("sandbox", 2)];
+/// (compare: any.html, then the first preset group; sandbox: index.html's grid and scenarios.)
+const REQUIRED_SECTIONS: &[(&str, usize)] = &[("heatmaps", 1), ("compare", 2), ("sandbox", 2)];
 /// Sections checked when the build has them (not on main yet when this test was written).
 const OPTIONAL_SECTIONS: &[(&str, usize)] = &[];
 
@@ -183,6 +184,7 @@ fn pages_work_in_headless_chromium() {
         (pages.len() - 1) * 5 + 3,
         "loads"
     );
+    assert_widgets(&summary);
     // The explorer's controls were found and switched the image.
     let explorer = summary["checks"]
         .as_array()
@@ -323,4 +325,47 @@ fn search_and_clickable_maps_in_headless_chromium() {
         .filter(|c| c["tip"]["value"].as_str().is_some_and(|v| !v.is_empty()))
         .count();
     assert_eq!(tips, 6 * 4, "every map check read a tooltip value");
+}
+
+/// The widget checks of widgets.mjs ran where they should (their failures already failed the
+/// check): values on hover on every load of the region page, compare-any on every load of its
+/// page, at both widths and from both origins.
+fn assert_widgets(summary: &serde_json::Value) {
+    let checks = summary["checks"].as_array().unwrap();
+    let of = |page: &str| -> Vec<&serde_json::Value> {
+        checks.iter().filter(|c| c["page"] == page).collect()
+    };
+    let region = of("regions/us--alabama.html");
+    assert_eq!(region.len(), 5, "region page loads");
+    for c in &region {
+        let h = &c["widgets"]["hover"];
+        assert!(
+            h["figures"].as_u64().unwrap_or(0) >= 4 && h["keys"].as_u64().unwrap_or(0) >= 20,
+            "hover values were not checked on every chart: {c}"
+        );
+        assert_eq!(h["pointer"], 1, "pointer hover not checked: {c}");
+    }
+    for page in [
+        "compare/g7.html",
+        "sandbox/index.html",
+        "sandbox/scenarios.html",
+    ] {
+        let loads = of(page);
+        assert_eq!(loads.len(), 5, "{page} loads");
+        for c in &loads {
+            let h = &c["widgets"]["hover"];
+            assert!(
+                h["figures"].as_u64().unwrap_or(0) >= 1 && h["pointer"] == 1,
+                "hover values were not checked on {page}: {c}"
+            );
+        }
+    }
+    let compare = of("compare/any.html");
+    assert_eq!(compare.len(), 5, "compare-any loads");
+    for c in &compare {
+        let w = &c["widgets"]["compare"];
+        assert_eq!(w["cases"].as_array().map(Vec::len), Some(4), "{c}");
+        assert_eq!(w["deaths"].as_array().map(Vec::len), Some(4), "{c}");
+        assert_eq!(w["afterPick"], 5, "{c}");
+    }
 }

@@ -75,10 +75,11 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
     );
     contains(&t, "sandbox/index.html", "href=\"scenarios.html\"");
 
-    // Each group page: 24 views, every view's image exists and is linked with <a href>.
+    // Each group page: 48 views (cases and deaths), every view's image exists and is linked
+    // with <a href>.
     let page = read(&t, "compare/top-countries.html");
     let v = views(&page, "views");
-    assert_eq!(v.len(), 24);
+    assert_eq!(v.len(), 48);
     for (key, view) in &v {
         let img = format!("img/top-countries-{key}.png");
         t.has_file(&format!("compare/{img}"));
@@ -90,8 +91,18 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
         assert!(alt.starts_with("Line chart of "), "{alt}");
     }
     // Calendar totals: the alt text names the values shown (Alphaland ends at 170).
-    let alt = v["total-linear-absolute-date"]["alt"].as_str().unwrap();
+    let alt = v["cases-total-linear-absolute-date"]["alt"]
+        .as_str()
+        .unwrap();
     assert!(alt.contains("Alphaland 170 (2021-08-07)"), "{alt}");
+    // The deaths views: Alphaland's deaths end at 4 on 2021-08-07 (its CSV).
+    let alt = v["deaths-total-linear-absolute-date"]["alt"]
+        .as_str()
+        .unwrap();
+    assert!(
+        alt.starts_with("Line chart of total deaths") && alt.contains("Alphaland 4 (2021-08-07)"),
+        "{alt}"
+    );
 
     // Sandbox 1: the full grid, linked from the no-JS table; both selectors share one set.
     let page = read(&t, "sandbox/index.html");
@@ -137,13 +148,16 @@ fn config_group_and_scenario_appear_on_the_site() {
         "compare/test-group.html",
         "href=\"../regions/us--alabama.html\"",
     );
-    t.has_file("compare/img/test-group-new-log-per100k-p10k.png");
+    t.has_file("compare/img/test-group-cases-new-log-per100k-p10k.png");
+    t.has_file("compare/img/test-group-deaths-new-log-per100k-p10k.png");
     // Betaland South has no population: left out of the per-capita views, with a note.
     let page = read(&t, "compare/test-group.html");
     let v = views(&page, "views");
-    let note = v["total-linear-per100k-date"]["note"].as_str().unwrap();
+    let note = v["cases-total-linear-per100k-date"]["note"]
+        .as_str()
+        .unwrap();
     assert!(note.contains("South (no population figure)"), "{note}");
-    assert_eq!(v["total-linear-absolute-date"]["note"], "");
+    assert_eq!(v["cases-total-linear-absolute-date"]["note"], "");
 
     contains(
         &t,

@@ -79,21 +79,50 @@ pub const ACTIVE: RGBColor = RGBColor(217, 95, 2);
 const AXIS: RGBColor = RGBColor(90, 90, 90);
 const GRID: RGBColor = RGBColor(232, 232, 232);
 
-/// Renders the chart and returns an indexed PNG.
-pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
-    let rgb = render_rgb(chart)?;
-    super::png::encode_indexed(&rgb, chart.width, chart.height)
+/// Where a panel's data sits in the image, so that scripts can map a pointer position to a
+/// day and a value to a pixel without guessing the layout: day `x_lo` is drawn at pixel column
+/// `px[0]` and day `x_hi` at `px[1]`; axis value `y_lo` at pixel row `py[0]`, `y_hi` at `py[1]`
+/// (axis values are log10 of the data on log panels). Pixels are image pixels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PanelGeom {
+    pub px: [i32; 2],
+    pub py: [i32; 2],
+    pub x_lo: f64,
+    pub x_hi: f64,
+    pub y_lo: f64,
+    pub y_hi: f64,
+    pub log: bool,
 }
 
-/// Renders the chart and returns a smaller, slower-to-encode indexed PNG.
-pub fn render_png_small(chart: &Chart) -> Result<Vec<u8>> {
-    let rgb = render_rgb(chart)?;
-    super::png::encode_indexed_small(&rgb, chart.width, chart.height)
+/// Renders the chart and returns an indexed PNG and the geometry of each panel.
+pub fn render_png_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
+    let (rgb, geom) = render_rgb_geom(chart)?;
+    Ok((
+        super::png::encode_indexed(&rgb, chart.width, chart.height)?,
+        geom,
+    ))
+}
+
+/// Renders the chart and returns a smaller, slower-to-encode indexed PNG and the geometry of
+/// each panel.
+pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
+    let (rgb, geom) = render_rgb_geom(chart)?;
+    Ok((
+        super::png::encode_indexed_small(&rgb, chart.width, chart.height)?,
+        geom,
+    ))
 }
 
 /// Renders the chart into an RGB8 buffer.
+#[cfg(test)]
 pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
+    Ok(render_rgb_geom(chart)?.0)
+}
+
+/// Renders the chart into an RGB8 buffer and returns the geometry of each panel.
+pub fn render_rgb_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     font::register();
+    let mut geom = Vec::with_capacity(chart.panels.len());
     let (w, h) = (chart.width, chart.height);
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
@@ -101,12 +130,14 @@ pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
         let n = chart.panels.len().max(1);
         let areas = root.split_evenly((1, n));
         for (area, panel) in areas.iter().zip(&chart.panels) {
-            draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?;
+            geom.push(
+                draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?,
+            );
         }
         root.present()
             .map_err(|e| anyhow!("chart drawing failed: {e}"))?;
     }
-    Ok(buf)
+    Ok((buf, geom))
 }
 
 type Area<'b> = DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>;
@@ -186,7 +217,7 @@ fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
     widest + 14
 }
 
-fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<()> {
+fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom> {
     let log = panel.log;
     let (y0, y1, yticks) = y_axis(panel);
     let days = chart.days.max(2);
@@ -204,6 +235,7 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<()> {
         .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
         .y_label_area_size(48)
         .build_cartesian_2d(x_axis(chart, panel, days), yr)?;
+    let geom = panel_geom(&c, (days - 1) as f64, (y0, y1), log);
     let start = chart.start;
     let x_days = panel.x_days;
     let xfmt = move |x: &f64| -> String {
@@ -246,7 +278,22 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<()> {
             .label_font(("sans-serif", 12).into_font())
             .draw()?;
     }
-    Ok(())
+    Ok(geom)
+}
+
+/// The image pixels of days 0 and `x_hi` and of axis values `y.0` and `y.1` (the renderer's own
+/// mapping, for `PanelGeom`).
+fn panel_geom(c: &Plot, x_hi: f64, y: (f64, f64), log: bool) -> PanelGeom {
+    let (p0, p1) = (c.backend_coord(&(0.0, y.0)), c.backend_coord(&(x_hi, y.1)));
+    PanelGeom {
+        px: [p0.0, p1.0],
+        py: [p0.1, p1.1],
+        x_lo: 0.0,
+        x_hi,
+        y_lo: y.0,
+        y_hi: y.1,
+        log,
+    }
 }
 
 /// The bars, then the lines (each split where it has no value).

@@ -12,10 +12,11 @@ use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::interact::{self, SeriesRef};
 use super::{Site, script_json};
 use crate::config::CompareGroup;
 use crate::data::{Dataset, Level, Slugs, slug};
-use crate::measures::{self, Mode, Scale, Unit};
+use crate::measures::{self, Measure, Mode, Scale, Unit};
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{decimal, si, thousands};
 
@@ -211,9 +212,11 @@ pub enum Align {
     Per10k,
 }
 
-/// One combination of the four choices (confirmed cases only).
+/// One combination of the five choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct View {
+    /// Confirmed cases or deaths (alignments are on cases either way).
+    pub measure: Measure,
     pub mode: Mode,
     pub scale: Scale,
     pub unit: Unit,
@@ -221,16 +224,20 @@ pub struct View {
 }
 
 // The controls: value (the long spelling of the shared vocabulary) and label.
+const MEASURES: [(Measure, &str, &str); 2] = [
+    (Measure::Confirmed, "cases", "Confirmed cases"),
+    (Measure::Deaths, "deaths", "Deaths"),
+];
 const MODES: [(Mode, &str, &str); 2] = [
-    (Mode::New, "new", "New cases per day"),
-    (Mode::Total, "total", "Total cases"),
+    (Mode::New, "new", "New per day"),
+    (Mode::Total, "total", "Total"),
 ];
 const SCALES: [(Scale, &str, &str); 2] = [
     (Scale::Linear, "linear", "Linear"),
     (Scale::Log, "log", "Logarithmic"),
 ];
 const UNITS: [(Unit, &str, &str); 2] = [
-    (Unit::Absolute, "absolute", "Number of cases"),
+    (Unit::Absolute, "absolute", "Number"),
     (Unit::PerCapita, "per100k", "Per 100,000 people"),
 ];
 const ALIGNS: [(Align, &str, &str); 3] = [
@@ -240,19 +247,22 @@ const ALIGNS: [(Align, &str, &str); 3] = [
 ];
 
 impl View {
-    /// All 24 views, in the order of the controls.
+    /// All 48 views, in the order of the controls.
     pub fn all() -> Vec<View> {
         let mut v = Vec::new();
-        for m in MODES {
-            for s in SCALES {
-                for u in UNITS {
-                    for a in ALIGNS {
-                        v.push(View {
-                            mode: m.0,
-                            scale: s.0,
-                            unit: u.0,
-                            align: a.0,
-                        });
+        for c in MEASURES {
+            for m in MODES {
+                for s in SCALES {
+                    for u in UNITS {
+                        for a in ALIGNS {
+                            v.push(View {
+                                measure: c.0,
+                                mode: m.0,
+                                scale: s.0,
+                                unit: u.0,
+                                align: a.0,
+                            });
+                        }
                     }
                 }
             }
@@ -260,22 +270,36 @@ impl View {
         v
     }
 
-    /// `new-linear-absolute-date`: the control values joined by `-` (the URL hash and the
-    /// image name use it).
+    /// `cases-new-linear-absolute-date`: the control values joined by `-` (the URL hash and
+    /// the image name use it; compare/any.html uses the same keys).
     pub fn key(&self) -> String {
+        let c = MEASURES
+            .iter()
+            .find(|x| x.0 == self.measure)
+            .expect("listed")
+            .1;
         let a = ALIGNS.iter().find(|x| x.0 == self.align).expect("listed").1;
         format!(
-            "{}-{}-{}-{a}",
+            "{c}-{}-{}-{}-{a}",
             self.mode.as_str(),
             self.scale.long(),
             self.unit.long()
         )
     }
 
+    /// "confirmed cases" or "deaths".
+    fn noun(&self) -> &'static str {
+        match self.measure {
+            Measure::Deaths => "deaths",
+            _ => "confirmed cases",
+        }
+    }
+
     fn what(&self, window: usize) -> String {
+        let n = self.noun();
         let m = match self.mode {
-            Mode::Total => "Total confirmed cases".to_string(),
-            Mode::New => format!("New confirmed cases per day ({window}-day centered average)"),
+            Mode::Total => format!("Total {n}"),
+            Mode::New => format!("New {n} per day ({window}-day centered average)"),
         };
         match self.unit {
             Unit::Absolute => m,
@@ -284,9 +308,13 @@ impl View {
     }
 
     fn title(&self, window: usize) -> String {
+        let n = match self.measure {
+            Measure::Deaths => "deaths",
+            _ => "cases",
+        };
         let m = match self.mode {
-            Mode::Total => "Total cases".to_string(),
-            Mode::New => format!("New cases per day, {window}-day average"),
+            Mode::Total => format!("Total {n}"),
+            Mode::New => format!("New {n} per day, {window}-day average"),
         };
         let u = match self.unit {
             Unit::Absolute => "",
@@ -327,6 +355,11 @@ impl View {
     /// Short description for the list of links.
     fn label(&self) -> String {
         let parts = [
+            MEASURES
+                .iter()
+                .find(|x| x.0 == self.measure)
+                .expect("listed")
+                .2,
             MODES.iter().find(|x| x.0 == self.mode).expect("listed").2,
             SCALES.iter().find(|x| x.0 == self.scale).expect("listed").2,
             UNITS.iter().find(|x| x.0 == self.unit).expect("listed").2,
@@ -335,10 +368,12 @@ impl View {
     }
 }
 
-/// A region's line in one view: values indexed from the view's day 0.
+/// A region's line in one view: values indexed from the view's day 0, which is index `first`
+/// of the region's series.
 struct Line {
     member: usize,
     values: Vec<f64>,
+    first: usize,
 }
 
 /// The series of one view: lines, the date of index 0 (calendar view) and the regions left
@@ -347,6 +382,9 @@ struct ViewData {
     start: NaiveDate,
     days: usize,
     lines: Vec<(usize, Vec<f64>)>,
+    /// Per line: the index in the region's series of the view's day 0 (negative when the
+    /// line starts later than the view).
+    offsets: Vec<i64>,
     skipped: Vec<(usize, &'static str)>,
 }
 
@@ -361,12 +399,15 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
             skipped.push((k, "no population figure"));
             continue;
         }
+        let counts = match v.measure {
+            Measure::Deaths => &s.deaths,
+            _ => &s.confirmed,
+        };
         let mut vals = match v.mode {
-            Mode::Total => measures::to_f64(&s.confirmed),
-            Mode::New => measures::centered_mean(
-                &measures::to_f64(&measures::new_per_day(&s.confirmed)),
-                window,
-            ),
+            Mode::Total => measures::to_f64(counts),
+            Mode::New => {
+                measures::centered_mean(&measures::to_f64(&measures::new_per_day(counts)), window)
+            }
         };
         if v.unit == Unit::PerCapita {
             let p = pop.expect("checked above") as f64;
@@ -398,9 +439,11 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         lines.push(Line {
             member: k,
             values: vals[first..].to_vec(),
+            first,
         });
     }
     // Calendar view: pad every line to the common start date.
+    let mut offsets: Vec<i64> = lines.iter().map(|l| l.first as i64).collect();
     let (start, lines): (NaiveDate, Vec<(usize, Vec<f64>)>) = if v.align == Align::Date {
         let start = g
             .members
@@ -410,9 +453,11 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
             .unwrap_or_else(|| ds.data_date());
         let lines = lines
             .into_iter()
-            .map(|l| {
+            .zip(&mut offsets)
+            .map(|(l, off)| {
                 let r = &ds.regions[g.members[l.member]];
                 let pad = (r.series.start - start).num_days().max(0) as usize;
+                *off = -(pad as i64);
                 let mut v = vec![f64::NAN; pad];
                 v.extend(l.values);
                 (l.member, v)
@@ -430,6 +475,7 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         start,
         days,
         lines,
+        offsets,
         skipped,
     }
 }
@@ -456,6 +502,8 @@ struct ViewJson {
     alt: String,
     caption: String,
     note: String,
+    /// `data-hover` of the view's image (see `site::interact`).
+    hover: String,
 }
 
 #[derive(Serialize)]
@@ -527,11 +575,41 @@ fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
             ..Default::default()
         }],
     };
-    site.output.write(
-        &format!("compare/{}", image_rel(g, v)),
-        &chart::render_png_small(&c)?,
-    )?;
-    Ok(view_texts(ds, g, v, &d, window))
+    let (png, geom) = chart::render_png_small_geom(&c)?;
+    site.output
+        .write(&format!("compare/{}", image_rel(g, v)), &png)?;
+    let mut texts = view_texts(ds, g, v, &d, window);
+    texts.hover = interact::hover_spec(&c, &geom, &[view_series(ds, g, v, &d, &c)]);
+    Ok(texts)
+}
+
+/// Where each line of a view comes from in the regions' data files (for values on hover).
+fn view_series(ds: &Dataset, g: &Group, v: View, d: &ViewData, c: &Chart) -> Vec<SeriesRef> {
+    let key = match (v.measure, v.mode) {
+        (Measure::Deaths, Mode::Total) => "deaths",
+        (Measure::Deaths, Mode::New) => "ma_deaths",
+        (_, Mode::Total) => "confirmed",
+        (_, Mode::New) => "ma_confirmed",
+    };
+    let per = match v.unit {
+        Unit::PerCapita => PER as u64,
+        Unit::Absolute => 0,
+    };
+    d.lines
+        .iter()
+        .zip(&d.offsets)
+        .zip(&c.panels[0].lines)
+        .map(|(((k, _), &off), t)| SeriesRef {
+            off,
+            per,
+            ..SeriesRef::new(
+                t.label,
+                &interact::region_name(&ds.regions[g.members[*k]]),
+                key,
+                t.color,
+            )
+        })
+        .collect()
 }
 
 /// The alt text, caption and note of one view: what it shows, the figures the picture shows
@@ -609,7 +687,12 @@ fn view_texts(ds: &Dataset, g: &Group, v: View, d: &ViewData, window: usize) -> 
             .collect();
         format!("Not shown in this view: {}.", list.join(", "))
     };
-    ViewJson { alt, caption, note }
+    ViewJson {
+        alt,
+        caption,
+        note,
+        hover: String::new(),
+    }
 }
 
 /// Writes every group's images and page, and `compare/index.html`. Returns (groups, images).
@@ -748,7 +831,8 @@ fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Re
     ctx.insert(
         "controls",
         &[
-            control("measure", "Cases", &MODES.map(|m| (m.1, m.2))),
+            control("what", "Show", &MEASURES.map(|m| (m.1, m.2))),
+            control("measure", "Count", &MODES.map(|m| (m.1, m.2))),
             control("scale", "Scale", &SCALES.map(|m| (m.1, m.2))),
             control("unit", "Values", &UNITS.map(|m| (m.1, m.2))),
             control("align", "Align on", &ALIGNS.map(|m| (m.1, m.2))),
@@ -794,10 +878,11 @@ mod tests {
     #[test]
     fn view_keys_are_unique_and_default_first() {
         let all = View::all();
-        assert_eq!(all.len(), 24);
+        assert_eq!(all.len(), 48);
         let keys: std::collections::BTreeSet<String> = all.iter().map(View::key).collect();
-        assert_eq!(keys.len(), 24);
-        assert_eq!(all[0].key(), "new-linear-absolute-date");
+        assert_eq!(keys.len(), 48);
+        assert_eq!(all[0].key(), "cases-new-linear-absolute-date");
+        assert_eq!(all[24].key(), "deaths-new-linear-absolute-date");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub(crate) mod heatmaps;
 pub(crate) mod locator;
 pub(crate) mod opendata;
 pub(crate) mod maplists;
+pub(crate) mod interact;
 pub(crate) mod pages;
 pub(crate) mod region_stats;
 pub mod regions;
@@ -41,6 +42,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare_any.html",
+        include_str!("../../templates/compare_any.html"),
+    ),
     (
         "compare_index.html",
         include_str!("../../templates/compare_index.html"),
@@ -90,6 +95,12 @@ pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/maps.js",
         include_bytes!("../../assets/site/maps.js"),
+        "assets/hover.js",
+        include_bytes!("../../assets/site/hover.js"),
+    ),
+    (
+        "assets/compare.js",
+        include_bytes!("../../assets/site/compare.js"),
     ),
     (
         "favicon.svg",

@@ -7,7 +7,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Figure, Site, script_json};
+use super::{Figure, Site, interact, script_json};
 use crate::data::{Dataset, Level, Region};
 use crate::measures::{self, Derived};
 use crate::output::Output;
@@ -84,6 +84,8 @@ struct ChartCtx {
     width: u32,
     height: u32,
     caption: String,
+    /// `data-hover`: where the chart's data sits in the image (see `site::interact`).
+    hover: String,
 }
 
 #[derive(Serialize, serde::Deserialize)]
@@ -115,21 +117,35 @@ fn peak(v: &[f64]) -> Option<(usize, f64)> {
 struct Charts<'a> {
     out: &'a Output,
     id: &'a str,
+    /// The region's data file for the browser (`site::interact`).
+    data: String,
     files: Vec<String>,
     list: Vec<ChartCtx>,
 }
 
 impl Charts<'_> {
-    fn emit(&mut self, kind: &str, chart: &Chart, alt: String, caption: String) -> Result<()> {
+    /// Writes one chart. `keys[panel]` names the data-file fields of the panel's bars and
+    /// lines, for the values on hover.
+    fn emit(
+        &mut self,
+        kind: &str,
+        chart: &Chart,
+        keys: &[&[&str]],
+        alt: String,
+        caption: String,
+    ) -> Result<()> {
         let rel = format!("regions/img/{}-{kind}.png", self.id);
-        self.out.write(&rel, &chart::render_png(chart)?)?;
+        let (png, geom) = chart::render_png_geom(chart)?;
+        self.out.write(&rel, &png)?;
         self.files.push(rel);
+        let series = interact::series_of(chart, &self.data, keys);
         self.list.push(ChartCtx {
             src: format!("img/{}-{kind}.png", self.id),
             alt,
             width: chart.width,
             height: chart.height,
             caption,
+            hover: interact::hover_spec(chart, &geom, &series),
         });
         Ok(())
     }
@@ -182,10 +198,15 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
     let full = r.full_name(&ds.regions);
     let out = site.output;
     out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
+    let data = interact::region_name(r);
+    let data_rel = interact::data_path(&data);
+    let script = interact::region_script(r, &full, &d, site.window());
+    out.write(&data_rel, script.as_bytes())?;
     let mut charts = Charts {
         out,
         id: &r.id,
-        files: vec![csv_path(r)],
+        data,
+        files: vec![csv_path(r), data_rel],
         list: Vec::new(),
     };
     let about = About {
@@ -216,6 +237,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             "new-cases",
             "New confirmed cases per day",
             "new cases",
+            ["new_confirmed", "ma_confirmed"],
             &d.new_confirmed,
             &d.ma_confirmed,
             chart::CASES_LIGHT,
@@ -225,6 +247,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             "new-deaths",
             "New deaths per day",
             "new deaths",
+            ["new_deaths", "ma_deaths"],
             &d.new_deaths,
             &d.ma_deaths,
             chart::DEATHS_LIGHT,
@@ -247,7 +270,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
         ),
         None => String::new(),
     };
-    for (kind, title, what, values, ma, light, dark) in daily {
+    for (kind, title, what, keys, values, ma, light, dark) in daily {
         let bars = measures::to_f64(values);
         let negatives = values.iter().filter(|&&x| x < 0).count();
         let neg_note = if negatives > 0 {
@@ -274,6 +297,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
         charts.emit(
             kind,
             &chart,
+            &[&keys],
             format!(
                 "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}",
                 title[..1].to_lowercase(),
@@ -314,6 +338,7 @@ fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
     charts.emit(
         "cumulative",
         &linear,
+        &[&["confirmed"], &["deaths"]],
         format!(
             "Two line charts on linear axes of the cumulative totals in {full}, {span}: confirmed cases reaching {} and deaths reaching {}.",
             thousands(last_c),
@@ -333,6 +358,7 @@ fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
     charts.emit(
         "cumulative-log",
         &log,
+        &[&["confirmed", "deaths"]],
         format!(
             "Line chart on a logarithmic axis of cumulative confirmed cases and deaths in {full}, {span}; zero values are not drawn."
         ),
@@ -372,6 +398,7 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
     charts.emit(
         "recovered-active",
         &c,
+        &[&["recovered", "active"]],
         format!(
             "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
         ),

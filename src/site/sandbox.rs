@@ -8,7 +8,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Site, script_json};
+use super::{Site, interact, script_json};
 use crate::config::SandboxScenario;
 use crate::data::{Slugs, slug};
 use crate::render::chart::{self, Chart, Panel, Trace};
@@ -115,6 +115,12 @@ struct GridView {
     peak_day: String,
     total: String,
     end: String,
+    /// `data-hover` of the chart (see `site::interact`); left out of the page's JSON when
+    /// `hover_template` filled with `key` and `x_hi` gives the same text.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    hover: String,
+    /// The last day on the chart's x axis, as written in `hover`.
+    x_hi: String,
 }
 
 fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
@@ -126,6 +132,43 @@ fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
         peak_day: format!("day {}", s.peak_day),
         total: people(s.total),
         end: end_text(run),
+        hover: String::new(),
+        x_hi: String::new(),
+    }
+}
+
+/// The full `data-hover` of a grid view.
+fn view_hover(tpl: &str, key: &str, v: &GridView) -> String {
+    if v.hover.is_empty() {
+        tpl.replace("{key}", key).replace("{x_hi}", &v.x_hi)
+    } else {
+        v.hover.clone()
+    }
+}
+
+/// Sandbox 1's 476 charts differ in their `data-hover` only by the run's file name and its
+/// number of days: one template for all (`{key}`, `{x_hi}` filled by switch.js) instead of
+/// 476 copies in the page. Views that differ otherwise keep their own text, and then the
+/// template is the plain `{hover}`.
+fn hover_template(views: &mut [(String, GridView, f64)]) -> String {
+    let Some((k0, v0, _)) = views.first() else {
+        return String::new();
+    };
+    let fill = |t: &str, k: &str, x: &str| t.replace("{key}", k).replace("{x_hi}", x);
+    let tpl = v0
+        .hover
+        .replace(&format!("sandbox/sir-{k0}\""), "sandbox/sir-{key}\"")
+        .replace(&format!("\"x_hi\":{},", v0.x_hi), "\"x_hi\":{x_hi},");
+    if views
+        .iter()
+        .all(|(k, v, _)| fill(&tpl, k, &v.x_hi) == v.hover)
+    {
+        for (_, v, _) in views.iter_mut() {
+            v.hover.clear();
+        }
+        tpl
+    } else {
+        "{hover}".into()
     }
 }
 
@@ -180,6 +223,7 @@ struct ScenarioCtx {
     end: String,
     base_total: String,
     base_peak: String,
+    hover: String,
 }
 
 /// The preset time-varying scenarios of sandbox 2.
@@ -225,10 +269,11 @@ fn write_grid(site: &Site) -> Result<usize> {
         .iter()
         .flat_map(|&d| rs.iter().map(move |&r| (r, d)))
         .collect();
-    let views: Vec<(String, GridView, f64)> = cells
+    let mut views: Vec<(String, GridView, f64)> = cells
         .par_iter()
         .map(|&(r, d)| grid_image(site, r, d))
         .collect::<Result<_>>()?;
+    let hover_tpl = hover_template(&mut views);
     let index: std::collections::BTreeMap<&str, &GridView> =
         views.iter().map(|(k, v, _)| (k.as_str(), v)).collect();
     let share: std::collections::BTreeMap<&str, f64> =
@@ -252,8 +297,8 @@ fn write_grid(site: &Site) -> Result<usize> {
         })
         .collect();
     let sides = [
-        side("a", "Scenario A", 2.5, 7),
-        side("b", "Scenario B", 1.5, 7),
+        side("a", "Scenario A", (2.5, 7), &hover_tpl, &index),
+        side("b", "Scenario B", (1.5, 7), &hover_tpl, &index),
     ];
     let r_opts: Vec<(String, String)> = rs
         .iter()
@@ -266,6 +311,7 @@ fn write_grid(site: &Site) -> Result<usize> {
     let rel = "sandbox/index.html";
     let mut ctx = site.context(rel, "Epidemic sandbox", rel);
     ctx.insert("sides", &sides);
+    ctx.insert("hover_tpl", &hover_tpl);
     ctx.insert("r_opts", &r_opts);
     ctx.insert("d_opts", &d_opts);
     ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
@@ -295,23 +341,41 @@ fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
         None,
         Vec::new(),
     );
+    let (png, geom) = chart::render_png_small_geom(&c)?;
+    site.output
+        .write(&format!("sandbox/img/sir-{key}.png"), &png)?;
+    let data = format!("sandbox/sir-{key}");
     site.output.write(
-        &format!("sandbox/img/sir-{key}.png"),
-        &chart::render_png_small(&c)?,
+        &interact::data_path(&data),
+        interact::sir_script(&data, &run, None).as_bytes(),
     )?;
-    Ok((key, grid_view(r, d, &s, &run), s.total / model::N * 100.0))
+    let series = interact::series_of(&c, &data, &[&["s", "i", "r"]]);
+    let mut view = grid_view(r, d, &s, &run);
+    view.hover = interact::hover_spec(&c, &geom, &series);
+    view.x_hi = serde_json::to_string(&geom[0].x_hi)?;
+    Ok((key, view, s.total / model::N * 100.0))
 }
 
 /// One side of the comparison as the page starts.
-fn side(name: &'static str, title: &'static str, r: f64, d: u32) -> Side {
+fn side(
+    name: &'static str,
+    title: &'static str,
+    (r, d): (f64, u32),
+    hover_tpl: &str,
+    index: &std::collections::BTreeMap<&str, &GridView>,
+) -> Side {
     let run = model::simulate(&model::constant(r, f64::from(d)));
+    let key = grid_key(r, d);
     Side {
         name,
         title,
-        key: grid_key(r, d),
         r: format!("r{}", num(r)),
         d: format!("d{d}"),
-        view: grid_view(r, d, &run.summary(), &run),
+        view: GridView {
+            hover: view_hover(hover_tpl, &key, index[key.as_str()]),
+            ..grid_view(r, d, &run.summary(), &run)
+        },
+        key,
     }
 }
 
@@ -399,8 +463,15 @@ fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
         markers,
     );
     let src = format!("img/scenario-{id}.png");
-    site.output
-        .write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
+    let (png, geom) = chart::render_png_small_geom(&c)?;
+    site.output.write(&format!("sandbox/{src}"), &png)?;
+    let data = format!("sandbox/scenario-{id}");
+    site.output.write(
+        &interact::data_path(&data),
+        interact::sir_script(&data, &run, Some(&base_i)).as_bytes(),
+    )?;
+    let series = interact::series_of(&c, &data, &[&["s", "i", "r", "i0"]]);
+    let hover = interact::hover_spec(&c, &geom, &series);
     Ok(ScenarioCtx {
         alt: scenario_alt(name, steps, &s, &b),
         id,
@@ -424,6 +495,7 @@ fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
         end: end_text(&run),
         base_total: people(b.total),
         base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
+        hover,
     })
 }
 

@@ -28,6 +28,7 @@ import { readFileSync, existsSync, statSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import * as widgets from "./widgets.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -118,6 +119,9 @@ function fail(check, msg) {
 /** Waits until every image in the document has finished loading or failing. */
 async function settleImages(page) {
   await page
+    .waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15_000 })
+    .catch(() => {});
+  await page
     .waitForFunction(() => Array.from(document.images).every((i) => i.complete), null, { timeout: 15_000 })
     .catch(() => {});
 }
@@ -127,6 +131,12 @@ async function viewState(page) {
   return page.evaluate(() => {
     const root = document.querySelector("main") || document.body;
     const imgs = Array.from(root.querySelectorAll("img")).map((i) => i.currentSrc || i.src);
+    // Charts drawn in the browser (SVG) count as images: their markup stands for their src.
+    for (const s of root.querySelectorAll("figure svg")) {
+      let h = 0;
+      for (const ch of s.outerHTML) h = (h * 31 + ch.charCodeAt(0)) | 0;
+      imgs.push(`svg:${s.outerHTML.length}:${h}`);
+    }
     const canvases = Array.from(root.querySelectorAll("canvas")).map((c) => {
       try {
         return c.toDataURL().length + ":" + c.toDataURL().slice(-64);
@@ -331,6 +341,11 @@ async function exerciseControls(page, check) {
   return report;
 }
 
+/** Values on hover and compare-any (widgets.mjs). */
+async function checkWidgets(page, check, path) {
+  await widgets.checkWidgets(page, check, path, { siteDir, fail, runAxe });
+}
+
 async function runAxe(page, check) {
   await page.addScriptTag({ content: axeSource });
   const res = await page.evaluate(async () => {
@@ -450,6 +465,8 @@ async function checkPage(path, origin, width, scheme, withControls) {
     }
     check.notes.push(...(await runAxe(page, check)));
     phase("axe");
+    if (!notFound) await checkWidgets(page, check, path);
+    phase("widgets");
     if (withControls) check.controls = await exerciseControls(page, check);
     phase("controls");
     await page.waitForTimeout(50); // let late console errors arrive
@@ -738,6 +755,7 @@ const summary = {
     failures: r.failures.length,
     notes: r.notes,
     controls: r.controls,
+    widgets: r.widgets,
   })),
 };
 console.log(JSON.stringify(summary, null, 2));

@@ -1,0 +1,326 @@
+//! The data the browser reads for values on hover and for comparing any regions, and the
+//! chart descriptions (`data-hover`) that tell `assets/hover.js` where a chart's data sits in
+//! its image.
+//!
+//! Data files are scripts, not JSON, because `fetch()` fails on pages opened from file://:
+//! a page injects `<script src>` and the file calls `seecovidData(NAME, OBJECT)`. Every file
+//! lives under `data/` and is named `data/NAME.js`:
+//!
+//! - `data/regions/ID.js` — one region (name `regions/ID`): `id`, `name`, `full_name`,
+//!   `level`, `population` (or null), `start` (ISO date of index 0), `window` (days of the
+//!   centered moving average the site draws), and per day `new_confirmed`, `new_deaths`
+//!   (whole numbers; day 0 holds the cumulative value, so running sums give the totals; the
+//!   same numbers as the region's CSV) and `new_recovered` (shorter where JHU stopped
+//!   publishing; null where never published).
+//! - `data/regions-index.js` (name `regions-index`): `[[id, full name, level, population or
+//!   0], …]` in region order, for the compare page's region picker.
+//! - `data/sandbox/NAME.js` — one SIR model run: `s`, `i`, `r` per day (people).
+
+use chrono::NaiveDate;
+use plotters::style::RGBColor;
+use serde::Serialize;
+
+use anyhow::Result;
+
+use super::Site;
+use crate::data::{Dataset, Level, Region};
+use crate::measures::Derived;
+use crate::render::chart::{Chart, PanelGeom};
+
+/// `data/NAME.js`: the file a page injects to get the object named `name`.
+pub(crate) fn data_path(name: &str) -> String {
+    format!("data/{name}.js")
+}
+
+/// The script text of a data file: one call, so the loader knows which object arrived.
+pub(crate) fn script(name: &str, json: &str) -> String {
+    // `</` never occurs in our JSON, but the file is a script: keep it inert anyway.
+    format!(
+        "seecovidData({},{});\n",
+        serde_json::to_string(name).expect("a string serializes"),
+        json.replace("</", "<\\/")
+    )
+}
+
+#[derive(Serialize)]
+struct RegionData<'a> {
+    id: &'a str,
+    name: &'a str,
+    full_name: &'a str,
+    level: &'a str,
+    population: Option<u64>,
+    start: NaiveDate,
+    window: usize,
+    new_confirmed: &'a [i64],
+    new_deaths: &'a [i64],
+    new_recovered: Option<&'a [i64]>,
+}
+
+/// `regions/ID`: the name of a region's data file.
+pub(crate) fn region_name(r: &Region) -> String {
+    format!("regions/{}", r.id)
+}
+
+/// The text of `data/regions/ID.js`.
+pub(crate) fn region_script(r: &Region, full_name: &str, d: &Derived, window: usize) -> String {
+    let data = RegionData {
+        id: &r.id,
+        name: &r.name,
+        full_name,
+        level: r.level.as_str(),
+        population: r.population.filter(|&p| p > 0),
+        start: r.series.start,
+        window,
+        new_confirmed: &d.new_confirmed,
+        new_deaths: &d.new_deaths,
+        new_recovered: d.new_recovered.as_deref(),
+    };
+    script(
+        &region_name(r),
+        &serde_json::to_string(&data).expect("plain data serializes"),
+    )
+}
+
+/// The text of `data/regions-index.js`.
+pub(crate) fn regions_index_script(ds: &Dataset) -> String {
+    let rows: Vec<(&str, String, &str, u64)> = ds
+        .regions
+        .iter()
+        .map(|r| {
+            (
+                r.id.as_str(),
+                r.full_name(&ds.regions),
+                r.level.as_str(),
+                r.population.unwrap_or(0),
+            )
+        })
+        .collect();
+    script(
+        "regions-index",
+        &serde_json::to_string(&rows).expect("plain data serializes"),
+    )
+}
+
+/// A model run's values rounded to hundredths of a person (what a tooltip can show).
+fn people(v: &[f64]) -> Vec<f64> {
+    v.iter().map(|x| (x * 100.0).round() / 100.0).collect()
+}
+
+/// The text of `data/sandbox/NAME.js`: fields `s`, `i`, `r` (susceptible, infected,
+/// recovered people per day) and, when given, `i0` (infected without the scenario's changes).
+pub(crate) fn sir_script(name: &str, run: &crate::sandbox::Run, base_i: Option<&[f64]>) -> String {
+    let mut m = serde_json::Map::new();
+    m.insert("s".into(), people(&run.s).into());
+    m.insert("i".into(), people(&run.i).into());
+    m.insert("r".into(), people(&run.r).into());
+    if let Some(b) = base_i {
+        m.insert("i0".into(), people(b).into());
+    }
+    script(
+        name,
+        &serde_json::to_string(&m).expect("plain data serializes"),
+    )
+}
+
+/// Where one drawn series comes from: the data file `data`, its field `key`, and index
+/// `i + off` of that field for day `i` of the chart; `per` > 0 divides by the population and
+/// multiplies by `per`.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub(crate) struct SeriesRef {
+    pub(crate) label: String,
+    pub(crate) data: String,
+    pub(crate) key: String,
+    pub(crate) off: i64,
+    pub(crate) per: u64,
+    pub(crate) color: String,
+    pub(crate) bar: bool,
+}
+
+impl SeriesRef {
+    pub(crate) fn new(label: &str, data: &str, key: &str, color: RGBColor) -> Self {
+        SeriesRef {
+            label: label.into(),
+            data: data.into(),
+            key: key.into(),
+            off: 0,
+            per: 0,
+            color: hex(color),
+            bar: false,
+        }
+    }
+}
+
+pub(crate) fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+#[derive(Serialize)]
+struct PanelSpec<'a> {
+    #[serde(flatten)]
+    geom: &'a PanelGeom,
+    series: &'a [SeriesRef],
+}
+
+#[derive(Serialize)]
+struct HoverSpec<'a> {
+    w: u32,
+    h: u32,
+    /// Date of day 0, or null when the x axis counts days.
+    start: Option<NaiveDate>,
+    panels: Vec<PanelSpec<'a>>,
+}
+
+/// The `data-hover` attribute of a chart: its size, the geometry of each panel and what each
+/// drawn series is. `series[k]` lists panel k's series (bars first, then lines).
+pub(crate) fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<SeriesRef>]) -> String {
+    let x_days = chart.panels.first().is_some_and(|p| p.x_days);
+    let spec = HoverSpec {
+        w: chart.width,
+        h: chart.height,
+        start: (!x_days).then_some(chart.start),
+        panels: geom
+            .iter()
+            .zip(series)
+            .map(|(g, s)| PanelSpec { geom: g, series: s })
+            .collect(),
+    };
+    serde_json::to_string(&spec).expect("plain data serializes")
+}
+
+/// The series of a chart's panels in drawing order, named by `keys[panel][k]` in the data file
+/// `data` (bars first, then lines; labels and colours from the chart).
+pub(crate) fn series_of(chart: &Chart, data: &str, keys: &[&[&str]]) -> Vec<Vec<SeriesRef>> {
+    chart
+        .panels
+        .iter()
+        .zip(keys)
+        .map(|(p, keys)| {
+            let bars = p.bars.iter().map(|t| (t, true));
+            let lines = p.lines.iter().map(|t| (t, false));
+            bars.chain(lines)
+                .zip(keys.iter())
+                .map(|((t, bar), key)| SeriesRef {
+                    bar,
+                    ..SeriesRef::new(t.label, data, key, t.color)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The examples the compare page offers before the visitor picks regions (links that set the
+/// URL hash; nothing is loaded until one is followed): the three countries with the most
+/// confirmed cases, and one region of each level.
+fn examples(ds: &Dataset) -> Vec<(String, String)> {
+    let last = |r: &Region| r.series.confirmed.last().copied().unwrap_or(0);
+    let top = |l: Level, n: usize| -> Vec<&Region> {
+        let mut v: Vec<&Region> = ds.regions.iter().filter(|r| r.level == l).collect();
+        v.sort_by(|a, b| last(b).cmp(&last(a)).then_with(|| a.id.cmp(&b.id)));
+        v.truncate(n);
+        v
+    };
+    let link = |label: String, rs: &[&Region], view: &str| -> (String, String) {
+        let ids: Vec<&str> = rs.iter().map(|r| r.id.as_str()).collect();
+        (label, format!("#regions={}&view={view}", ids.join(",")))
+    };
+    let mut out = Vec::new();
+    let countries = top(Level::Country, 3);
+    if !countries.is_empty() {
+        let names: Vec<&str> = countries.iter().map(|r| r.name.as_str()).collect();
+        out.push(link(
+            format!("The countries with the most cases: {}", names.join(", ")),
+            &countries,
+            "cases-new-linear-absolute-date",
+        ));
+    }
+    let levels: Vec<&Region> = [
+        Level::Country,
+        Level::Province,
+        Level::UsState,
+        Level::UsCounty,
+    ]
+    .into_iter()
+    .filter_map(|l| top(l, 1).first().copied())
+    .collect();
+    if levels.len() > 1 {
+        let names: Vec<String> = levels.iter().map(|r| r.full_name(&ds.regions)).collect();
+        out.push(link(
+            format!(
+                "Deaths per 100,000 people, one region of each level: {}",
+                names.join("; ")
+            ),
+            &levels,
+            "deaths-total-log-per100k-date",
+        ));
+    }
+    out
+}
+
+/// `compare/any.html`: pick any regions; the chart is drawn by `assets/compare.js`.
+pub(crate) fn write_compare_any(site: &Site) -> Result<()> {
+    let rel = "compare/any.html";
+    let mut ctx = site.context(rel, "Compare any regions", "compare/index.html");
+    ctx.insert("examples", &examples(site.dataset));
+    ctx.insert("window", &site.window());
+    site.write_page(rel, "compare_any.html", &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::render::chart::{Panel, Trace, render_rgb_geom};
+
+    /// The geometry is the renderer's own: a line from (day 0, 0) to (last day, 10) starts and
+    /// ends on the pixels the geometry names, in a chart with two panels.
+    #[test]
+    fn geometry_names_the_pixels_the_line_is_drawn_on() {
+        let vals = [0.0, 5.0, 10.0];
+        let red = RGBColor(255, 0, 0);
+        let panel = Panel {
+            title: "t".into(),
+            lines: vec![Trace {
+                label: "x",
+                values: &vals,
+                color: red,
+            }],
+            ..Default::default()
+        };
+        let chart = Chart {
+            width: 400,
+            height: 150,
+            start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            days: 3,
+            panels: vec![panel.clone(), panel],
+        };
+        let (buf, geom) = render_rgb_geom(&chart).unwrap();
+        assert_eq!(geom.len(), 2);
+        let is_red = |x: i32, y: i32| {
+            let p = (y as usize * 400 + x as usize) * 3;
+            buf[p..p + 3] == [255, 0, 0]
+        };
+        for g in &geom {
+            assert_eq!((g.x_lo, g.x_hi, g.y_lo, g.y_hi), (0.0, 2.0, 0.0, 10.0));
+            assert!(g.px[0] < g.px[1] && g.py[0] > g.py[1], "{g:?}");
+            assert!(is_red(g.px[0], g.py[0]), "start {g:?}");
+            assert!(is_red(g.px[1], g.py[1]), "end {g:?}");
+            // The middle point (day 1, value 5) is where linear interpolation puts it.
+            let (mx, my) = ((g.px[0] + g.px[1]) / 2, (g.py[0] + g.py[1]) / 2);
+            assert!(is_red(mx, my), "middle {g:?}");
+        }
+        assert!(
+            geom[1].px[0] >= 200,
+            "second panel in the right half: {:?}",
+            geom[1]
+        );
+    }
+
+    #[test]
+    fn script_names_its_object() {
+        assert_eq!(
+            script("regions/x", "{\"a\":\"</b>\"}"),
+            "seecovidData(\"regions/x\",{\"a\":\"<\\/b>\"});\n"
+        );
+        assert_eq!(data_path("regions/x"), "data/regions/x.js");
+    }
+}
