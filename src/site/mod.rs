@@ -6,10 +6,10 @@ pub mod check;
 pub mod compare;
 pub(crate) mod datapackage;
 pub(crate) mod heatmaps;
-pub(crate) mod locator;
-pub(crate) mod opendata;
-pub(crate) mod maplists;
 pub(crate) mod interact;
+pub(crate) mod locator;
+pub(crate) mod maplists;
+pub(crate) mod opendata;
 pub(crate) mod pages;
 pub(crate) mod region_stats;
 pub mod regions;
@@ -95,6 +95,8 @@ pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/maps.js",
         include_bytes!("../../assets/site/maps.js"),
+    ),
+    (
         "assets/hover.js",
         include_bytes!("../../assets/site/hover.js"),
     ),
