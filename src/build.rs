@@ -260,6 +260,10 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
             "data/regions.json",
             site::regions::regions_json(&ds)?.as_bytes(),
         )?;
+        out.write(
+            "data/data-notes.csv",
+            crate::quality::assess::notes_csv(&ds, &ds.quality).as_bytes(),
+        )?;
         site::pages::write_static(&out)?;
         site::pages::write_index(&ds, &summaries, &ps, &tera, &out, &extra)?;
         site::pages::write_about(&ds, &ps, &tera, &out, &extra)?;

@@ -15,6 +15,7 @@ pub mod geo;
 pub mod heatmap;
 pub mod measures;
 pub mod progress;
+pub mod quality;
 pub mod render;
 pub mod sandbox;
 pub mod serve;

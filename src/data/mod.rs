@@ -93,8 +93,10 @@ pub struct Series {
     pub confirmed: Vec<i64>,
     pub deaths: Vec<i64>,
     /// Cumulative recovered up to the last published date (so possibly shorter than
-    /// `confirmed`); `None` where the files never publish it for this region.
-    pub recovered: Option<Vec<i64>>,
+    /// `confirmed`); `None` where the files never publish it for this region. A day is `None`
+    /// where recovered does not count as reported (docs/data-rules.md §1): never published,
+    /// reset to 0, or frozen while cases grow.
+    pub recovered: Option<Vec<Option<i64>>>,
 }
 
 impl Series {
@@ -163,6 +165,8 @@ pub struct Dataset {
     pub us_range: DateRange,
     /// Last date with published recovered numbers (within the global range), if any.
     pub recovered_until: Option<NaiveDate>,
+    /// Data-quality facts of every region, in region order (docs/data-rules.md).
+    pub quality: crate::quality::assess::Quality,
 }
 
 impl Dataset {
@@ -410,7 +414,9 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     );
     let (cu, du) = us?;
     let (cg, dg, rg, uid) = g?;
-    build(&cg, &dg, &rg, &cu, &du, &uid, diag)
+    let mut ds = build(&cg, &dg, &rg, &cu, &du, &uid, diag)?;
+    crate::quality::assess::apply(&mut ds);
+    Ok(ds)
 }
 
 struct Builder {
@@ -480,12 +486,15 @@ fn build(
         0
     };
     let recovered_until_date = (rec_len > 0).then_some(rec_end);
-    let rec_series = |rows: &[usize]| -> Option<Vec<i64>> {
+    let rec_series = |rows: &[usize]| -> Option<Vec<Option<i64>>> {
         (rec_len > 0 && !rows.is_empty()).then(|| {
             sum_rows(
                 rows.iter().map(|&r| window(rg, r, grange.start, rec_len)),
                 rec_len,
             )
+            .into_iter()
+            .map(Some)
+            .collect()
         })
     };
 
@@ -800,6 +809,7 @@ fn build(
         global_range: grange,
         us_range: urange,
         recovered_until: recovered_until_date,
+        quality: Default::default(),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod image;
 pub mod lzw;
 pub mod scope;
 pub mod text;
+pub mod truth;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -28,6 +29,7 @@ use self::scope::{SCOPES, ScopeMap};
 use crate::data::{Dataset, Level, Region};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
+use crate::quality;
 use crate::site::writer::Output;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
@@ -191,6 +193,13 @@ pub struct Animation {
     pub legend: Legend,
     /// Highest values on the last date (mapped regions only).
     pub top: Vec<TopRow>,
+    /// On the last date: how much of the scope's total is in rows not drawn, when more than
+    /// 1 % ("Not on the map: …", docs/data-rules.md §2).
+    #[serde(default)]
+    pub unmapped_note: Option<String>,
+    /// Set when some shapes show the value of the unit that reports them.
+    #[serde(default)]
+    pub district_note: Option<String>,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -417,20 +426,37 @@ pub fn frame_dates(start: NaiveDate, end: NaiveDate, step: u32) -> Vec<NaiveDate
 }
 
 /// Daily values of one region, aligned with its series start; `None` where not published.
-fn daily(r: &Region, me: Measure, mode: Mode) -> Option<Vec<f64>> {
-    let s = &r.series;
-    let cum: Vec<i64> = match me {
-        Measure::Confirmed => s.confirmed.clone(),
-        Measure::Deaths => s.deaths.clone(),
-        Measure::Recovered => s.recovered.clone()?,
-        Measure::Active => measures::active(&s.confirmed, &s.deaths, s.recovered.as_ref()?),
-    };
-    Some(match mode {
-        Mode::Total => measures::to_f64(&cum),
-        Mode::New => {
-            measures::trailing_mean(&measures::to_f64(&measures::new_per_day(&cum)), NEW_WINDOW)
+/// Unknown recovered/active days are NaN ("no data"); "new" values are 7-day means with the
+/// anomalous days left out (docs/data-rules.md §4).
+fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Vec<f64>> {
+    let s = &ds.regions[ri].series;
+    let q = &ds.quality.regions[ri];
+    let new = match me {
+        Measure::Confirmed | Measure::Deaths => {
+            let (cum, flags) = if me == Measure::Confirmed {
+                (&s.confirmed, &q.anomalies_confirmed)
+            } else {
+                (&s.deaths, &q.anomalies_deaths)
+            };
+            if mode == Mode::Total {
+                return Some(measures::to_f64(cum));
+            }
+            quality::without_anomalies(&measures::new_per_day(cum), flags)
         }
-    })
+        Measure::Recovered | Measure::Active => {
+            let rec = s.recovered.as_ref()?;
+            let cum = if me == Measure::Recovered {
+                rec.clone()
+            } else {
+                measures::active(&s.confirmed, &s.deaths, rec)
+            };
+            if mode == Mode::Total {
+                return Some(measures::opt_to_f64(&cum));
+            }
+            measures::opt_to_f64(&measures::new_per_day_opt(&cum))
+        }
+    };
+    Some(measures::trailing_mean(&new, NEW_WINDOW))
 }
 
 /// Region label for bars and tables: counties carry their state's postal code.
@@ -544,7 +570,7 @@ fn render_pair(
     let mut values = vec![f64::NAN; dates.len() * n];
     for (k, &ri) in m.members.iter().enumerate() {
         let r = &ds.regions[ri];
-        let Some(series) = daily(r, me, mode) else {
+        let Some(series) = daily(ds, ri, me, mode) else {
             continue;
         };
         let per = match sc {
@@ -562,12 +588,13 @@ fn render_pair(
             }
         }
     }
+    let adj = truth::adjust(ds, m, me, mode, sc, PER_CAPITA, &dates, &mut values);
     let mat = Matrix { dates, n, values };
     // Colour domain over the whole animation, mapped members only.
     let mut positive: Vec<f64> = Vec::new();
     for f in 0..mat.dates.len() {
         for (k, v) in mat.frame(f).iter().enumerate() {
-            if m.mapped[k] && *v > 0.0 {
+            if adj.mapped[k] && *v > 0.0 && v.is_finite() {
                 positive.push(*v);
             }
         }
@@ -615,10 +642,11 @@ fn render_pair(
     let mut out_v = Vec::new();
     for axis in [Axis::Lin, Axis::Log] {
         let t0 = Instant::now();
-        let scale = match axis {
+        let mut scale = match axis {
             Axis::Lin => ClassScale::new(axis, lin_max, low),
             Axis::Log => ClassScale::new(axis, max, low),
         };
+        scale.not_reporting = adj.has_not_reporting;
         let stem = format!(
             "heatmaps/{}/{}-{}-{}-{}",
             m.id,
@@ -663,7 +691,21 @@ fn render_pair(
             ),
         };
         let timers = Timers::default();
-        let canvas = Canvas::new(&m.raster, &shape_member, &scale, &names, &m.mapped, &labels);
+        let notes = mat
+            .dates
+            .iter()
+            .zip(&adj.unmapped)
+            .filter_map(|(d, n)| n.clone().map(|n| (*d, n)))
+            .collect();
+        let canvas = Canvas::new(
+            &m.raster,
+            &shape_member,
+            &scale,
+            &names,
+            &adj.rankable,
+            &labels,
+        )
+        .with_notes(notes, adj.district_note.as_deref());
         let nf = mat.dates.len();
         let gif = encode::gif(
             frame::WIDTH,
@@ -705,25 +747,25 @@ fn render_pair(
             let _ = writeln!(
                 csv,
                 "{},{},{},{last},{},{unit_csv},{}",
-                if v.is_nan() {
-                    String::new()
-                } else {
+                if v.is_finite() {
                     (rank + 1).to_string()
+                } else {
+                    String::new()
                 },
                 r.id,
                 csv_field(&r.full_name(&ds.regions)),
-                if v.is_nan() {
-                    String::new()
-                } else {
+                if v.is_finite() {
                     fmt_csv(v)
+                } else {
+                    String::new()
                 },
-                m.mapped[k]
+                adj.mapped[k]
             );
         }
         out.write(&format!("{stem}.gif"), &gif)?;
         out.write(&format!("{stem}.png"), &poster)?;
         out.write(&format!("{stem}.csv"), csv.as_bytes())?;
-        let top: Vec<TopRow> = frame::top_n(lastv, &m.mapped, &names, frame::TOP_N)
+        let top: Vec<TopRow> = frame::top_n(lastv, &adj.rankable, &names, frame::TOP_N)
             .into_iter()
             .enumerate()
             .map(|(i, (k, v))| TopRow {
@@ -803,6 +845,8 @@ fn render_pair(
                 alt,
                 legend,
                 top,
+                unmapped_note: adj.unmapped.last().cloned().flatten(),
+                district_note: adj.district_note.clone(),
             },
             stats,
         ));

@@ -381,8 +381,12 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         }
         let mut vals = match v.measure {
             Measure::Total => measures::to_f64(&s.confirmed),
+            // Anomalous days (docs/data-rules.md §4) are left out of the average.
             Measure::New => measures::centered_mean(
-                &measures::to_f64(&measures::new_per_day(&s.confirmed)),
+                &crate::quality::without_anomalies(
+                    &measures::new_per_day(&s.confirmed),
+                    &ds.quality.regions[i].anomalies_confirmed,
+                ),
                 window,
             ),
         };

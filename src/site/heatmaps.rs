@@ -48,6 +48,8 @@ struct JsAnim<'a> {
     legend: Vec<(String, String)>,
     thresholds: &'a [f64],
     top: Vec<(String, String, f64)>,
+    /// What the map leaves out, as one sentence (or empty).
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -103,6 +105,19 @@ fn value_text(v: f64) -> String {
 }
 
 /// The animation shown first (and on the overview): world, confirmed, new, per capita.
+/// What the map leaves out, for captions: rows without a shape on the last date (when more
+/// than 1 % of the total) and counties painted with their reporting unit's value.
+pub fn note_of(a: &Animation) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &a.unmapped_note {
+        parts.push(format!("{n} on {}.", a.last_date));
+    }
+    if let Some(n) = &a.district_note {
+        parts.push(format!("{n}."));
+    }
+    parts.join(" ")
+}
+
 pub fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
     let pick = |scope: &str| {
         idx.animations.iter().find(|a| {
@@ -184,6 +199,7 @@ pub fn write_all(
                     )
                 })
                 .collect(),
+            note: note_of(a),
         })
         .collect();
     let scopes: Vec<Opt> = idx
@@ -257,6 +273,7 @@ pub fn write_all(
         let mut ctx = base_context(site_title, nav, &root, &a.title, "heatmaps/index.html");
         ctx.insert("a", a);
         ctx.insert("label", &label_of(a));
+        ctx.insert("note", &note_of(a));
         ctx.insert("poster", a.poster.rsplit('/').next().unwrap_or_default());
         ctx.insert("gif", a.gif.rsplit('/').next().unwrap_or_default());
         ctx.insert("csv", a.csv.rsplit('/').next().unwrap_or_default());

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod compare;
 pub mod heatmaps;
+pub mod notes;
 pub mod pages;
 pub mod regions;
 pub mod sandbox;

@@ -57,8 +57,9 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
     let mut out = String::with_capacity(s.len() * 48);
     out.push_str(CSV_HEADER);
     out.push('\n');
-    let opt = |v: Option<&Vec<i64>>, i: usize| -> String {
-        v.and_then(|v| v.get(i))
+    // Empty where not published or not reported (docs/data-rules.md §1).
+    let opt = |v: Option<&Vec<Option<i64>>>, i: usize| -> String {
+        v.and_then(|v| v.get(i).copied().flatten())
             .map(|x| x.to_string())
             .unwrap_or_default()
     };
@@ -140,7 +141,7 @@ fn build_assets(
         panic!("injected panic while rendering region {}", r.id);
     }
     let s = &r.series;
-    let d = measures::derive(s, st.window);
+    let d = measures::derive(s, &ds.quality.regions[idx], st.window);
     let full = r.full_name(&ds.regions);
     let page = page_path(r);
     let (first, last) = (s.start, s.end());
@@ -311,8 +312,8 @@ fn build_assets(
 
     if let (Some(rec), Some(act)) = (&s.recovered, &d.active) {
         let until = s.date(rec.len().saturating_sub(1));
-        let rf = measures::to_f64(rec);
-        let af = measures::to_f64(act);
+        let rf = measures::opt_to_f64(rec);
+        let af = measures::opt_to_f64(act);
         let marker =
             (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
         emit(
@@ -393,12 +394,16 @@ fn build_assets(
         });
     }
     if let Some(rec) = &s.recovered
-        && let Some(&v) = rec.last()
+        && let Some((i, v)) = rec
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, v)| v.map(|v| (i, v)))
     {
         figures.push(Figure {
             label: "Recovered".into(),
             value: thousands(v),
-            note: format!("last published, {}", s.date(rec.len() - 1)),
+            note: format!("last reported, {}", s.date(i)),
         });
     }
     let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
@@ -505,10 +510,9 @@ fn write_page(
     ctx.insert("rows", &a.rows);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
     ctx.insert("window", &st.window);
-    ctx.insert(
-        "rebuilt_us",
-        &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
-    );
+    // The seam concerns the national and state series too (docs/data-rules.md §4).
+    ctx.insert("rebuilt_us", &(r.source == crate::data::Source::Us));
+    ctx.insert("data_notes", &super::notes::region_notes(ds, idx));
     out.write(&page_path(r), render(tera, "region.html", &ctx)?.as_bytes())
 }
 
@@ -526,7 +530,13 @@ fn region_key(ds: &Dataset, idx: usize, st: &RegionSettings, version: &str) -> R
         st.window,
         st.per_capita,
     ))?;
-    let rec = r.series.recovered.as_deref().map(ints).unwrap_or_default();
+    // Unknown days as i64::MIN: the key changes when the rules blank a day.
+    let rec = r
+        .series
+        .recovered
+        .as_deref()
+        .map(|v| ints(&v.iter().map(|x| x.unwrap_or(i64::MIN)).collect::<Vec<_>>()))
+        .unwrap_or_default();
     Ok(crate::site::writer::key_of(&[
         version.as_bytes(),
         &meta,
