@@ -1,4 +1,4 @@
-//! SPEC §2 data rules on the hand-made `small` fixture (answers worked out by hand in
+//! The data rules of docs/method.md §1 on the hand-made `small` fixture (answers worked out by hand in
 //! tests/fixtures/small/README.md) and on the real bundled data.
 
 mod common;
@@ -117,8 +117,10 @@ fn new_per_day_keeps_negative_corrections_and_the_first_value() {
     let ds = small();
     let d = derive(&ds, "alphaland", 3);
     assert_eq!(d.new_confirmed, vec![100, 10, 20, -5, 15, 20, 10]);
-    // Centered 3-day mean, min_periods = 1 at both ends (worked out by hand).
-    let want = [55.0, 130.0 / 3.0, 25.0 / 3.0, 10.0, 10.0, 15.0, 15.0];
+    // Centered 3-day mean, min_periods = 1 at both ends (worked out by hand); the negative
+    // correction (−5 on day 3) is an anomaly and left out (docs/data-rules.md §4).
+    assert!(d.anomalies_confirmed[3].is_some());
+    let want = [55.0, 130.0 / 3.0, 15.0, 17.5, 17.5, 15.0, 15.0];
     for (g, w) in d.ma_confirmed.iter().zip(want) {
         assert!((g - w).abs() < 1e-9, "{:?}", d.ma_confirmed);
     }

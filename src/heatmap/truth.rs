@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::scope::ScopeMap;
-use super::{Measure, Mode, Scale, daily};
+use super::{Measure, Mode, Unit, daily};
 use crate::data::Dataset;
 use crate::quality;
 use crate::render::format::thousands;
@@ -36,7 +36,7 @@ pub fn adjust(
     m: &ScopeMap,
     me: Measure,
     mode: Mode,
-    sc: Scale,
+    sc: Unit,
     per_capita: f64,
     dates: &[NaiveDate],
     values: &mut [f64],
@@ -69,8 +69,8 @@ pub fn adjust(
             .filter_map(|&x| daily(ds, x, me, mode).map(|v| (x, v)))
             .collect();
         let per = match sc {
-            Scale::Abs => 1.0,
-            Scale::Pc => per_capita / u.population as f64,
+            Unit::Absolute => 1.0,
+            Unit::PerCapita => per_capita / u.population as f64,
         };
         for (f, &d) in dates.iter().enumerate() {
             let mut sum = 0.0;

@@ -230,8 +230,9 @@ pub fn notes_csv(ds: &Dataset, q: &Quality) -> String {
         let mut row = |rule: &str, measure: &str, a: usize, b: usize, detail: &str| {
             let _ = writeln!(
                 out,
-                "{},{name},{rule},{measure},{},{},{}",
+                "{},{name},{rule},{},{},{},{}",
                 r.id,
+                csv_field(measure),
                 r.series.date(a),
                 r.series.date(b),
                 csv_field(detail)

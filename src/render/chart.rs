@@ -116,13 +116,12 @@ fn transform(v: f64, log: bool) -> f64 {
     }
 }
 
-fn draw_panel(
-    area: &Area,
-    chart: &Chart,
-    panel: &Panel,
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
+type DynResult<T> = Result<T, Box<dyn std::error::Error + 'static>>;
+type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<Axis, Axis>>;
+
+/// The y axis over everything drawn, in axis space (log10 on a log axis): (low, high, ticks).
+fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
     let log = panel.log;
-    // y range over everything drawn, in axis space.
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     for t in panel.bars.iter().chain(&panel.lines) {
@@ -137,17 +136,20 @@ fn draw_panel(
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
-    let (y0, y1, yticks) = if log {
+    if log {
         let a = lo.floor().max(0.0);
         let b = hi.ceil().max(a + 1.0);
         let ticks: Vec<f64> = (a as i32..=b as i32).map(f64::from).collect();
         (a, b, ticks)
     } else {
         nice_range(lo.min(0.0), hi.max(0.0))
-    };
-    let days = chart.days.max(2);
+    }
+}
+
+/// The x axis: days since day 0, or dates (ticks spaced for the panel's width).
+fn x_axis(chart: &Chart, panel: &Panel, days: usize) -> Axis {
     let panel_w = chart.width as usize / chart.panels.len().max(1);
-    let xkeys: Vec<f64> = if panel.x_days {
+    let keys: Vec<f64> = if panel.x_days {
         day_ticks(days - 1, (panel_w / 70).max(2))
     } else {
         date_ticks(chart.start, days, (panel_w / 95).max(2))
@@ -155,11 +157,35 @@ fn draw_panel(
             .map(|t| t.0)
             .collect()
     };
-    let xr = Axis {
+    Axis {
         lo: 0.0,
         hi: (days - 1) as f64,
-        keys: xkeys,
-    };
+        keys,
+    }
+}
+
+/// Right margin: room for the end labels when the lines have them.
+fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
+    if !panel.end_labels {
+        return 14;
+    }
+    let widest = panel
+        .lines
+        .iter()
+        .filter_map(|t| {
+            area.estimate_text_size(t.label, &TextStyle::from(label_font.clone()))
+                .ok()
+        })
+        .map(|(w, _)| w)
+        .max()
+        .unwrap_or(0);
+    widest + 14
+}
+
+fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<()> {
+    let log = panel.log;
+    let (y0, y1, yticks) = y_axis(panel);
+    let days = chart.days.max(2);
     let yr = Axis {
         lo: y0,
         hi: y1,
@@ -167,28 +193,13 @@ fn draw_panel(
     };
     let font = ("sans-serif", 12).into_font().color(&AXIS);
     let label_font = ("sans-serif", 12).into_font();
-    let right = if panel.end_labels {
-        let widest = panel
-            .lines
-            .iter()
-            .filter_map(|t| {
-                area.estimate_text_size(t.label, &TextStyle::from(label_font.clone()))
-                    .ok()
-            })
-            .map(|(w, _)| w)
-            .max()
-            .unwrap_or(0);
-        widest + 14
-    } else {
-        14
-    };
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 14).into_font())
         .margin(6)
-        .margin_right(right)
+        .margin_right(right_margin(area, panel, &label_font))
         .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
         .y_label_area_size(48)
-        .build_cartesian_2d(xr, yr)?;
+        .build_cartesian_2d(x_axis(chart, panel, days), yr)?;
     let start = chart.start;
     let x_days = panel.x_days;
     let xfmt = move |x: &f64| -> String {
@@ -214,7 +225,24 @@ fn draw_panel(
         .x_label_formatter(&xfmt)
         .y_label_formatter(&yfmt)
         .draw()?;
+    draw_series(&mut c, panel, y0)?;
+    draw_markers(&mut c, panel, (y0, y1), days)?;
+    if panel.end_labels {
+        draw_end_labels(area, &c, panel, &label_font)?;
+    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
+        c.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(GRID)
+            .label_font(("sans-serif", 12).into_font())
+            .draw()?;
+    }
+    Ok(())
+}
 
+/// The bars, then the lines (each split where it has no value).
+fn draw_series(c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<()> {
+    let log = panel.log;
     if let Some(b) = panel.bars {
         let style = b.color.filled();
         let base = if log { y0 } else { 0.0 };
@@ -240,6 +268,11 @@ fn draw_panel(
             }
         }
     }
+    Ok(())
+}
+
+/// Dashed vertical markers with their label to the right, near the top.
+fn draw_markers(c: &mut Plot, panel: &Panel, (y0, y1): (f64, f64), days: usize) -> DynResult<()> {
     for (day, label) in &panel.markers {
         let x = *day as f64;
         let dash = AXIS.stroke_width(1);
@@ -252,22 +285,11 @@ fn draw_panel(
                 dash,
             )))?;
         }
-        // Label to the right of the marker, near the top.
         c.draw_series(std::iter::once(Text::new(
             label.clone(),
             (x + days as f64 * 0.01, y1 - (y1 - y0) * 0.04),
             ("sans-serif", 11).into_font().color(&AXIS),
         )))?;
-    }
-    if panel.end_labels {
-        draw_end_labels(area, &c, panel, &label_font)?;
-    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .label_font(("sans-serif", 12).into_font())
-            .draw()?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Rendering: time-series charts, number formatting, the bundled font and PNG encoding.
 //! Knows nothing about regions or pages.
-pub mod chart;
-pub mod font;
+pub(crate) mod chart;
+pub(crate) mod font;
 pub mod format;
-pub mod png;
+pub(crate) mod png;

@@ -30,12 +30,20 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     let mut out = Vec::new();
     if let Some(u) = &q.reported_in {
         let &first = u.regions.first().expect("a unit has rows");
+        // The day from which the county's own row stays 0 (the unit holds its cases).
+        let zero_from = s
+            .confirmed
+            .iter()
+            .rposition(|&v| v != 0)
+            .map_or(0, |i| i + 1)
+            .min(s.len().saturating_sub(1));
         out.push(Note {
             text: format!(
-                "Reported as part of {}: this county's own row is 0 throughout and its cases are \
-                 counted in the unit's numbers. The county maps paint it with the unit's value \
-                 (per capita: over the unit's {} people). See",
+                "Reported as part of {}: its cases are counted in the unit's numbers, and this \
+                 county's own row is 0 from {} on. The county maps paint it with the unit's \
+                 value (per capita: over the unit's {} people). See",
                 u.name,
+                s.date(zero_from),
                 thousands(u.population as i64)
             ),
             link: Some((

@@ -7,12 +7,10 @@
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{Site, script_json};
 use crate::config::SandboxScenario;
-use crate::data::slug;
+use crate::data::{Slugs, slug};
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::thousands;
 use crate::sandbox::{self as model, Run, Step, Summary};
@@ -24,10 +22,10 @@ const SC_H: u32 = 300;
 const GREY: plotters::style::RGBColor = plotters::style::RGBColor(160, 160, 160);
 
 /// The grid of sandbox 1: r = 0, 0.5, …, 8 and d = 1, …, 28.
-pub fn grid_r() -> Vec<f64> {
+pub(crate) fn grid_r() -> Vec<f64> {
     (0..=16).map(|k| f64::from(k) * 0.5).collect()
 }
-pub fn grid_d() -> Vec<u32> {
+pub(crate) fn grid_d() -> Vec<u32> {
     (1..=28).collect()
 }
 
@@ -47,11 +45,6 @@ fn pct(x: f64) -> String {
 
 fn people(x: f64) -> String {
     format!("{} ({})", thousands(x.round() as i64), pct(x))
-}
-
-pub struct SandboxSettings<'a> {
-    pub site_title: &'a str,
-    pub nav: &'a [NavItem],
 }
 
 fn sir_chart<'a>(
@@ -190,7 +183,7 @@ struct ScenarioCtx {
 }
 
 /// The preset time-varying scenarios of sandbox 2.
-pub fn presets() -> Vec<(String, String, Vec<Step>)> {
+pub(crate) fn presets() -> Vec<(String, String, Vec<Step>)> {
     let st = |day, r, d| Step { day, r, d };
     vec![
         (
@@ -217,13 +210,15 @@ pub fn presets() -> Vec<(String, String, Vec<Step>)> {
 }
 
 /// Writes sandbox 1 and 2. Returns (grid images, scenarios).
-pub fn build(
-    config: &[SandboxScenario],
-    st: &SandboxSettings,
-    tera: &Tera,
-    out: &Output,
-) -> Result<(usize, usize)> {
-    // Sandbox 1: the grid, rendered in parallel.
+pub(crate) fn build(site: &Site) -> Result<(usize, usize)> {
+    let n_grid = write_grid(site)?;
+    let n_scenarios = write_scenarios(site, &site.config.sandbox.scenarios)?;
+    Ok((n_grid, n_scenarios))
+}
+
+/// Sandbox 1: the grid's images (rendered in parallel) and the page comparing two of them.
+/// Returns the number of grid runs.
+fn write_grid(site: &Site) -> Result<usize> {
     let rs = grid_r();
     let ds = grid_d();
     let cells: Vec<(f64, u32)> = ds
@@ -232,24 +227,7 @@ pub fn build(
         .collect();
     let views: Vec<(String, GridView, f64)> = cells
         .par_iter()
-        .map(|&(r, d)| -> Result<(String, GridView, f64)> {
-            let run = model::simulate(&model::constant(r, f64::from(d)));
-            let s = run.summary();
-            let key = grid_key(r, d);
-            let c = sir_chart(
-                format!("r = {}, d = {d} days", num(r)),
-                GRID_W,
-                GRID_H,
-                &run,
-                None,
-                Vec::new(),
-            );
-            out.write(
-                &format!("sandbox/img/sir-{key}.png"),
-                &chart::render_png_small(&c)?,
-            )?;
-            Ok((key, grid_view(r, d, &s, &run), s.total / model::N * 100.0))
-        })
+        .map(|&(r, d)| grid_image(site, r, d))
         .collect::<Result<_>>()?;
     let index: std::collections::BTreeMap<&str, &GridView> =
         views.iter().map(|(k, v, _)| (k.as_str(), v)).collect();
@@ -273,20 +251,9 @@ pub fn build(
                 .collect(),
         })
         .collect();
-    let side = |name: &'static str, title: &'static str, r: f64, d: u32| -> Result<Side> {
-        let run = model::simulate(&model::constant(r, f64::from(d)));
-        Ok(Side {
-            name,
-            title,
-            key: grid_key(r, d),
-            r: format!("r{}", num(r)),
-            d: format!("d{d}"),
-            view: grid_view(r, d, &run.summary(), &run),
-        })
-    };
     let sides = [
-        side("a", "Scenario A", 2.5, 7)?,
-        side("b", "Scenario B", 1.5, 7)?,
+        side("a", "Scenario A", 2.5, 7),
+        side("b", "Scenario B", 1.5, 7),
     ];
     let r_opts: Vec<(String, String)> = rs
         .iter()
@@ -296,22 +263,14 @@ pub fn build(
         .iter()
         .map(|&d| (format!("d{d}"), format!("{d} days")))
         .collect();
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "Epidemic sandbox",
-        "sandbox/index.html",
-    );
+    let rel = "sandbox/index.html";
+    let mut ctx = site.context(rel, "Epidemic sandbox", rel);
     ctx.insert("sides", &sides);
     ctx.insert("r_opts", &r_opts);
     ctx.insert("d_opts", &d_opts);
     ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
     ctx.insert("rows", &rows);
-    ctx.insert(
-        "views_json",
-        &serde_json::to_string(&index)?.replace("</", "<\\/"),
-    );
+    ctx.insert("views_json", &script_json(&index)?);
     ctx.insert("width", &GRID_W);
     ctx.insert("height", &GRID_H);
     ctx.insert("n", &thousands(model::N as i64));
@@ -319,117 +278,86 @@ pub fn build(
     ctx.insert("max_days", &thousands(i64::from(model::MAX_DAYS)));
     ctx.insert("burnt_out", &num(model::BURNT_OUT));
     ctx.insert("n_grid", &cells.len());
-    out.write(
-        "sandbox/index.html",
-        render(tera, "sandbox.html", &ctx)?.as_bytes(),
-    )?;
+    site.write_page(rel, "sandbox.html", &ctx)?;
+    Ok(cells.len())
+}
 
-    // Sandbox 2: presets, then the config's scenarios.
-    let mut all: Vec<(String, String, Vec<Step>, bool)> = presets()
-        .into_iter()
-        .map(|(n, a, s)| (n, a, s, false))
-        .collect();
-    for sc in config {
-        let steps = sc
-            .steps
-            .iter()
-            .map(|s| Step {
-                day: s.day,
-                r: s.r,
-                d: s.d,
-            })
-            .collect();
-        all.push((
-            sc.name.clone(),
-            "A scenario defined in seecovid.toml.".into(),
-            steps,
-            true,
-        ));
+/// One run of the grid: its image, its texts and the share of people ever infected (%).
+fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
+    let run = model::simulate(&model::constant(r, f64::from(d)));
+    let s = run.summary();
+    let key = grid_key(r, d);
+    let c = sir_chart(
+        format!("r = {}, d = {d} days", num(r)),
+        GRID_W,
+        GRID_H,
+        &run,
+        None,
+        Vec::new(),
+    );
+    site.output.write(
+        &format!("sandbox/img/sir-{key}.png"),
+        &chart::render_png_small(&c)?,
+    )?;
+    Ok((key, grid_view(r, d, &s, &run), s.total / model::N * 100.0))
+}
+
+/// One side of the comparison as the page starts.
+fn side(name: &'static str, title: &'static str, r: f64, d: u32) -> Side {
+    let run = model::simulate(&model::constant(r, f64::from(d)));
+    Side {
+        name,
+        title,
+        key: grid_key(r, d),
+        r: format!("r{}", num(r)),
+        d: format!("d{d}"),
+        view: grid_view(r, d, &run.summary(), &run),
     }
-    let mut used: Vec<String> = Vec::new();
+}
+
+/// A time-varying scenario: name, what it shows, its steps, and whether the config made it.
+struct Scenario {
+    name: String,
+    about: String,
+    steps: Vec<Step>,
+    from_config: bool,
+}
+
+/// Sandbox 2: presets, then the config's scenarios. Returns the number of scenarios.
+fn write_scenarios(site: &Site, config: &[SandboxScenario]) -> Result<usize> {
+    let mut all: Vec<Scenario> = presets()
+        .into_iter()
+        .map(|(name, about, steps)| Scenario {
+            name,
+            about,
+            steps,
+            from_config: false,
+        })
+        .collect();
+    all.extend(config.iter().map(|sc| {
+        Scenario {
+            name: sc.name.clone(),
+            about: "A scenario defined in seecovid.toml.".into(),
+            steps: sc
+                .steps
+                .iter()
+                .map(|s| Step {
+                    day: s.day,
+                    r: s.r,
+                    d: s.d,
+                })
+                .collect(),
+            from_config: true,
+        }
+    }));
+    let mut slugs = Slugs::default();
     let scenarios: Vec<ScenarioCtx> = all
         .iter()
-        .map(|(name, about, steps, from_config)| -> Result<ScenarioCtx> {
-            let mut id = slug(name);
-            while used.contains(&id) {
-                id.push_str("-2");
-            }
-            used.push(id.clone());
-            let run = model::simulate(steps);
-            let base = model::simulate(&steps[..1]);
-            let s = run.summary();
-            let b = base.summary();
-            // The unchanged epidemic over the same days; after it burnt out it stays at its
-            // last (tiny) value.
-            let mut base_i: Vec<f64> = base.i.clone();
-            let last = base_i.last().copied().unwrap_or(0.0);
-            base_i.resize(run.s.len(), last);
-            base_i.truncate(run.s.len());
-            let markers: Vec<(usize, String)> = steps[1..]
-                .iter()
-                .map(|x| (x.day as usize, format!("day {}", x.day)))
-                .collect();
-            let c = sir_chart(
-                name.clone(),
-                SC_W,
-                SC_H,
-                &run,
-                Some(Trace {
-                    label: "infected, no change",
-                    values: &base_i,
-                    color: GREY,
-                }),
-                markers,
-            );
-            let src = format!("img/scenario-{id}.png");
-            out.write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
-            let changes: Vec<String> = steps[1..]
-                .iter()
-                .map(|x| format!("day {}: r = {}, d = {} days", x.day, num(x.r), num(x.d)))
-                .collect();
-            let alt = format!(
-                "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} days{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
-                thousands(s.days as i64),
-                thousands(model::N as i64),
-                num(steps[0].r),
-                num(steps[0].d),
-                if changes.is_empty() { "" } else { "; dashed lines mark the changes on " },
-                changes.join("; "),
-                people(s.peak),
-                s.peak_day,
-                people(s.total),
-                people(b.total),
-            );
-            Ok(ScenarioCtx {
-                id,
-                name: name.clone(),
-                about: about.clone(),
-                from_config: *from_config,
-                src,
-                alt,
-                steps: steps
-                    .iter()
-                    .map(|x| StepRow {
-                        day: x.day,
-                        r: num(x.r),
-                        d: num(x.d),
-                        beta: format!("{:.3}", x.r / x.d),
-                        gamma: format!("{:.3}", 1.0 / x.d),
-                    })
-                    .collect(),
-                peak: people(s.peak),
-                peak_day: format!("day {}", s.peak_day),
-                total: people(s.total),
-                end: end_text(&run),
-                base_total: people(b.total),
-                base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
-            })
-        })
+        .map(|sc| scenario(site, sc, slugs.unique(&slug(&sc.name))))
         .collect::<Result<_>>()?;
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
+    let rel = "sandbox/scenarios.html";
+    let mut ctx = site.context(
+        rel,
         "Epidemic sandbox: scenarios that change",
         "sandbox/index.html",
     );
@@ -437,11 +365,91 @@ pub fn build(
     ctx.insert("width", &SC_W);
     ctx.insert("height", &SC_H);
     ctx.insert("n", &thousands(model::N as i64));
-    out.write(
-        "sandbox/scenarios.html",
-        render(tera, "sandbox_scenarios.html", &ctx)?.as_bytes(),
-    )?;
-    Ok((cells.len(), scenarios.len()))
+    site.write_page(rel, "sandbox_scenarios.html", &ctx)?;
+    Ok(scenarios.len())
+}
+
+/// Runs one scenario and its unchanged epidemic, draws both, and describes them.
+fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
+    let (name, steps) = (&sc.name, &sc.steps);
+    let run = model::simulate(steps);
+    let base = model::simulate(&steps[..1]);
+    let s = run.summary();
+    let b = base.summary();
+    // The unchanged epidemic over the same days; after it burnt out it stays at its last
+    // (tiny) value.
+    let mut base_i: Vec<f64> = base.i.clone();
+    let last = base_i.last().copied().unwrap_or(0.0);
+    base_i.resize(run.s.len(), last);
+    base_i.truncate(run.s.len());
+    let markers: Vec<(usize, String)> = steps[1..]
+        .iter()
+        .map(|x| (x.day as usize, format!("day {}", x.day)))
+        .collect();
+    let c = sir_chart(
+        name.clone(),
+        SC_W,
+        SC_H,
+        &run,
+        Some(Trace {
+            label: "infected, no change",
+            values: &base_i,
+            color: GREY,
+        }),
+        markers,
+    );
+    let src = format!("img/scenario-{id}.png");
+    site.output
+        .write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
+    Ok(ScenarioCtx {
+        alt: scenario_alt(name, steps, &s, &b),
+        id,
+        name: name.clone(),
+        about: sc.about.clone(),
+        from_config: sc.from_config,
+        src,
+        steps: steps
+            .iter()
+            .map(|x| StepRow {
+                day: x.day,
+                r: num(x.r),
+                d: num(x.d),
+                beta: format!("{:.3}", x.r / x.d),
+                gamma: format!("{:.3}", 1.0 / x.d),
+            })
+            .collect(),
+        peak: people(s.peak),
+        peak_day: format!("day {}", s.peak_day),
+        total: people(s.total),
+        end: end_text(&run),
+        base_total: people(b.total),
+        base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
+    })
+}
+
+/// The alt text of a scenario's chart: its steps, peak and total against the unchanged run.
+fn scenario_alt(name: &str, steps: &[Step], s: &Summary, b: &Summary) -> String {
+    let changes: Vec<String> = steps[1..]
+        .iter()
+        .map(|x| format!("day {}: r = {}, d = {} days", x.day, num(x.r), num(x.d)))
+        .collect();
+    format!(
+        "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} days{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
+        thousands(s.days as i64),
+        thousands(model::N as i64),
+        num(steps[0].r),
+        num(steps[0].d),
+        if changes.is_empty() {
+            ""
+        } else {
+            "; dashed lines mark the changes on "
+        },
+        changes.join("; "),
+        people(s.peak),
+        s.peak_day,
+        people(s.total),
+        people(b.total),
+    )
 }
 
 #[cfg(test)]
