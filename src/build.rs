@@ -267,11 +267,17 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
         &site::interact::data_path("regions-index"),
         site::interact::regions_index_script(site.dataset).as_bytes(),
     )?;
+    // Every region and date range the data rules touch (docs/data-rules.md).
+    site.output.write(
+        "data/data-notes.csv",
+        crate::quality::assess::notes_csv(site.dataset, &site.dataset.quality).as_bytes(),
+    )?;
     site::pages::write_static(site.output)?;
     site::pages::write_index(site, heat, summaries)?;
     site::pages::write_about(site, heat)?;
     site::pages::write_404(site)?;
-    let detail = "overview, heat-map explorer, about, 404, regions index, open data";
+    let detail =
+        "overview, heat-map explorer, about, 404, regions index, open data, data-notes.csv";
     Ok(((), detail.to_string()))
 }
 

@@ -19,6 +19,7 @@ pub mod heatmap;
 pub mod measures;
 pub mod output;
 pub(crate) mod progress;
+pub mod quality;
 pub mod render;
 pub(crate) mod sandbox;
 pub(crate) mod serve;

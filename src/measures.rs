@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::quality::{self, Anomaly, assess::RegionQuality};
+
 /// What is counted: the measures every view of the data is made of. With [`Mode`], [`Unit`]
 /// and [`Scale`], the one vocabulary of heat maps, compare pages and charts. File names and
 /// URL keys keep their spellings: heat maps use the short ones (`abs`, `pc`, `lin`), compare
@@ -134,14 +136,33 @@ pub fn new_per_day(cum: &[i64]) -> Vec<i64> {
     out
 }
 
-/// `active = confirmed − recovered − deaths`, 0 where that is negative; as long as `recovered`.
-pub fn active(confirmed: &[i64], deaths: &[i64], recovered: &[i64]) -> Vec<i64> {
+/// `active = confirmed − recovered − deaths`, 0 where that is negative; as long as `recovered`,
+/// unknown (`None`) where recovered is.
+pub fn active(confirmed: &[i64], deaths: &[i64], recovered: &[Option<i64>]) -> Vec<Option<i64>> {
     recovered
         .iter()
         .zip(confirmed)
         .zip(deaths)
-        .map(|((r, c), d)| (c - r - d).max(0))
+        .map(|((r, c), d)| r.map(|r| (c - r - d).max(0)))
         .collect()
+}
+
+/// Day-over-day difference of a cumulative series with unknown days: unknown where either
+/// day is unknown (the first day is the value itself, as in `new_per_day`).
+pub fn new_per_day_opt(cum: &[Option<i64>]) -> Vec<Option<i64>> {
+    let mut prev = Some(0);
+    cum.iter()
+        .map(|&v| {
+            let d = v.zip(prev).map(|(a, b)| a - b);
+            prev = v;
+            d
+        })
+        .collect()
+}
+
+/// Values as f64 with NaN for unknown days (charts draw NaN as a gap).
+pub fn opt_to_f64(v: &[Option<i64>]) -> Vec<f64> {
+    v.iter().map(|x| x.map_or(f64::NAN, |x| x as f64)).collect()
 }
 
 /// Centered rolling mean with pandas `rolling(w, center=True, min_periods=1).mean()` semantics:
@@ -217,9 +238,29 @@ mod tests {
     #[test]
     fn active_is_clipped_at_zero_and_as_long_as_recovered() {
         assert_eq!(
-            active(&[10, 20, 30, 40], &[1, 2, 3, 4], &[5, 25, 7]),
-            vec![4, 0, 20]
+            active(
+                &[10, 20, 30, 40],
+                &[1, 2, 3, 4],
+                &[Some(5), Some(25), Some(7)]
+            ),
+            vec![Some(4), Some(0), Some(20)]
         );
+        // Unknown recovered: unknown active.
+        assert_eq!(
+            active(&[10, 20], &[1, 2], &[Some(5), None]),
+            vec![Some(4), None]
+        );
+    }
+
+    #[test]
+    fn new_per_day_with_unknown_days() {
+        assert_eq!(
+            new_per_day_opt(&[Some(4), Some(6), None, Some(9), Some(12)]),
+            vec![Some(4), Some(2), None, None, Some(3)]
+        );
+        let f = opt_to_f64(&[Some(1), None]);
+        assert_eq!(f[0], 1.0);
+        assert!(f[1].is_nan());
     }
 
     #[test]
@@ -266,34 +307,48 @@ mod tests {
 /// All derived series of one region, aligned with its `Series` dates.
 #[derive(Debug, Clone)]
 pub struct Derived {
+    /// True day-over-day values (negatives and anomalies kept).
     pub new_confirmed: Vec<i64>,
     pub new_deaths: Vec<i64>,
-    /// As long as the published recovered series (empty where not published).
-    pub active: Option<Vec<i64>>,
-    pub new_recovered: Option<Vec<i64>>,
-    pub new_active: Option<Vec<i64>>,
-    /// Centered moving averages of the new series.
+    /// As long as the published recovered series (`None` where not published); a day is
+    /// `None` where recovered is unknown (docs/data-rules.md §1).
+    pub active: Option<Vec<Option<i64>>>,
+    pub new_recovered: Option<Vec<Option<i64>>>,
+    pub new_active: Option<Vec<Option<i64>>>,
+    /// Per day: why `new_confirmed` / `new_deaths` is an anomaly (docs/data-rules.md §4);
+    /// those days are left out of the moving averages. Charts mark them.
+    pub anomalies_confirmed: Vec<Option<Anomaly>>,
+    pub anomalies_deaths: Vec<Option<Anomaly>>,
+    /// Centered moving averages of the new series, anomalies excluded.
     pub ma_confirmed: Vec<f64>,
     pub ma_deaths: Vec<f64>,
 }
 
-pub fn derive(s: &crate::data::Series, window: usize) -> Derived {
+pub fn derive(s: &crate::data::Series, q: &RegionQuality, window: usize) -> Derived {
     let new_confirmed = new_per_day(&s.confirmed);
     let new_deaths = new_per_day(&s.deaths);
     let active = s
         .recovered
         .as_ref()
         .map(|r| active(&s.confirmed, &s.deaths, r));
-    let new_recovered = s.recovered.as_deref().map(new_per_day);
-    let new_active = active.as_deref().map(new_per_day);
-    let ma_confirmed = centered_mean(&to_f64(&new_confirmed), window);
-    let ma_deaths = centered_mean(&to_f64(&new_deaths), window);
+    let new_recovered = s.recovered.as_deref().map(new_per_day_opt);
+    let new_active = active.as_deref().map(new_per_day_opt);
+    let ma_confirmed = centered_mean(
+        &quality::without_anomalies(&new_confirmed, &q.anomalies_confirmed),
+        window,
+    );
+    let ma_deaths = centered_mean(
+        &quality::without_anomalies(&new_deaths, &q.anomalies_deaths),
+        window,
+    );
     Derived {
         new_confirmed,
         new_deaths,
         active,
         new_recovered,
         new_active,
+        anomalies_confirmed: q.anomalies_confirmed.clone(),
+        anomalies_deaths: q.anomalies_deaths.clone(),
         ma_confirmed,
         ma_deaths,
     }

@@ -95,6 +95,8 @@
     resetPlay(play);
     $("hm-title").textContent = a.title;
     $("hm-subtitle").textContent = pc && s.div !== 100000 ? "The map's own legend is per 100,000; the tables beside it are " + per + "." : "";
+    // What the map leaves out (rows without a shape, counties shown with their district).
+    $("hm-note").textContent = a.note;
     $("hm-gif-link").href = a.gif;
     $("hm-page-link").href = a.page;
     $("hm-csv").href = a.csv;

@@ -94,8 +94,10 @@ pub struct Series {
     pub confirmed: Vec<i64>,
     pub deaths: Vec<i64>,
     /// Cumulative recovered up to the last published date (so possibly shorter than
-    /// `confirmed`); `None` where the files never publish it for this region.
-    pub recovered: Option<Vec<i64>>,
+    /// `confirmed`); `None` where the files never publish it for this region. A day is `None`
+    /// where recovered does not count as reported (docs/data-rules.md §1): never published,
+    /// reset to 0, or frozen while cases grow.
+    pub recovered: Option<Vec<Option<i64>>>,
 }
 
 impl Series {
@@ -164,6 +166,8 @@ pub struct Dataset {
     pub us_range: DateRange,
     /// Last date with published recovered numbers (within the global range), if any.
     pub recovered_until: Option<NaiveDate>,
+    /// Data-quality facts of every region, in region order (docs/data-rules.md).
+    pub quality: crate::quality::assess::Quality,
 }
 
 impl Dataset {
@@ -404,7 +408,9 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     );
     let (cu, du) = us?;
     let (cg, dg, rg, uid) = g?;
-    build((&cg, &dg, &rg), (&cu, &du), &uid, diag)
+    let mut ds = build((&cg, &dg, &rg), (&cu, &du), &uid, diag)?;
+    crate::quality::assess::apply(&mut ds);
+    Ok(ds)
 }
 
 /// The one scheme for unique slugs (region ids, compare groups, sandbox scenarios): the slug
@@ -519,14 +525,18 @@ impl<'a> Global<'a> {
         (self.rec_len > 0).then(|| self.range.start + Duration::days(self.rec_len as i64 - 1))
     }
 
-    /// The sum of the recovered rows `rows`, where published.
-    fn recovered(&self, rows: &[usize]) -> Option<Vec<i64>> {
+    /// The sum of the recovered rows `rows`, where published (every day known here: the
+    /// data rules blank days after the build, `quality::assess::apply`).
+    fn recovered(&self, rows: &[usize]) -> Option<Vec<Option<i64>>> {
         (self.rec_len > 0 && !rows.is_empty()).then(|| {
             sum_rows(
                 rows.iter()
                     .map(|&r| window(self.rg, r, self.range.start, self.rec_len)),
                 self.rec_len,
             )
+            .into_iter()
+            .map(Some)
+            .collect()
         })
     }
 
@@ -673,6 +683,7 @@ fn build(
         recovered_until: g.recovered_until(),
         global_range: g.range,
         us_range: us.range,
+        quality: Default::default(),
     })
 }
 

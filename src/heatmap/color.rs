@@ -19,6 +19,8 @@ pub const ZERO: u8 = 11;
 pub const CONTEXT: u8 = 12;
 pub const RULE: u8 = 13;
 pub const CLASS0: u8 = 14;
+/// "Not reporting" (docs/data-rules.md §3): after the classes.
+pub const NOT_REPORTING: u8 = 22;
 pub const NUM_CLASSES: usize = 8;
 /// Marks "unchanged since the previous frame" in GIF frames after the first.
 pub const TRANSPARENT: u8 = 31;
@@ -43,6 +45,8 @@ pub const NO_DATA_RGB: [u8; 3] = [0xbd, 0xbd, 0xbd];
 pub const ZERO_RGB: [u8; 3] = [0xdc, 0xe6, 0xee];
 pub const CONTEXT_RGB: [u8; 3] = [0xf0, 0xf0, 0xf0];
 pub const RULE_RGB: [u8; 3] = [0xd4, 0xd4, 0xd4];
+/// Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
+pub const NOT_REPORTING_RGB: [u8; 3] = [0x9e, 0x9a, 0xc8];
 
 /// The global palette, `PALETTE_LEN` RGB triples.
 pub fn palette() -> Vec<[u8; 3]> {
@@ -58,6 +62,7 @@ pub fn palette() -> Vec<[u8; 3]> {
     p[ZERO as usize] = ZERO_RGB;
     p[CONTEXT as usize] = CONTEXT_RGB;
     p[RULE as usize] = RULE_RGB;
+    p[NOT_REPORTING as usize] = NOT_REPORTING_RGB;
     for (k, c) in CLASS_COLORS.iter().enumerate() {
         p[CLASS0 as usize + k] = *c;
     }
@@ -75,6 +80,9 @@ pub fn hex(c: [u8; 3]) -> String {
 pub struct ClassScale {
     pub axis: Scale,
     pub thresholds: Vec<f64>,
+    /// Whether the legend lists the "not reporting" class (some frame has such a member).
+    #[serde(default)]
+    pub not_reporting: bool,
 }
 
 impl ClassScale {
@@ -129,7 +137,11 @@ impl ClassScale {
                 out
             }
         };
-        Self { axis, thresholds }
+        Self {
+            axis,
+            thresholds,
+            not_reporting: false,
+        }
     }
 
     /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
@@ -137,6 +149,8 @@ impl ClassScale {
     pub fn index(&self, v: f64) -> u8 {
         if v.is_nan() {
             NO_DATA
+        } else if v == f64::NEG_INFINITY {
+            NOT_REPORTING
         } else if v <= 0.0 {
             ZERO
         } else {
@@ -159,6 +173,9 @@ impl ClassScale {
             rows.push((CLASS0 + k as u8, label));
         }
         rows.push((ZERO, "0".to_string()));
+        if self.not_reporting {
+            rows.push((NOT_REPORTING, "Not reporting".to_string()));
+        }
         rows.push((NO_DATA, "No data".to_string()));
         rows
     }

@@ -53,6 +53,8 @@ pub struct Canvas<'a> {
     /// Whether a member may appear in the bars (drawn on the map).
     pub rankable: &'a [bool],
     base: Indexed,
+    /// Per-date note under the bars ("Not on the map: …", docs/data-rules.md §2).
+    notes: Vec<(NaiveDate, String)>,
 }
 
 impl<'a> Canvas<'a> {
@@ -119,7 +121,33 @@ impl<'a> Canvas<'a> {
             names,
             rankable,
             base,
+            notes: Vec::new(),
         }
+    }
+
+    /// Adds what the map leaves out: a note per date under the bars, and a static line under
+    /// the legend (counties painted with their reporting unit's value).
+    pub fn with_notes(
+        mut self,
+        notes: Vec<(NaiveDate, String)>,
+        legend_note: Option<&str>,
+    ) -> Self {
+        self.notes = notes;
+        if let Some(t) = legend_note {
+            let rows = self.scale.legend().len() as i32;
+            let y = LEGEND_TOP + 8 + rows * LEGEND_ROW + 8;
+            let t = text::fit(t, Style::Small, (PANEL_R - PANEL_X) as f32);
+            text::draw(
+                &mut self.base,
+                &t,
+                PANEL_X as f32,
+                y,
+                Style::Small,
+                Align::Left,
+                0.85,
+            );
+        }
+        self
     }
 
     /// The frame for `date` with `values` (by member; NaN = no data).
@@ -150,6 +178,19 @@ impl<'a> Canvas<'a> {
         let t = Instant::now();
         draw_date(&mut img, date);
         self.bars(&mut img, values);
+        if let Some((_, note)) = self.notes.iter().find(|n| n.0 == date) {
+            let t = text::fit(note, Style::Small, (PANEL_R - PANEL_X) as f32);
+            let y = BAR_TOP + TOP_N as i32 * BAR_ROW + 14;
+            text::draw(
+                &mut img,
+                &t,
+                PANEL_X as f32,
+                y,
+                Style::Small,
+                Align::Left,
+                1.0,
+            );
+        }
         timers.add(&timers.bars_ns, t);
         img
     }

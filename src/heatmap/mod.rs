@@ -13,6 +13,7 @@ pub mod image;
 pub mod lzw;
 pub mod scope;
 pub mod text;
+pub mod truth;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -31,6 +32,7 @@ use crate::diag::SharedDiagnostics;
 use crate::measures;
 pub use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::output::Output;
+use crate::quality;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
 pub const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
@@ -136,6 +138,13 @@ pub struct Animation {
     /// The map-hover value files of that set.
     #[serde(default)]
     pub hover: Vec<String>,
+    /// On the last date: how much of the scope's total is in rows not drawn, when more than
+    /// 1 % ("Not on the map: …", docs/data-rules.md §2).
+    #[serde(default)]
+    pub unmapped_note: Option<String>,
+    /// Set when some shapes show the value of the unit that reports them.
+    #[serde(default)]
+    pub district_note: Option<String>,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -386,20 +395,37 @@ pub fn frame_dates(start: NaiveDate, end: NaiveDate, step: u32) -> Vec<NaiveDate
 }
 
 /// Daily values of one region, aligned with its series start; `None` where not published.
-fn daily(r: &Region, me: Measure, mode: Mode) -> Option<Vec<f64>> {
-    let s = &r.series;
-    let cum: Vec<i64> = match me {
-        Measure::Confirmed => s.confirmed.clone(),
-        Measure::Deaths => s.deaths.clone(),
-        Measure::Recovered => s.recovered.clone()?,
-        Measure::Active => measures::active(&s.confirmed, &s.deaths, s.recovered.as_ref()?),
-    };
-    Some(match mode {
-        Mode::Total => measures::to_f64(&cum),
-        Mode::New => {
-            measures::trailing_mean(&measures::to_f64(&measures::new_per_day(&cum)), NEW_WINDOW)
+/// Unknown recovered/active days are NaN ("no data"); "new" values are 7-day means with the
+/// anomalous days left out (docs/data-rules.md §4).
+fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Vec<f64>> {
+    let s = &ds.regions[ri].series;
+    let q = &ds.quality.regions[ri];
+    let new = match me {
+        Measure::Confirmed | Measure::Deaths => {
+            let (cum, flags) = if me == Measure::Confirmed {
+                (&s.confirmed, &q.anomalies_confirmed)
+            } else {
+                (&s.deaths, &q.anomalies_deaths)
+            };
+            if mode == Mode::Total {
+                return Some(measures::to_f64(cum));
+            }
+            quality::without_anomalies(&measures::new_per_day(cum), flags)
         }
-    })
+        Measure::Recovered | Measure::Active => {
+            let rec = s.recovered.as_ref()?;
+            let cum = if me == Measure::Recovered {
+                rec.clone()
+            } else {
+                measures::active(&s.confirmed, &s.deaths, rec)
+            };
+            if mode == Mode::Total {
+                return Some(measures::opt_to_f64(&cum));
+            }
+            measures::opt_to_f64(&measures::new_per_day_opt(&cum))
+        }
+    };
+    Some(measures::trailing_mean(&new, NEW_WINDOW))
 }
 
 /// Region label for bars and tables: counties carry their state's postal code.
@@ -504,6 +530,8 @@ struct Pair<'a> {
     names: Vec<String>,
     /// The member drawn in each shape.
     shape_member: Vec<Option<usize>>,
+    /// What the map leaves out and which members are drawn and ranked (docs/data-rules.md).
+    adj: truth::Adjusted,
 }
 
 /// Renders the linear and the log animation of one scope/measure/mode/scale (they share the
@@ -517,6 +545,8 @@ fn render_pair(
     step: u32,
     out: &Output,
 ) -> Result<Vec<(Animation, AnimStats)>> {
+    let mut mat = values(ds, m, me, mode, sc, step)?;
+    let adj = truth::adjust(ds, m, me, mode, sc, PER_CAPITA, &mat.dates, &mut mat.values);
     let pair = Pair {
         ds,
         m,
@@ -524,7 +554,8 @@ fn render_pair(
         mode,
         sc,
         step,
-        mat: values(ds, m, me, mode, sc, step)?,
+        mat,
+        adj,
         names: m
             .members
             .iter()
@@ -532,7 +563,7 @@ fn render_pair(
             .collect(),
         shape_member: shape_members(ds, m),
     };
-    let domain = Domain::of(&pair.mat, &m.mapped);
+    let domain = Domain::of(&pair.mat, &pair.adj.mapped);
     let (set, files) = hover::value_files(m, &pair.mat.dates, &pair.mat.values, (me, mode, sc));
     for (path, text) in &files {
         out.write(path, text.as_bytes())?;
@@ -572,7 +603,7 @@ fn values(
     let mut values = vec![f64::NAN; dates.len() * n];
     for (k, &ri) in m.members.iter().enumerate() {
         let r = &ds.regions[ri];
-        let Some(series) = daily(r, me, mode) else {
+        let Some(series) = daily(ds, ri, me, mode) else {
             continue;
         };
         let per = match sc {
@@ -738,13 +769,26 @@ fn encode_frames(
     timers: &Timers,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let (m, mat) = (p.m, &p.mat);
+    let notes = mat
+        .dates
+        .iter()
+        .zip(&p.adj.unmapped)
+        .filter_map(|(d, n)| n.clone().map(|n| (*d, n)))
+        .collect();
     let canvas = Canvas::new(
         &m.raster,
         &p.shape_member,
         scale,
         &p.names,
-        &m.mapped,
+        &p.adj.rankable,
         labels,
+    )
+    .with_notes(
+        notes,
+        p.adj
+            .district_note
+            .as_ref()
+            .map(|_| "Counties in a district: the district's value"),
     );
     let nf = mat.dates.len();
     let gif = encode::gif(
@@ -789,17 +833,18 @@ fn last_date_csv(p: &Pair) -> String {
     for (rank, &k) in order.iter().enumerate() {
         let r = &ds.regions[m.members[k]];
         let v = lastv[k];
-        let (rank, value) = if v.is_nan() {
-            (String::new(), String::new())
-        } else {
+        // Not reporting (−∞) and no data (NaN) have no value and no rank.
+        let (rank, value) = if v.is_finite() {
             ((rank + 1).to_string(), fmt_csv(v))
+        } else {
+            (String::new(), String::new())
         };
         let _ = writeln!(
             csv,
             "{rank},{},{},{last},{value},{unit_csv},{}",
             r.id,
             csv_field(&r.full_name(&ds.regions)),
-            m.mapped[k]
+            p.adj.mapped[k]
         );
     }
     csv
@@ -807,7 +852,7 @@ fn last_date_csv(p: &Pair) -> String {
 
 /// The highest values on the last date (mapped members only).
 fn top_rows(p: &Pair) -> Vec<TopRow> {
-    frame::top_n(p.mat.last(), &p.m.mapped, &p.names, frame::TOP_N)
+    frame::top_n(p.mat.last(), &p.adj.rankable, &p.names, frame::TOP_N)
         .into_iter()
         .enumerate()
         .map(|(i, (k, v))| TopRow {
@@ -837,8 +882,9 @@ fn legend(scale: &ClassScale, unit: &str, per_capita: bool) -> Legend {
 }
 
 /// Renders and writes one animation (GIF, poster, CSV) and describes it.
-fn render_one(p: &Pair, scale: ClassScale, out: &Output) -> Result<(Animation, AnimStats)> {
+fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animation, AnimStats)> {
     let t0 = Instant::now();
+    scale.not_reporting = p.adj.has_not_reporting;
     let axis = scale.axis;
     let stem = stem(p, axis);
     let labels = labels(p, axis);
@@ -886,6 +932,8 @@ fn render_one(p: &Pair, scale: ClassScale, out: &Output) -> Result<(Animation, A
         top: top_rows(p),
         hover_set: String::new(),
         hover: Vec::new(),
+        unmapped_note: p.adj.unmapped.last().cloned().flatten(),
+        district_note: p.adj.district_note.clone(),
     };
     Ok((animation, stats))
 }

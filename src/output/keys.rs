@@ -83,7 +83,13 @@ impl BaseKeys {
             window,
             per_capita,
         ))?;
-        let rec = r.series.recovered.as_deref().map(ints).unwrap_or_default();
+        // Unknown days (docs/data-rules.md §1) as i64::MIN: the key changes with the rules.
+        let rec = r
+            .series
+            .recovered
+            .as_deref()
+            .map(|v| ints(&v.iter().map(|x| x.unwrap_or(i64::MIN)).collect::<Vec<_>>()))
+            .unwrap_or_default();
         Ok(key_of(&[
             self.version.as_bytes(),
             &meta,

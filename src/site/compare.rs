@@ -405,9 +405,17 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         };
         let mut vals = match v.mode {
             Mode::Total => measures::to_f64(counts),
-            Mode::New => {
-                measures::centered_mean(&measures::to_f64(&measures::new_per_day(counts)), window)
-            }
+            // Anomalous days (docs/data-rules.md §4) are left out of the average.
+            Mode::New => measures::centered_mean(
+                &crate::quality::without_anomalies(
+                    &measures::new_per_day(counts),
+                    match v.measure {
+                        Measure::Deaths => &ds.quality.regions[i].anomalies_deaths,
+                        _ => &ds.quality.regions[i].anomalies_confirmed,
+                    },
+                ),
+                window,
+            ),
         };
         if v.unit == Unit::PerCapita {
             let p = pop.expect("checked above") as f64;

@@ -36,6 +36,8 @@ struct JsAnim<'a> {
     legend: Vec<(String, String)>,
     thresholds: &'a [f64],
     top: Vec<(String, String, f64)>,
+    /// What the map leaves out, as one sentence (or empty).
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -91,6 +93,19 @@ fn value_text(v: f64) -> String {
 }
 
 /// The animation shown first (and on the overview): world, confirmed, new, per capita.
+/// What the map leaves out, for captions: rows without a shape on the last date (when more
+/// than 1 % of the total) and counties painted with their reporting unit's value.
+pub(crate) fn note_of(a: &Animation) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &a.unmapped_note {
+        parts.push(format!("{n} on {}.", a.last_date));
+    }
+    if let Some(n) = &a.district_note {
+        parts.push(format!("{n}."));
+    }
+    parts.join(" ")
+}
+
 pub(crate) fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
     let pick = |scope: &str| {
         idx.animations.iter().find(|a| {
@@ -177,6 +192,7 @@ fn js_anim(a: &Animation) -> JsAnim<'_> {
                 )
             })
             .collect(),
+        note: note_of(a),
     }
 }
 
@@ -247,6 +263,7 @@ fn write_page(site: &Site, idx: &HeatmapIndex, a: &Animation) -> Result<()> {
     let mut ctx = site.context(&page, &a.title, "heatmaps/index.html");
     ctx.insert("a", a);
     ctx.insert("label", &label_of(a));
+    ctx.insert("note", &note_of(a));
     ctx.insert("poster", &file(&a.poster));
     ctx.insert("gif", &file(&a.gif));
     ctx.insert("csv", &file(&a.csv));

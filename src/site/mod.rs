@@ -10,6 +10,7 @@ pub(crate) mod interact;
 pub(crate) mod locator;
 pub(crate) mod maplists;
 pub(crate) mod opendata;
+pub(crate) mod notes;
 pub(crate) mod pages;
 pub(crate) mod region_stats;
 pub mod regions;

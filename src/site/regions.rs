@@ -48,8 +48,9 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
     let mut out = String::with_capacity(s.len() * 48);
     out.push_str(CSV_HEADER);
     out.push('\n');
-    let opt = |v: Option<&Vec<i64>>, i: usize| -> String {
-        v.and_then(|v| v.get(i))
+    // Empty where not published or not reported (docs/data-rules.md §1).
+    let opt = |v: Option<&Vec<Option<i64>>>, i: usize| -> String {
+        v.and_then(|v| v.get(i).copied().flatten())
             .map(|x| x.to_string())
             .unwrap_or_default()
     };
@@ -194,7 +195,7 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
     #[cfg(feature = "test-hooks")]
     test_hooks::maybe_panic(&r.id);
     let s = &r.series;
-    let d = measures::derive(s, site.window());
+    let d = measures::derive(s, &ds.quality.regions[idx], site.window());
     let full = r.full_name(&ds.regions);
     let out = site.output;
     out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
@@ -374,8 +375,8 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
     };
     let (first, full, days) = (s.start, a.full, s.len());
     let until = s.date(rec.len().saturating_sub(1));
-    let rf = measures::to_f64(rec);
-    let af = measures::to_f64(act);
+    let rf = measures::opt_to_f64(rec);
+    let af = measures::opt_to_f64(act);
     let marker =
         (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
     let c = a.chart(vec![Panel {
@@ -395,15 +396,24 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
         markers: marker.into_iter().collect(),
         ..Default::default()
     }]);
+    // Days where recovered does not count as reported are gaps (docs/data-rules.md §1).
+    let unknown = rec.iter().filter(|v| v.is_none()).count();
+    let gaps = if unknown == 0 {
+        String::new()
+    } else {
+        format!(
+            " Recovered is not really reported on {unknown} of these days (never published, reset to 0 or frozen): those days are gaps."
+        )
+    };
     charts.emit(
         "recovered-active",
         &c,
         &[&["recovered", "active"]],
         format!(
-            "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
+            "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there.{gaps}"
         ),
         format!(
-            "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."
+            "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}.{gaps}"
         ),
     )
 }
@@ -434,12 +444,16 @@ fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
     ];
     figures.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
     if let Some(rec) = &s.recovered
-        && let Some(&v) = rec.last()
+        && let Some((i, v)) = rec
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, v)| v.map(|v| (i, v)))
     {
         figures.push(Figure::new(
             "Recovered",
             thousands(v),
-            format!("last published, {}", s.date(rec.len() - 1)),
+            format!("last reported, {}", s.date(i)),
         ));
     }
     let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
@@ -565,7 +579,8 @@ fn write_page(
     ctx.insert("window", &site.window());
     ctx.insert(
         "rebuilt_us",
-        &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
+        // The seam concerns the national and state series too (docs/data-rules.md §4).
+        &(r.source == crate::data::Source::Us),
     );
     ctx.insert("locator", locator);
     super::region_stats::insert_page_context(
@@ -576,6 +591,7 @@ fn write_page(
         site.window(),
         site.per_capita() as f64,
     );
+    ctx.insert("data_notes", &super::notes::region_notes(ds, idx));
     site.write_page(&rel, "region.html", &ctx)
 }
 

@@ -1,0 +1,198 @@
+//! What a heat map must not hide (docs/data-rules.md): counties painted with the value of the
+//! district that reports them, "not reporting" days in their own class, and how much of the
+//! scope's total sits in rows that are not drawn.
+
+use chrono::NaiveDate;
+
+use super::scope::ScopeMap;
+use super::{Measure, Mode, Unit, daily};
+use crate::data::Dataset;
+use crate::quality;
+use crate::render::format::thousands;
+
+/// Value that marks a "not reporting" member in a frame (drawn in its own class, never
+/// ranked, never part of the class breaks).
+pub const NOT_REPORTING: f64 = f64::NEG_INFINITY;
+
+/// The adjusted view of one animation's members.
+pub struct Adjusted {
+    /// Members drawn on the map (the scope's own joins plus reporting units painted over
+    /// their member counties).
+    pub mapped: Vec<bool>,
+    /// Members that may appear in the top-10 bars: drawn, and not a copy of a unit's value.
+    pub rankable: Vec<bool>,
+    /// Per frame: "Not on the map: …" when undrawn rows hold more than 1 % of the total.
+    pub unmapped: Vec<Option<String>>,
+    /// Legend note when some shapes show a reporting unit's value.
+    pub district_note: Option<String>,
+    /// True when some frame has a "not reporting" member.
+    pub has_not_reporting: bool,
+}
+
+/// Adjusts `values` (`[frame][member]`, as `Matrix`) in place and says what the map leaves out.
+#[allow(clippy::too_many_arguments)]
+pub fn adjust(
+    ds: &Dataset,
+    m: &ScopeMap,
+    me: Measure,
+    mode: Mode,
+    sc: Unit,
+    per_capita: f64,
+    dates: &[NaiveDate],
+    values: &mut [f64],
+) -> Adjusted {
+    let n = m.members.len();
+    let mut mapped = m.mapped.clone();
+    let mut rankable = m.mapped.clone();
+    let at = |ri: usize, d: NaiveDate| -> Option<usize> {
+        let i = (d - ds.regions[ri].series.start).num_days();
+        usize::try_from(i)
+            .ok()
+            .filter(|&i| i < ds.regions[ri].series.len())
+    };
+    let mut member_of = vec![None; ds.regions.len()];
+    for (k, &r) in m.members.iter().enumerate() {
+        member_of[r] = Some(k);
+    }
+    // Counties reported in a district: the district's value (per capita over its population).
+    let mut units = Vec::new();
+    for (k, &ri) in m.members.iter().enumerate() {
+        let Some(u) = &ds.quality.regions[ri].reported_in else {
+            continue;
+        };
+        if !m.mapped[k] || u.regions.iter().any(|&x| member_of[x].is_none()) {
+            continue;
+        }
+        let parts: Vec<(usize, Vec<f64>)> = u
+            .regions
+            .iter()
+            .filter_map(|&x| daily(ds, x, me, mode).map(|v| (x, v)))
+            .collect();
+        let per = match sc {
+            Unit::Absolute => 1.0,
+            Unit::PerCapita => per_capita / u.population as f64,
+        };
+        for (f, &d) in dates.iter().enumerate() {
+            let mut sum = 0.0;
+            let mut any = false;
+            for (x, v) in &parts {
+                if let Some(i) = at(*x, d) {
+                    sum += v[i];
+                    any = true;
+                }
+            }
+            values[f * n + k] = if any { sum * per } else { f64::NAN };
+        }
+        rankable[k] = false;
+        for &x in &u.regions {
+            let ku = member_of[x].expect("checked above");
+            mapped[ku] = true;
+            rankable[ku] = true;
+        }
+        units.push(u.name.clone());
+    }
+    // Not reporting (new values only: a frozen total is still the last total reported).
+    let mut has_not_reporting = false;
+    if mode == Mode::New {
+        for (k, &ri) in m.members.iter().enumerate() {
+            let q = &ds.quality.regions[ri];
+            if q.reported_in.is_some() {
+                continue;
+            }
+            for (f, &d) in dates.iter().enumerate() {
+                if at(ri, d).is_some_and(|i| q.not_reporting[i]) && mapped[k] {
+                    values[f * n + k] = NOT_REPORTING;
+                    has_not_reporting = true;
+                }
+            }
+        }
+    }
+    let unmapped = unmapped_notes(ds, m, me, mode, dates, &mapped);
+    units.sort();
+    units.dedup();
+    let district_note = (!units.is_empty()).then(|| {
+        format!(
+            "Counties in a reporting unit ({}) show the unit's value",
+            abbreviate(&units, 3)
+        )
+    });
+    Adjusted {
+        mapped,
+        rankable,
+        unmapped,
+        district_note,
+        has_not_reporting,
+    }
+}
+
+/// Per frame, the share of the scope's total (the sum of all its rows) in undrawn rows.
+fn unmapped_notes(
+    ds: &Dataset,
+    m: &ScopeMap,
+    me: Measure,
+    mode: Mode,
+    dates: &[NaiveDate],
+    mapped: &[bool],
+) -> Vec<Option<String>> {
+    let series: Vec<Option<Vec<f64>>> = m.members.iter().map(|&r| daily(ds, r, me, mode)).collect();
+    dates
+        .iter()
+        .map(|&d| {
+            let (mut total, mut off) = (0.0, 0.0);
+            let mut names: Vec<(f64, &str)> = Vec::new();
+            for (k, &ri) in m.members.iter().enumerate() {
+                let r = &ds.regions[ri];
+                let i = (d - r.series.start).num_days();
+                let Some(v) = series[k]
+                    .as_ref()
+                    .and_then(|s| usize::try_from(i).ok().and_then(|i| s.get(i)))
+                    .copied()
+                    .filter(|v| v.is_finite())
+                else {
+                    continue;
+                };
+                total += v;
+                if !mapped[k] && v > 0.0 {
+                    off += v;
+                    names.push((v, r.name.as_str()));
+                }
+            }
+            let (count, share) = quality::unmapped_share(off, total)?;
+            names.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let names: Vec<String> = names.iter().map(|x| x.1.to_string()).collect();
+            Some(format!(
+                "Not on the map: {}{} ({:.1} %), in {}",
+                thousands(count.round() as i64),
+                if mode == Mode::New { " per day" } else { "" },
+                share * 100.0,
+                abbreviate(&names, 2)
+            ))
+        })
+        .collect()
+}
+
+/// "a, b and 3 more".
+fn abbreviate(names: &[String], keep: usize) -> String {
+    if names.len() <= keep {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..keep].join(", "),
+        names.len() - keep
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations() {
+        let v: Vec<String> = ["Unknown", "Unassigned", "Out of TX"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(abbreviate(&v[..1], 2), "Unknown");
+        assert_eq!(abbreviate(&v, 2), "Unknown, Unassigned and 1 more");
+    }
+}

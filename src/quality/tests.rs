@@ -1,0 +1,206 @@
+//! Hand-worked cases for the rules (each answer is worked out in the comment above it).
+
+use super::*;
+
+fn growing(n: usize, from: i64, step: i64) -> Vec<i64> {
+    (0..n as i64).map(|i| from + i * step).collect()
+}
+
+#[test]
+fn recovered_never_published_is_unknown_on_every_day() {
+    let g = recovered_gaps(&[0, 5, 9], &[0, 0, 0]);
+    assert_eq!(g, vec![Some(RecoveredGap::Never); 3]);
+    // No cases at all: 0 recovered is simply true.
+    assert_eq!(recovered_gaps(&[0, 0], &[0, 0]), vec![None, None]);
+}
+
+#[test]
+fn recovered_reset_to_zero_is_unknown_until_positive_again() {
+    // Day 2 and 3 fall back to 0 after 4; day 4 is positive again.
+    let g = recovered_gaps(&[5, 9, 12, 14, 20], &[0, 4, 0, 0, 7]);
+    let r = Some(RecoveredGap::Reset);
+    assert_eq!(g, vec![None, None, r, r, None]);
+}
+
+#[test]
+fn recovered_frozen_while_cases_grow() {
+    // 40 days: recovered changes to 50 on day 2 and stays; confirmed grows 10 a day, so from
+    // day 2 to day 39 (38 days ≥ 28) it grows by 380 ≥ 100: days 3..=39 are unknown, day 2 is
+    // the last real update and stays.
+    let conf = growing(40, 100, 10);
+    let mut rec = vec![10, 30];
+    rec.extend(std::iter::repeat_n(50, 38));
+    let g = recovered_gaps(&conf, &rec);
+    assert_eq!(&g[..3], &[None, None, None]);
+    assert!(g[3..].iter().all(|x| *x == Some(RecoveredGap::Frozen)));
+}
+
+#[test]
+fn recovered_short_or_flat_runs_are_kept() {
+    // 27 equal days: too short.
+    let conf = growing(27, 100, 100);
+    assert!(recovered_gaps(&conf, &[5; 27]).iter().all(Option::is_none));
+    // 40 equal days but cases grew by 39 only (< 100): kept.
+    let conf = growing(40, 100, 1);
+    assert!(recovered_gaps(&conf, &[5; 40]).iter().all(Option::is_none));
+}
+
+#[test]
+fn recovered_freeze_is_counted_from_the_first_case() {
+    // Recovered 0 for 40 days at the start; cases begin on day 20: only 20 days of freeze
+    // (like Germany in early 2020 or Turkey): kept.
+    let mut conf = vec![0; 20];
+    conf.extend(growing(20, 1, 50));
+    let mut rec = vec![0; 40];
+    rec.push(10);
+    conf.push(1000);
+    assert!(recovered_gaps(&conf, &rec).iter().all(Option::is_none));
+    // Cases from day 5: 35 frozen days from the first case with growth ≥ 100: days 5..=39
+    // unknown (day 5 itself too, since the run began before the first case).
+    let mut conf = vec![0; 5];
+    conf.extend(growing(36, 1, 10));
+    let g = recovered_gaps(&conf, &rec);
+    assert!(g[..5].iter().all(Option::is_none));
+    assert!(g[5..40].iter().all(|x| *x == Some(RecoveredGap::Frozen)));
+    assert_eq!(g[40], None);
+}
+
+#[test]
+fn sums_are_unknown_where_a_member_is() {
+    let a = vec![None, Some(RecoveredGap::Reset), None];
+    let b = vec![Some(RecoveredGap::Frozen), Some(RecoveredGap::Frozen), None];
+    assert_eq!(
+        combine_gaps(&[a, b], 3),
+        vec![Some(RecoveredGap::Frozen), Some(RecoveredGap::Reset), None]
+    );
+}
+
+#[test]
+fn negative_days_and_the_seam_are_anomalies() {
+    let f = anomalies(&[3, 5, -2, 4, 6], Some(4), 100);
+    assert_eq!(
+        f,
+        vec![
+            None,
+            None,
+            Some(Anomaly::Negative),
+            None,
+            Some(Anomaly::Seam)
+        ]
+    );
+    // The first day is the cumulative value itself: never an anomaly, even when negative
+    // would be impossible anyway.
+    assert_eq!(anomalies(&[500, 1, 1], None, 100)[0], None);
+}
+
+#[test]
+fn a_backlog_day_is_a_dump_but_weekly_reports_are_not() {
+    // 40 days of 100 a day, day 20 holds 3,000: its 28 neighbours sum to 2,800, half of which
+    // is 1,400 < 3,000: a dump. 2,000 on day 20 would still be one (> 1,400); 1,000 not.
+    let mut v = vec![100; 40];
+    v[20] = 3000;
+    let f = anomalies(&v, None, 100);
+    assert_eq!(f[20], Some(Anomaly::Dump));
+    assert_eq!(f.iter().filter(|x| x.is_some()).count(), 1);
+    v[20] = 1000;
+    assert!(anomalies(&v, None, 100).iter().all(Option::is_none));
+    // Weekly reporting: 700 every 7th day. Each report's neighbourhood holds 4 other
+    // reports (2,800), half is 1,400 > 700: not a dump.
+    let weekly: Vec<i64> = (0..60).map(|i| if i % 7 == 6 { 700 } else { 0 }).collect();
+    assert!(anomalies(&weekly, None, 100).iter().all(Option::is_none));
+    // A lone report with fewer than 4 reporting days around it is not judged.
+    let mut lone = vec![0; 40];
+    lone[20] = 5000;
+    lone[25] = 10;
+    assert!(anomalies(&lone, None, 100).iter().all(Option::is_none));
+    // Below the minimum size: not a dump.
+    let mut small = vec![1; 40];
+    small[20] = 90;
+    assert!(anomalies(&small, None, 100).iter().all(Option::is_none));
+}
+
+#[test]
+fn anomalies_become_gaps_for_the_averages() {
+    let f = vec![None, Some(Anomaly::Dump), None];
+    let v = without_anomalies(&[1, 50, 3], &f);
+    assert_eq!(v[0], 1.0);
+    assert!(v[1].is_nan());
+    assert_eq!(v[2], 3.0);
+    // The centred mean of [1, NaN, 3] at the middle is 2, not 18.
+    let m = crate::measures::centered_mean(&v, 3);
+    assert!((m[1] - 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn silent_runs_against_the_parent() {
+    // 30 silent days; the parent adds 1,000 a day (30,000 over the run); a region with 1 % of
+    // its population expects 300 ≥ 100: not reporting. With 0.1 % it expects 30: kept as 0.
+    let mut new = vec![5; 5];
+    new.extend([0; 30]);
+    new.extend([5; 5]);
+    let parent = vec![1000; 40];
+    let m = not_reporting(&new, Some((&parent, 0.01)));
+    assert!(m[..5].iter().all(|&x| !x));
+    assert!(m[5..35].iter().all(|&x| x));
+    assert!(m[35..].iter().all(|&x| !x));
+    let runs = silent_runs(&new, Some((&parent, 0.01)));
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].first, runs[0].last), (5, 34));
+    assert!((runs[0].expected.unwrap() - 300.0).abs() < 1e-9);
+    assert!(
+        not_reporting(&new, Some((&parent, 0.001)))
+            .iter()
+            .all(|&x| !x)
+    );
+    // Before the first case, 0 is "no cases yet", whatever the parent does.
+    let mut early = vec![0; 40];
+    early.extend([5; 5]);
+    assert!(
+        not_reporting(&early, Some((&[1000; 45], 1.0)))
+            .iter()
+            .all(|&x| !x)
+    );
+    // 27 silent days are not a run.
+    let mut short = vec![5; 5];
+    short.extend([0; 27]);
+    short.push(5);
+    assert!(
+        not_reporting(&short, Some((&parent, 1.0)))
+            .iter()
+            .all(|&x| !x)
+    );
+}
+
+#[test]
+fn countries_stop_reporting_only_at_the_end() {
+    // Without a parent: a silent tail after cases counts; a silent middle does not, and a
+    // country that never had a case is not "not reporting".
+    let mut new = vec![3; 10];
+    new.extend([0; 30]);
+    new.extend([3; 10]);
+    new.extend([0; 28]);
+    let m = not_reporting(&new, None);
+    assert!(m[..50].iter().all(|&x| !x));
+    assert!(m[50..].iter().all(|&x| x));
+    assert!(not_reporting(&[0; 40], None).iter().all(|&x| !x));
+}
+
+#[test]
+fn runs_and_shares() {
+    assert_eq!(
+        equal_runs(&[1, 1, 2, 2, 2, 3]),
+        vec![(0, 1), (2, 4), (5, 5)]
+    );
+    assert_eq!(
+        true_runs([false, true, true, false, true]),
+        vec![(1, 2), (4, 4)]
+    );
+    assert_eq!(true_runs([true]), vec![(0, 0)]);
+    assert_eq!(true_runs(Vec::<bool>::new()), vec![]);
+    // China on 2023-03-09: 82,195 of 101,056 deaths in "Unknown" = 81.3 %.
+    let (n, s) = unmapped_share(82_195.0, 101_056.0).unwrap();
+    assert_eq!(n, 82_195.0);
+    assert!((s - 0.8134).abs() < 1e-4);
+    assert_eq!(unmapped_share(1.0, 100.0), None);
+    assert_eq!(unmapped_share(5.0, 0.0), None);
+}

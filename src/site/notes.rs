@@ -1,0 +1,160 @@
+//! "What these numbers leave out" on a region page: the data rules of docs/data-rules.md
+//! that touch the region, in plain sentences with the dates.
+
+use serde::Serialize;
+
+use crate::data::{Dataset, Source};
+use crate::measures::new_per_day;
+use crate::quality::{RecoveredGap, assess::us_seam, true_runs};
+use crate::render::format::thousands;
+
+/// One sentence, optionally ending with a link.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Note {
+    pub text: String,
+    pub link: Option<(String, String)>,
+}
+
+fn note(text: String) -> Note {
+    Note { text, link: None }
+}
+
+/// How many anomalous days a page lists by name (the rest are in data-notes.csv).
+const LIST_ANOMALIES: usize = 5;
+
+/// The notes of region `idx`, most important first.
+pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+    let r = &ds.regions[idx];
+    let q = &ds.quality.regions[idx];
+    let s = &r.series;
+    let mut out = Vec::new();
+    if let Some(u) = &q.reported_in {
+        let &first = u.regions.first().expect("a unit has rows");
+        // The day from which the county's own row stays 0 (the unit holds its cases).
+        let zero_from = s
+            .confirmed
+            .iter()
+            .rposition(|&v| v != 0)
+            .map_or(0, |i| i + 1)
+            .min(s.len().saturating_sub(1));
+        out.push(Note {
+            text: format!(
+                "Reported as part of {}: its cases are counted in the unit's numbers, and this \
+                 county's own row is 0 from {} on. The county maps paint it with the unit's \
+                 value (per capita: over the unit's {} people). See",
+                u.name,
+                s.date(zero_from),
+                thousands(u.population as i64)
+            ),
+            link: Some((
+                ds.regions[first].full_name(&ds.regions),
+                format!("{}.html", ds.regions[first].id),
+            )),
+        });
+    }
+    for x in &q.silent_runs {
+        out.push(note(format!(
+            "Not reporting from {} to {}: no new cases for {} days {}. The maps show these \
+             days as \"not reporting\", not as 0.",
+            s.date(x.first),
+            s.date(x.last),
+            x.last - x.first + 1,
+            match (x.expected, r.parent) {
+                (Some(e), Some(p)) => format!(
+                    "while {} reported enough to give it about {} at the same rate per person",
+                    ds.regions[p].name,
+                    thousands(e.round() as i64)
+                ),
+                _ => "up to the end of the data".to_string(),
+            }
+        )));
+    }
+    if let Some(g) = &q.recovered_gaps {
+        out.extend(recovered_notes(ds, idx, g));
+    }
+    if r.source == Source::Us && s.len() > (us_seam() - s.start).num_days().max(0) as usize {
+        out.push(note(format!(
+            "The US series switch on {} from the JHU time series to the JHU daily reports; in \
+             611 counties that day's new value mixes later revisions with new cases. It is \
+             flagged, left out of the moving averages and map classes, and kept in the CSV.",
+            us_seam()
+        )));
+    }
+    out.extend(anomaly_notes(ds, idx));
+    out
+}
+
+fn recovered_notes(ds: &Dataset, idx: usize, g: &[Option<RecoveredGap>]) -> Vec<Note> {
+    let s = &ds.regions[idx].series;
+    let runs = true_runs(g.iter().map(Option::is_some));
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let mut reasons: Vec<&str> = g.iter().flatten().map(|x| x.as_str()).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let spans: Vec<String> = runs
+        .iter()
+        .take(4)
+        .map(|&(a, b)| {
+            if a == b {
+                s.date(a).to_string()
+            } else {
+                format!("{} to {}", s.date(a), s.date(b))
+            }
+        })
+        .collect();
+    let more = runs.len().saturating_sub(4);
+    vec![note(format!(
+        "Recovered (and so active) is unknown {}{} ({}): empty in the CSV, \"no data\" on the \
+         maps, a gap in the charts.",
+        spans.join(", "),
+        if more > 0 {
+            format!(" and in {more} more periods")
+        } else {
+            String::new()
+        },
+        reasons.join(", ")
+    ))]
+}
+
+fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+    let s = &ds.regions[idx].series;
+    let q = &ds.quality.regions[idx];
+    let mut days: Vec<(i64, usize, &str, &str)> = Vec::new();
+    for (what, flags, cum) in [
+        ("new cases", &q.anomalies_confirmed, &s.confirmed),
+        ("new deaths", &q.anomalies_deaths, &s.deaths),
+    ] {
+        let new = new_per_day(cum);
+        for (i, f) in flags.iter().enumerate() {
+            if let Some(f) = f {
+                days.push((new[i], i, what, f.as_str()));
+            }
+        }
+    }
+    if days.is_empty() {
+        return Vec::new();
+    }
+    let n = days.len();
+    days.sort_by(|a, b| b.0.abs().cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+    let listed: Vec<String> = days
+        .iter()
+        .take(LIST_ANOMALIES)
+        .map(|(v, i, what, why)| {
+            let sign = if *v > 0 { "+" } else { "" };
+            format!("{} {sign}{} {what} ({why})", s.date(*i), thousands(*v))
+        })
+        .collect();
+    vec![Note {
+        text: format!(
+            "{n} day{} with a reporting anomaly {} left out of the moving averages and map \
+             classes and marked on the charts; the CSV keeps the raw values. Largest: {}. All \
+             of them:",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            listed.join("; ")
+        ),
+        link: Some(("data notes (CSV)".into(), "../data/data-notes.csv".into())),
+    }]
+}
