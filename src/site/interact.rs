@@ -53,7 +53,7 @@ struct RegionData<'a> {
     window: usize,
     new_confirmed: &'a [i64],
     new_deaths: &'a [i64],
-    new_recovered: Option<&'a [i64]>,
+    new_recovered: Option<&'a [Option<i64>]>,
 }
 
 /// `regions/ID`: the name of a region's data file.

@@ -330,7 +330,7 @@ pub(crate) fn insert_page_context(
 ) {
     let r = &ds.regions[idx];
     let s = &r.series;
-    let d = measures::derive(s, window);
+    let d = measures::derive(s, &ds.quality.regions[idx], window);
     let weeks = weekly(s, &d.new_confirmed, &d.new_deaths, WEEKS);
     let n = s.len();
     // The last four weeks day by day (more would cost every page ~7 KB).
