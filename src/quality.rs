@@ -269,7 +269,7 @@ pub fn true_runs(mask: impl IntoIterator<Item = bool>) -> Vec<(usize, usize)> {
 /// Share of a scope's total that is not drawn, when it is worth saying (more than 1 %):
 /// `(unmapped, share 0..1)`.
 pub fn unmapped_share(unmapped: f64, total: f64) -> Option<(f64, f64)> {
-    if !(total > 0.0) || !unmapped.is_finite() {
+    if total.is_nan() || total <= 0.0 || !unmapped.is_finite() {
         return None;
     }
     let share = unmapped / total;
