@@ -217,7 +217,8 @@ async function listControls(page, maxOptions) {
       out.push({ kind: "range", selector: tag(el), label: label(el), initial: el.value, values: [String(target)] });
     }
     for (const el of root.querySelectorAll("button")) {
-      if (!visible(el) || el.type === "submit" || el.type === "reset") continue;
+      // Table sort buttons (sort.js) reorder rows and switch no image.
+      if (!visible(el) || el.type === "submit" || el.type === "reset" || el.classList.contains("sort")) continue;
       out.push({ kind: "button", selector: tag(el), label: label(el).trim() });
     }
     return out;
