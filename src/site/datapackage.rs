@@ -285,7 +285,48 @@ fn main_resources() -> Vec<Value> {
                 "foreignKeys": [to_regions("id")],
             },
         }),
+        json!({
+            "name": "data-notes", "path": "data-notes.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "title": "Where the data rules changed what the site shows: one row per region, rule and date range",
+            "schema": {
+                "fields": notes_fields(),
+                "missingValues": [""],
+                "foreignKeys": [to_regions("region_id")],
+            },
+        }),
     ]
+}
+
+/// The columns of `data-notes.csv` (`quality::assess::NOTES_HEADER`).
+fn notes_fields() -> Value {
+    json!([
+        with(
+            field("region_id", "string", "Region id (regions.json)", None),
+            "constraints",
+            json!({"required": true, "pattern": "[a-z0-9-]+"}),
+        ),
+        field("region", "string", "Full region name", None),
+        with(
+            field("rule", "string", "The data rule (docs/data-rules.md)", None),
+            "constraints",
+            json!({"required": true, "enum": ["counted_in_district", "recovered_unknown", "not_reporting", "anomaly"]}),
+        ),
+        field(
+            "measure",
+            "string",
+            "The measures the rule affects (comma-separated)",
+            None
+        ),
+        field("from", "date", "First day the rule applies", None),
+        field("to", "date", "Last day the rule applies", None),
+        field(
+            "detail",
+            "string",
+            "Why, in words (for anomalies: the kind and the raw daily value)",
+            None
+        ),
+    ])
 }
 
 /// The whole descriptor; `region-schema.json` is the shared schema of the per-region CSVs.
@@ -305,7 +346,7 @@ pub(crate) fn descriptor(ds: &Dataset) -> Value {
         "name": "seecovid",
         "title": "COVID-19 cases and deaths by region (JHU CSSE), as published by seecovid",
         "description": format!(
-            "Cumulative and daily confirmed cases, deaths and recovered for {} countries, provinces, US states and US counties, from the JHU CSSE COVID-19 time series (global data {} to {}, US data {} to {}). See the README's data section for what seecovid changed from JHU.",
+            "Cumulative and daily confirmed cases, deaths and recovered for {} countries, provinces, US states and US counties, from the JHU CSSE COVID-19 time series (global data {} to {}, US data {} to {}). See the README's data section for what seecovid changed from JHU, and data-notes.csv for where. The .js files beside these files carry the same numbers as scripts for the site's pages; they are not part of the package.",
             ds.regions.len(), ds.global_range.start, ds.global_range.end, ds.us_range.start, ds.us_range.end
         ),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
@@ -317,6 +358,18 @@ pub(crate) fn descriptor(ds: &Dataset) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_fields_are_the_notes_header() {
+        let fields = notes_fields();
+        let names: Vec<&str> = fields
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.join(","), crate::quality::assess::NOTES_HEADER);
+    }
 
     #[test]
     fn region_fields_are_the_csv_header() {

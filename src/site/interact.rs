@@ -184,7 +184,20 @@ pub(crate) fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<Series
             .map(|(g, s)| PanelSpec { geom: g, series: s })
             .collect(),
     };
-    serde_json::to_string(&spec).expect("plain data serializes")
+    attr_json(serde_json::to_string(&spec).expect("plain data serializes"))
+}
+
+/// JSON that can sit unescaped in a single-quoted HTML attribute (`data-hover='…'`): the
+/// three characters that could end or change the attribute become JSON `\u` escapes, which
+/// are only valid inside JSON strings, where they mean the same character. Entity-escaping
+/// every `"` instead doubled the size of the region pages.
+pub(crate) fn attr_json(json: String) -> String {
+    if !json.contains(['&', '\'', '<']) {
+        return json;
+    }
+    json.replace('&', "\\u0026")
+        .replace('\'', "\\u0027")
+        .replace('<', "\\u003c")
 }
 
 /// The series of a chart's panels in drawing order, named by `keys[panel][k]` in the data file
@@ -322,5 +335,9 @@ mod tests {
             "seecovidData(\"regions/x\",{\"a\":\"<\\/b>\"});\n"
         );
         assert_eq!(data_path("regions/x"), "data/regions/x.js");
+        let j = attr_json(r#"{"label":"Cote d'Ivoire & <b>"}"#.to_string());
+        assert_eq!(j, r#"{"label":"Cote d\u0027Ivoire \u0026 \u003cb>"}"#);
+        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(back["label"], "Cote d'Ivoire & <b>");
     }
 }
