@@ -5,6 +5,7 @@
 //! plain structs; derived measures live in `measures`.
 
 pub mod csv;
+pub mod names;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -410,7 +411,9 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     );
     let (cu, du) = us?;
     let (cg, dg, rg, uid) = g?;
-    build(&cg, &dg, &rg, &cu, &du, &uid, diag)
+    let mut ds = build(&cg, &dg, &rg, &cu, &du, &uid, diag)?;
+    names::apply_display_names(&mut ds.regions);
+    Ok(ds)
 }
 
 struct Builder {

@@ -25,7 +25,7 @@ use self::color::{Axis, ClassScale};
 use self::encode::Timers;
 use self::frame::{Canvas, Labels};
 use self::scope::{SCOPES, ScopeMap};
-use crate::data::{Dataset, Level, Region};
+use crate::data::{Dataset, Level, Region, names};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
 use crate::site::writer::Output;
@@ -154,6 +154,10 @@ pub struct Coverage {
     pub shapes_without_data: Vec<String>,
     /// Regions of the scope with data but no shape.
     pub regions_without_shape: Vec<UnmappedRegion>,
+    /// Shapes joined to a region that never reports a case (0 throughout, e.g. counties
+    /// whose cases a health district reports): not counted in `shapes_with_data`.
+    #[serde(default)]
+    pub shapes_zero_throughout: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -191,6 +195,10 @@ pub struct Animation {
     pub legend: Legend,
     /// Highest values on the last date (mapped regions only).
     pub top: Vec<TopRow>,
+    /// Who is ranked in `top` when not every mapped region is (the per-capita population
+    /// floor); empty otherwise.
+    #[serde(default)]
+    pub top_note: String,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -364,11 +372,21 @@ fn coverage(ds: &Dataset, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
             known_reason: u.reason.map(str::to_string),
         })
         .collect();
+    let shapes_zero_throughout: Vec<String> = m
+        .shapes
+        .iter()
+        .filter(|s| {
+            s.region
+                .is_some_and(|r| ds.regions[r].series.confirmed.iter().all(|&v| v <= 0))
+        })
+        .map(|s| s.name.clone())
+        .collect();
     let c = Coverage {
         shapes: m.shapes.len(),
-        shapes_with_data: m.shapes.len() - shapes_without_data.len(),
+        shapes_with_data: m.shapes.len() - shapes_without_data.len() - shapes_zero_throughout.len(),
         shapes_without_data,
         regions_without_shape,
+        shapes_zero_throughout,
     };
     let known = c
         .regions_without_shape
@@ -612,12 +630,24 @@ fn render_pair(
         Mode::Total => "Cumulative total",
         Mode::New => "New per day, 7-day average",
     };
+    // Per-capita rankings leave out places below the population floor (issue 10 item 10).
+    let rankable: Vec<bool> = m
+        .mapped
+        .iter()
+        .zip(&m.members)
+        .map(|(&on, &ri)| on && (sc == Scale::Abs || names::ranks_per_capita(&ds.regions[ri])))
+        .collect();
     let mut out_v = Vec::new();
     for axis in [Axis::Lin, Axis::Log] {
         let t0 = Instant::now();
         let scale = match axis {
-            Axis::Lin => ClassScale::new(axis, lin_max, low),
+            Axis::Lin => ClassScale::from_distribution(&mut positive, lin_max, low),
             Axis::Log => ClassScale::new(axis, max, low),
+        };
+        let scale = if (sc, mode) == (Scale::Abs, Mode::Total) {
+            scale.for_counts()
+        } else {
+            scale
         };
         let stem = format!(
             "heatmaps/{}/{}-{}-{}-{}",
@@ -635,7 +665,7 @@ fn render_pair(
             subtitle.push_str(&unit);
         }
         subtitle.push_str(match axis {
-            Axis::Lin => " · linear colour scale",
+            Axis::Lin => " · colour classes from all frames",
             Axis::Log => " · log colour scale",
         });
 
@@ -643,7 +673,7 @@ fn render_pair(
         let labels = Labels {
             title: title.clone(),
             subtitle: subtitle.clone(),
-            bars_heading: format!("Top {} {}", frame::TOP_N, m.noun.1),
+            bars_heading: format!("Top {} {}{}", frame::TOP_N, m.noun.1, floor_note(ds, m, sc)),
             legend_heading: if sc == Scale::Pc {
                 "Per 100,000 people".to_string()
             } else {
@@ -663,7 +693,7 @@ fn render_pair(
             ),
         };
         let timers = Timers::default();
-        let canvas = Canvas::new(&m.raster, &shape_member, &scale, &names, &m.mapped, &labels);
+        let canvas = Canvas::new(&m.raster, &shape_member, &scale, &names, &rankable, &labels);
         let nf = mat.dates.len();
         let gif = encode::gif(
             frame::WIDTH,
@@ -711,7 +741,7 @@ fn render_pair(
                     (rank + 1).to_string()
                 },
                 r.id,
-                csv_field(&r.full_name(&ds.regions)),
+                csv_field(&names::jhu_full_name(r, &ds.regions)),
                 if v.is_nan() {
                     String::new()
                 } else {
@@ -723,7 +753,7 @@ fn render_pair(
         out.write(&format!("{stem}.gif"), &gif)?;
         out.write(&format!("{stem}.png"), &poster)?;
         out.write(&format!("{stem}.csv"), csv.as_bytes())?;
-        let top: Vec<TopRow> = frame::top_n(lastv, &m.mapped, &names, frame::TOP_N)
+        let top: Vec<TopRow> = frame::top_n(lastv, &rankable, &names, frame::TOP_N)
             .into_iter()
             .enumerate()
             .map(|(i, (k, v))| TopRow {
@@ -735,7 +765,7 @@ fn render_pair(
             })
             .collect();
         let alt = format!(
-            "Animated map of {}: {} ({}{}), {}, one frame every {} days from {first} to {last}, \
+            "Animated map of {}: {} ({}{}), {}, one frame every {} from {first} to {last}, \
              with a bar chart of the {} {} with the highest values.",
             m.label,
             me.label().to_lowercase(),
@@ -746,10 +776,14 @@ fn render_pair(
                 ""
             },
             match axis {
-                Axis::Lin => "linear colour scale",
+                Axis::Lin => "colour classes from the distribution of all frames",
                 Axis::Log => "logarithmic colour scale",
             },
-            step,
+            if step == 1 {
+                "day".to_string()
+            } else {
+                format!("{step} days")
+            },
             frame::TOP_N,
             m.noun.1,
         );
@@ -803,11 +837,35 @@ fn render_pair(
                 alt,
                 legend,
                 top,
+                top_note: top_note(ds, m, sc),
             },
             stats,
         ));
     }
     Ok(out_v)
+}
+
+/// ", pop. ≥ 100k" for per-capita rankings (the population floor of the scope's regions).
+fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Scale) -> String {
+    match (sc, m.members.first()) {
+        (Scale::Pc, Some(&ri)) => format!(
+            ", pop. ≥ {}",
+            crate::render::format::si(names::per_capita_floor(ds.regions[ri].level) as f64)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The sentence under a per-capita top 10 stating the population floor.
+fn top_note(ds: &Dataset, m: &ScopeMap, sc: Scale) -> String {
+    match (sc, m.members.first()) {
+        (Scale::Pc, Some(&ri)) => format!(
+            "Ranked per capita: only {} with at least {} people (smaller places swing with a handful of cases); the CSV lists every region.",
+            m.noun.1,
+            crate::render::format::thousands(names::per_capita_floor(ds.regions[ri].level) as i64)
+        ),
+        _ => String::new(),
+    }
 }
 
 fn fmt_csv(v: f64) -> String {

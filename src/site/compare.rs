@@ -16,10 +16,10 @@ use tera::Tera;
 use super::writer::Output;
 use super::{NavItem, base_context, render};
 use crate::config::CompareGroup;
-use crate::data::{Dataset, Level, slug};
+use crate::data::{Dataset, Level, names, slug};
 use crate::measures;
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::{decimal, si, thousands};
+use crate::render::format::{count, decimal, si, thousands};
 
 /// Most lines in one chart (the palette has ten distinguishable colours).
 pub const MAX_LINES: usize = 10;
@@ -88,9 +88,10 @@ pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group
             });
         }
     };
+    // Real places only: cruise ships, the Olympics and "Unknown" rows are not in the groups.
     let of_level = |l: Level| -> Vec<usize> {
         (0..ds.regions.len())
-            .filter(|&i| ds.regions[i].level == l)
+            .filter(|&i| ds.regions[i].level == l && !names::is_pseudo(&ds.regions[i]))
             .collect()
     };
     push(
@@ -615,9 +616,9 @@ fn render_view(
         )
     } else {
         format!(
-            "Line chart of {} for {} regions of the group {}, {}, on a {}, {span}. {lead}: {}.",
+            "Line chart of {} for {} of the group {}, {}, on a {}, {span}. {lead}: {}.",
             what.to_lowercase(),
-            facts.len(),
+            count(facts.len() as i64, "region", "regions"),
             g.name,
             v.align_text(),
             v.scale_text(),

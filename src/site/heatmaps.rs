@@ -8,7 +8,7 @@ use tera::Tera;
 use super::writer::Output;
 use super::{NavItem, base_context, render};
 use crate::heatmap::{Animation, HeatmapIndex};
-use crate::render::format::{decimal, si};
+use crate::render::format::column;
 
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
 pub const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
@@ -48,6 +48,7 @@ struct JsAnim<'a> {
     legend: Vec<(String, String)>,
     thresholds: &'a [f64],
     top: Vec<(String, String, f64)>,
+    top_note: &'a str,
 }
 
 #[derive(Serialize)]
@@ -93,13 +94,9 @@ fn label_of(a: &Animation) -> String {
         if a.axis.as_str() == "log" {
             "log"
         } else {
-            "linear"
+            "classes from all frames"
         }
     )
-}
-
-fn value_text(v: f64) -> String {
-    if v.abs() >= 1e6 { si(v) } else { decimal(v) }
 }
 
 /// The animation shown first (and on the overview): world, confirmed, new, per capita.
@@ -184,6 +181,7 @@ pub fn write_all(
                     )
                 })
                 .collect(),
+            top_note: &a.top_note,
         })
         .collect();
     let scopes: Vec<Opt> = idx
@@ -268,13 +266,16 @@ pub fn write_all(
 }
 
 fn top_rows(a: &Animation, root: &str) -> Vec<TopCtx> {
+    // One number style per table (whole counts without decimals).
+    let values = column(&a.top.iter().map(|t| t.value).collect::<Vec<_>>());
     a.top
         .iter()
-        .map(|t| TopCtx {
+        .zip(values)
+        .map(|(t, value)| TopCtx {
             rank: t.rank,
             name: t.name.clone(),
             href: format!("{root}regions/{}.html", t.region_id),
-            value: value_text(t.value),
+            value,
         })
         .collect()
 }

@@ -7,8 +7,8 @@ use tera::Tera;
 use super::regions::RegionSummary;
 use super::writer::Output;
 use super::{NavItem, STATIC, base_context, render};
-use crate::data::{Dataset, Level, Source};
-use crate::render::format::{decimal, thousands};
+use crate::data::{Dataset, Level, Source, names};
+use crate::render::format::{column, thousands};
 
 pub struct PageSettings<'a> {
     pub site_title: &'a str,
@@ -68,9 +68,10 @@ pub fn write_index(
     out: &Output,
     extra: &tera::Context,
 ) -> Result<()> {
+    // Cruise ships and the Olympic Games are JHU rows, not countries.
     let countries: Vec<&RegionSummary> = summaries
         .iter()
-        .filter(|s| s.level == Level::Country)
+        .filter(|s| s.level == Level::Country && !names::is_pseudo(&ds.regions[s.index]))
         .collect();
     let (global_confirmed, global_deaths) = ds.world_totals();
     let us = ds
@@ -104,17 +105,25 @@ pub fn write_index(
             note: format!("on {}", us.series.end()),
         });
     }
-    let row = |s: &&RegionSummary| TopRow {
-        name: s.name.clone(),
-        page: s.page.clone(),
-        confirmed: thousands(s.confirmed),
-        deaths: thousands(s.deaths),
-        new7: decimal(s.new7),
-    };
     let mut by_conf = countries.clone();
     by_conf.sort_by(|a, b| b.confirmed.cmp(&a.confirmed).then(a.name.cmp(&b.name)));
     let mut by_new = countries.clone();
     by_new.sort_by(|a, b| b.new7.total_cmp(&a.new7).then(a.name.cmp(&b.name)));
+    // One number style per table: the 7-day means of a table share their decimals.
+    let rows = |list: &[&RegionSummary]| -> Vec<TopRow> {
+        let list = &list[..list.len().min(10)];
+        let new7 = column(&list.iter().map(|s| s.new7).collect::<Vec<_>>());
+        list.iter()
+            .zip(new7)
+            .map(|(s, new7)| TopRow {
+                name: s.name.clone(),
+                page: s.page.clone(),
+                confirmed: thousands(s.confirmed),
+                deaths: thousands(s.deaths),
+                new7,
+            })
+            .collect()
+    };
     let all_sections = [
         Section {
             name: "Heat maps",
@@ -151,14 +160,8 @@ pub fn write_index(
     ctx.insert("global_end", &ds.global_range.end.to_string());
     ctx.insert("us_end", &ds.us_range.end.to_string());
     ctx.insert("headline", &headline);
-    ctx.insert(
-        "top_confirmed",
-        &by_conf.iter().take(10).map(row).collect::<Vec<_>>(),
-    );
-    ctx.insert(
-        "top_new",
-        &by_new.iter().take(10).map(row).collect::<Vec<_>>(),
-    );
+    ctx.insert("top_confirmed", &rows(&by_conf));
+    ctx.insert("top_new", &rows(&by_new));
     ctx.insert("sections", &sections);
     out.write("index.html", render(tera, "index.html", &ctx)?.as_bytes())
 }
@@ -192,7 +195,13 @@ pub fn write_about(
             to: ds
                 .recovered_until
                 .map_or_else(|| "not published".into(), |d| d.to_string()),
-            regions: count(&|r| r.series.recovered.is_some()),
+            // Regions whose recovered series holds a value, not just a column of zeros.
+            regions: count(&|r| {
+                r.series
+                    .recovered
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(|&x| x > 0))
+            }),
         },
     ];
     let mut ctx = base_context(st.site_title, st.nav, "../", "About", "about/index.html");
@@ -201,6 +210,11 @@ pub fn write_about(
     ctx.insert("coverage", &coverage);
     ctx.insert("window", &st.window);
     ctx.insert("per_capita", &thousands(st.per_capita as i64));
+    ctx.insert("pc_floor", &thousands(names::PER_CAPITA_FLOOR as i64));
+    ctx.insert(
+        "pc_floor_county",
+        &thousands(names::PER_CAPITA_FLOOR_COUNTY as i64),
+    );
     ctx.insert(
         "recovered_until",
         &ds.recovered_until

@@ -10,10 +10,10 @@ use tera::Tera;
 
 use super::writer::Output;
 use super::{NavItem, base_context, render};
-use crate::data::{Dataset, Level, Region};
+use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::{decimal, thousands};
+use crate::render::format::{count, decimal, thousands};
 
 pub const CSV_HEADER: &str =
     "date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active";
@@ -200,10 +200,33 @@ fn build_assets(
     for (kind, title, what, values, ma, light, dark) in daily {
         let bars = measures::to_f64(values);
         let negatives = values.iter().filter(|&&x| x < 0).count();
-        let neg_note = if negatives > 0 {
-            format!(" {negatives} days have negative values (corrections), drawn below zero.")
-        } else {
-            String::new()
+        let neg_note = match negatives {
+            0 => String::new(),
+            1 => " 1 day has a negative value (a correction), drawn below zero.".to_string(),
+            n => format!(
+                " {} days have negative values (corrections), drawn below zero.",
+                thousands(n as i64)
+            ),
+        };
+        // Days beyond the axis (single-day dumps, big corrections) are cut at its edge and
+        // labelled with their value; say which, so the picture and the text agree.
+        let axis = crate::render::bars::bar_axis(&bars, None, &[ma.as_slice()]);
+        let clipped: Vec<String> = bars
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| axis.clips(**v))
+            .map(|(i, v)| format!("{} on {}", thousands(*v as i64), s.date(i)))
+            .collect();
+        let clip_note = match clipped.len() {
+            0 => String::new(),
+            n if n <= 5 => format!(
+                " Beyond the axis, cut at its edge and marked with their value: {}.",
+                clipped.join(", ")
+            ),
+            n => format!(
+                " {} beyond the axis are cut at its edge and marked with their value.",
+                count(n as i64, "day", "days")
+            ),
         };
         let chart = Chart {
             width: W,
@@ -230,7 +253,7 @@ fn build_assets(
             kind,
             &chart,
             format!(
-                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}",
+                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}{clip_note}",
                 title[..1].to_lowercase(),
                 &title[1..],
                 peak_text(ma, what),
@@ -609,13 +632,12 @@ fn tree(ds: &Dataset, i: usize) -> TreeNode {
 
 /// `regions/index.html`: every region, grouped, with a search box over an embedded JSON index.
 pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output) -> Result<()> {
-    let countries: Vec<TreeNode> = ds
-        .regions
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.parent.is_none())
-        .map(|(i, _)| tree(ds, i))
-        .collect();
+    // Cruise ships and the Olympic Games are rows of the data, not countries: listed apart.
+    let (countries, others): (Vec<usize>, Vec<usize>) = (0..ds.regions.len())
+        .filter(|&i| ds.regions[i].parent.is_none())
+        .partition(|&i| !names::is_pseudo(&ds.regions[i]));
+    let countries: Vec<TreeNode> = countries.into_iter().map(|i| tree(ds, i)).collect();
+    let others: Vec<TreeNode> = others.into_iter().map(|i| tree(ds, i)).collect();
     // Search index: [name, full name, level, href] — embedded so it works from file://.
     let index: Vec<[String; 3]> = ds
         .regions
@@ -628,7 +650,12 @@ pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output)
             ]
         })
         .collect();
-    let count = |l: Level| ds.regions.iter().filter(|r| r.level == l).count();
+    let count = |l: Level| {
+        ds.regions
+            .iter()
+            .filter(|r| r.level == l && !names::is_pseudo(r))
+            .count()
+    };
     let mut ctx = base_context(
         st.site_title,
         st.nav,
@@ -637,6 +664,11 @@ pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output)
         "regions/index.html",
     );
     ctx.insert("countries", &countries);
+    ctx.insert("others", &others);
+    ctx.insert(
+        "n_others",
+        &ds.regions.iter().filter(|r| names::is_pseudo(r)).count(),
+    );
     // `</` cannot appear in JSON strings here, but escape it anyway for the script block.
     ctx.insert(
         "search_index",

@@ -14,7 +14,7 @@ use super::{NavItem, base_context, render};
 use crate::config::SandboxScenario;
 use crate::data::slug;
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::thousands;
+use crate::render::format::{noun, thousands};
 use crate::sandbox::{self as model, Run, Step, Summary};
 
 const GRID_W: u32 = 400;
@@ -54,10 +54,29 @@ pub struct SandboxSettings<'a> {
     pub nav: &'a [NavItem],
 }
 
+/// X-axis lengths (days) of the grid charts. Each grid run is drawn for every horizon at
+/// least as long as itself, so two scenarios side by side can always be shown on the same
+/// axes: the shorter of the horizons that fits both (y is 0 … N for every run).
+pub const HORIZONS: [usize; 3] = [100, 300, 1500];
+
+/// The shortest horizon that shows a whole run.
+pub fn horizon(run_days: usize) -> usize {
+    HORIZONS
+        .into_iter()
+        .find(|&h| h >= run_days)
+        .unwrap_or(HORIZONS[HORIZONS.len() - 1])
+}
+
+fn sir_image(key: &str, horizon: usize) -> String {
+    format!("img/sir-{key}-h{horizon}.png")
+}
+
+#[allow(clippy::too_many_arguments)]
 fn sir_chart<'a>(
     title: String,
     w: u32,
     h: u32,
+    days: usize,
     run: &'a Run,
     extra: Option<Trace<'a>>,
     markers: Vec<(usize, String)>,
@@ -84,7 +103,7 @@ fn sir_chart<'a>(
         width: w,
         height: h,
         start: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date"),
-        days: run.s.len(),
+        days,
         panels: vec![Panel {
             title,
             lines,
@@ -122,13 +141,20 @@ struct GridView {
     peak_day: String,
     total: String,
     end: String,
+    /// The shortest horizon that shows the whole run (image `sir-KEY-hH.png`).
+    h: usize,
 }
 
 fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
     GridView {
+        h: horizon(run.days()),
         r: num(r),
-        d: d.to_string(),
-        days: thousands(s.days as i64),
+        d: format!("{d} {}", noun(f64::from(d), "day", "days")),
+        days: format!(
+            "{} {}",
+            thousands(s.days as i64),
+            noun(s.days as f64, "day", "days")
+        ),
         peak: people(s.peak),
         peak_day: format!("day {}", s.peak_day),
         total: people(s.total),
@@ -236,19 +262,27 @@ pub fn build(
             let run = model::simulate(&model::constant(r, f64::from(d)));
             let s = run.summary();
             let key = grid_key(r, d);
-            let c = sir_chart(
-                format!("r = {}, d = {d} days", num(r)),
-                GRID_W,
-                GRID_H,
-                &run,
-                None,
-                Vec::new(),
-            );
-            out.write(
-                &format!("sandbox/img/sir-{key}.png"),
-                &chart::render_png_small(&c)?,
-            )?;
-            Ok((key, grid_view(r, d, &s, &run), s.total / model::N * 100.0))
+            let view = grid_view(r, d, &s, &run);
+            for h in HORIZONS.into_iter().filter(|&h| h >= view.h) {
+                let c = sir_chart(
+                    format!(
+                        "r = {}, d = {d} {}",
+                        num(r),
+                        noun(f64::from(d), "day", "days")
+                    ),
+                    GRID_W,
+                    GRID_H,
+                    h + 1,
+                    &run,
+                    None,
+                    Vec::new(),
+                );
+                out.write(
+                    &format!("sandbox/{}", sir_image(&key, h)),
+                    &chart::render_png_small(&c)?,
+                )?;
+            }
+            Ok((key, view, s.total / model::N * 100.0))
         })
         .collect::<Result<_>>()?;
     let index: std::collections::BTreeMap<&str, &GridView> =
@@ -265,12 +299,32 @@ pub fn build(
                     let key = grid_key(r, d);
                     let v = index[key.as_str()];
                     GridCell {
-                        href: format!("img/sir-{key}.png"),
-                        text: format!("{:.0}", share[key.as_str()]),
-                        label: format!("r = {}, d = {d}: {} ever infected", num(r), v.total),
+                        href: sir_image(&key, v.h),
+                        text: v.peak_day.trim_start_matches("day ").to_string(),
+                        label: format!(
+                            "r = {}, d = {d}: infected peak on {}, {} ever infected",
+                            num(r),
+                            v.peak_day,
+                            v.total
+                        ),
                     }
                 })
                 .collect(),
+        })
+        .collect();
+    // The share ever infected depends on r only: one row, not one per d.
+    let shares: Vec<String> = rs
+        .iter()
+        .map(|&r| {
+            let texts: std::collections::BTreeSet<String> = ds
+                .iter()
+                .map(|&d| format!("{:.0}", share[grid_key(r, d).as_str()]))
+                .collect();
+            let first = texts.first().cloned().unwrap_or_default();
+            match texts.last() {
+                Some(last) if *last != first => format!("{first}–{last}"),
+                _ => first,
+            }
         })
         .collect();
     let side = |name: &'static str, title: &'static str, r: f64, d: u32| -> Result<Side> {
@@ -294,7 +348,10 @@ pub fn build(
         .collect();
     let d_opts: Vec<(String, String)> = ds
         .iter()
-        .map(|&d| (format!("d{d}"), format!("{d} days")))
+        .map(|&d| {
+            let unit = noun(f64::from(d), "day", "days");
+            (format!("d{d}"), format!("{d} {unit}"))
+        })
         .collect();
     let mut ctx = base_context(
         st.site_title,
@@ -308,6 +365,11 @@ pub fn build(
     ctx.insert("d_opts", &d_opts);
     ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
     ctx.insert("rows", &rows);
+    ctx.insert("shares", &shares);
+    ctx.insert(
+        "shared_h",
+        &sides.iter().map(|s| s.view.h).max().unwrap_or(HORIZONS[0]),
+    );
     ctx.insert(
         "views_json",
         &serde_json::to_string(&index)?.replace("</", "<\\/"),
@@ -373,6 +435,7 @@ pub fn build(
                 name.clone(),
                 SC_W,
                 SC_H,
+                run.s.len(),
                 &run,
                 Some(Trace {
                     label: "infected, no change",
@@ -385,14 +448,18 @@ pub fn build(
             out.write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
             let changes: Vec<String> = steps[1..]
                 .iter()
-                .map(|x| format!("day {}: r = {}, d = {} days", x.day, num(x.r), num(x.d)))
+                .map(|x| {
+                    let unit = noun(x.d, "day", "days");
+                    format!("day {}: r = {}, d = {} {unit}", x.day, num(x.r), num(x.d))
+                })
                 .collect();
             let alt = format!(
-                "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} days{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
+                "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} {}{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
                 thousands(s.days as i64),
                 thousands(model::N as i64),
                 num(steps[0].r),
                 num(steps[0].d),
+                noun(steps[0].d, "day", "days"),
                 if changes.is_empty() { "" } else { "; dashed lines mark the changes on " },
                 changes.join("; "),
                 people(s.peak),
