@@ -264,16 +264,25 @@ fn end_labels_do_not_collide() {
     // Same height, ends 11 days apart (about 60 px).
     let lines = vec![mk(88, 500.0), mk(99, 500.0), mk(99, 100.0)];
     let img = Img::render(&flat_lines_chart(&lines, 100, false));
-    // Label text is drawn in a darker shade of each colour.
-    let dark = |c: RGBColor| {
-        let f = |v: u8| (f64::from(v) * 0.7).round() as u8;
-        RGBColor(f(c.0), f(c.1), f(c.2))
+    // Label text is drawn in a darker shade of each colour (70 %), antialiased on white:
+    // a pixel of a label is darker than the line colour in its own channel and weak in the
+    // others (the line itself, or its antialiasing, keeps 255 in its channel).
+    let label_px = |channel: usize| -> Vec<(usize, usize)> {
+        (0..img.h)
+            .flat_map(|y| (0..img.w).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let p = (y * img.w + x) * 3;
+                let c = &img.px[p..p + 3];
+                (150..=230).contains(&c[channel])
+                    && (0..3).filter(|&k| k != channel).all(|k| c[k] <= 80)
+            })
+            .collect()
     };
-    let boxes: Vec<(usize, usize, usize, usize)> = [RED, BLUE]
+    let boxes: Vec<(usize, usize, usize, usize)> = [0, 2]
         .iter()
-        .map(|&c| {
-            let px = img.pixels(dark(c));
-            assert!(!px.is_empty(), "no label text for {c:?}");
+        .map(|&channel| {
+            let px = label_px(channel);
+            assert!(px.len() > 20, "no label text in channel {channel}");
             (
                 px.iter().map(|p| p.0).min().unwrap(),
                 px.iter().map(|p| p.0).max().unwrap(),
