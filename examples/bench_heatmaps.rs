@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use seecovid::diag::{Diagnostics, SharedDiagnostics};
 use seecovid::heatmap::{self, AnimStats, HeatmapOptions, scope::SCOPES};
-use seecovid::site::writer::Output;
+use seecovid::output::Output;
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);

@@ -5,11 +5,18 @@
 #   3. rebuild after touching one template (an override of region.html)
 #   4. rebuild after changing one compare group in the config
 # Usage: scripts/bench.sh [OUT_DIR]   (default: a temporary folder)
+#   SEECOVID_BIN=path/to/seecovid scripts/bench.sh   measures that binary instead of building
+#   one (with a target dir shared by several checkouts, target/release/seecovid may be
+#   another checkout's build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release --quiet
-bin="$CARGO_TARGET_DIR/release/seecovid"
+if [ -n "${SEECOVID_BIN:-}" ]; then
+    bin=$SEECOVID_BIN
+else
+    cargo build --release --quiet
+    bin="$CARGO_TARGET_DIR/release/seecovid"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out=${1:-$work/out}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the README. Installs what the tests need when it is missing (the tests
-# start real servers and a real browser on 127.0.0.1 and fail, not skip, without them), then
-# runs the whole test suite in the one release profile used everywhere.
+# start real servers and a real browser on 127.0.0.1 and fail, not skip, without them), checks
+# formatting and lints, then runs the whole test suite in the one release profile used
+# everywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +51,19 @@ install_deploy_deps() {
     if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 }
 
+# rustfmt and clippy for the gates (a minimal rustup profile has neither).
+install_rust_components() {
+    local missing=()
+    cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+    cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+    if ((${#missing[@]})); then
+        log "installing Rust components: ${missing[*]}"
+        rustup component add "${missing[@]}"
+    fi
+}
+
 install_test_deps() {
+    install_rust_components
     apt_install chromium
     # The browser test runs tests/browser/check.mjs with Node (>= 18; Debian 12 has 18).
     command -v node >/dev/null 2>&1 || apt_install nodejs npm
@@ -61,5 +74,11 @@ install_test_deps() {
 
 install_test_deps
 export PATH="$PATH:/usr/sbin"
+# The gates of CONTRIBUTING.md, in order: formatting and lints first (they fail in seconds),
+# then the tests.
+log "cargo fmt --check"
+cargo fmt --check
+log "cargo clippy --release --all-targets --locked -- -D warnings"
+cargo clippy --release --all-targets --locked -- -D warnings
 log "cargo test --release --locked"
 exec cargo test --release --locked "$@"

@@ -76,7 +76,7 @@ impl Default for MeasuresConfig {
     fn default() -> Self {
         Self {
             window: crate::measures::DEFAULT_WINDOW,
-            per_capita: 100_000,
+            per_capita: crate::measures::PER_CAPITA_BASE,
         }
     }
 }
@@ -157,9 +157,7 @@ impl Config {
         if self.measures.per_capita == 0 {
             bail!("`measures.per_capita` must be positive");
         }
-        if self.build.frame_step == 0 {
-            bail!("`build.frame_step` must be at least 1 day");
-        }
+        check_frame_step(self.build.frame_step)?;
         if self.build.jobs == Some(0) {
             bail!("`build.jobs` must be at least 1");
         }
@@ -213,6 +211,15 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Days between heat-map frames: at least 1 (checked once, here, for the config, the flag and
+/// the library call).
+pub fn check_frame_step(step: u32) -> Result<()> {
+    if step == 0 {
+        bail!("`build.frame_step` (--frame-step) must be at least 1 day");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

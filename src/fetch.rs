@@ -8,7 +8,7 @@
 //! (ignoring a BOM and CRLF line ends), so recompressing never counts as a change.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -16,6 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::data::csv::{locate, read_bytes};
 use crate::data::{ALL_INPUTS, UID_LOOKUP};
 use crate::diag::Diagnostics;
+use crate::output::staged::StagedDir;
 use crate::sync::s3::{self, sdk_error};
 use crate::sync::{ClientOptions, S3Url};
 
@@ -88,57 +89,16 @@ fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// The staging and backup folders beside `data`, e.g. `assets/.data.fetch-new`.
-fn sibling(data: &Path, tag: &str) -> Result<PathBuf> {
-    let name = data
-        .file_name()
-        .ok_or_else(|| anyhow!("data folder {} has no name", data.display()))?;
-    let parent = data
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    Ok(parent.join(format!(".{}.fetch-{tag}", name.to_string_lossy())))
-}
-
-/// Removes a folder on drop unless it was consumed.
-struct TempDir(Option<PathBuf>);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_dir_all(p);
-        }
-    }
-}
-
 /// Refreshes `data` from `source`.
 pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome> {
-    let backup = sibling(data, "old")?;
-    // A swap interrupted between its two renames leaves only the backup: put it back.
-    if !data.exists() && backup.is_dir() {
-        std::fs::rename(&backup, data).with_context(|| {
-            format!(
-                "cannot restore {} from {}",
-                data.display(),
-                backup.display()
-            )
-        })?;
+    let (mut staged, recovery) = StagedDir::for_fetch(data)?;
+    if recovery.restored {
         log(&format!(
             "restored {} from an interrupted fetch",
             data.display()
         ));
     }
-    let staging_path = sibling(data, "new")?;
-    if staging_path.exists() {
-        std::fs::remove_dir_all(&staging_path)
-            .with_context(|| format!("cannot remove {}", staging_path.display()))?;
-    }
-    if let Some(parent) = staging_path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::create_dir(&staging_path)
-        .with_context(|| format!("cannot create {}", staging_path.display()))?;
-    let mut staging = TempDir(Some(staging_path.clone()));
+    let staging_path = staged.path().to_path_buf();
 
     // 1. Download every file into the staging folder.
     let mut outcome = Outcome::default();
@@ -216,35 +176,8 @@ pub fn fetch(source: &Source, data: &Path, log: &dyn Fn(&str)) -> Result<Outcome
             }
         }
     }
-    swap(&staging_path, data, &backup)?;
-    staging.0 = None;
+    staged.swap_in()?;
     Ok(outcome)
-}
-
-/// Replaces `data` by `staging`: two renames, with `backup` holding the old folder in
-/// between (restored by the next fetch if the process dies there).
-fn swap(staging: &Path, data: &Path, backup: &Path) -> Result<()> {
-    if backup.exists() {
-        std::fs::remove_dir_all(backup)
-            .with_context(|| format!("cannot remove {}", backup.display()))?;
-    }
-    let had_old = data.exists();
-    if had_old {
-        std::fs::rename(data, backup)
-            .with_context(|| format!("cannot move {} to {}", data.display(), backup.display()))?;
-    }
-    if let Err(e) = std::fs::rename(staging, data) {
-        if had_old {
-            let _ = std::fs::rename(backup, data);
-        }
-        return Err(e)
-            .with_context(|| format!("cannot move {} to {}", staging.display(), data.display()));
-    }
-    if had_old {
-        std::fs::remove_dir_all(backup)
-            .with_context(|| format!("cannot remove {}", backup.display()))?;
-    }
-    Ok(())
 }
 
 fn gzip_file(plain: &Path) -> Result<()> {

@@ -1,10 +1,13 @@
 //! seecovid: turns the JHU CSSE COVID-19 time series into a precomputed static dashboard site.
 //!
-//! Layers, each in its own module: `data` (load, validate) · `measures` (derived series) ·
-//! `render` (charts, PNG) · `site` (pages, templates, the writer, check) · `serve` · `cmd`
-//! (the subcommands) · `build` (the pipeline that owns load → derive → render → write → check).
+//! Layers, each in its own module; dependencies point down this list, never up:
+//! `build` (the pipeline that owns the stages) · `cmd` (the subcommands) · `site` (the build
+//! context, pages, templates, sitemap, check) · `heatmap` (animated maps) · `render` (charts,
+//! PNG, number formats) · `geo` (boundaries, projections) · `measures` (derived series) ·
+//! `data` (load, validate) · `output` (the one writer, its manifest, incremental keys, staged
+//! folders) · `config`. `heatmap`, `data`, `geo`, `measures` and `render` never import `site`.
 
-pub mod build;
+pub(crate) mod build;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -14,9 +17,10 @@ pub mod fetch;
 pub mod geo;
 pub mod heatmap;
 pub mod measures;
-pub mod progress;
+pub mod output;
+pub(crate) mod progress;
 pub mod render;
-pub mod sandbox;
-pub mod serve;
-pub mod site;
+pub(crate) mod sandbox;
+pub(crate) mod serve;
+pub(crate) mod site;
 pub mod sync;

@@ -1,7 +1,121 @@
-//! Derived series (SPEC §2): new per day, active, per capita, moving averages.
+//! Derived series (docs/method.md §1.3): new per day, active, per capita, moving averages.
 //!
 //! Plain slices in, plain `Vec`s out; no I/O and no knowledge of regions or files.
 
+use serde::{Deserialize, Serialize};
+
+/// What is counted: the measures every view of the data is made of. With [`Mode`], [`Unit`]
+/// and [`Scale`], the one vocabulary of heat maps, compare pages and charts. File names and
+/// URL keys keep their spellings: heat maps use the short ones (`abs`, `pc`, `lin`), compare
+/// pages the long ones (`absolute`, `per100k`, `linear`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Confirmed,
+    Deaths,
+    Recovered,
+    Active,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::Confirmed,
+        Measure::Deaths,
+        Measure::Recovered,
+        Measure::Active,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Confirmed => "confirmed",
+            Measure::Deaths => "deaths",
+            Measure::Recovered => "recovered",
+            Measure::Active => "active",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Confirmed => "Confirmed cases",
+            Measure::Deaths => "Deaths",
+            Measure::Recovered => "Recovered",
+            Measure::Active => "Active cases",
+        }
+    }
+    /// Recovered and active exist only while recovered was published.
+    pub fn needs_recovered(self) -> bool {
+        matches!(self, Measure::Recovered | Measure::Active)
+    }
+}
+
+/// The cumulative total, or new per day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Total,
+    New,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Total => "total",
+            Mode::New => "new",
+        }
+    }
+}
+
+/// Absolute counts, or per capita (per [`PER_CAPITA_BASE`] people).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Absolute,
+    PerCapita,
+}
+
+impl Unit {
+    /// Heat-map file names: `abs`, `pc`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Unit::Absolute => "abs",
+            Unit::PerCapita => "pc",
+        }
+    }
+    /// Compare keys: `absolute`, `per100k`.
+    pub fn long(self) -> &'static str {
+        match self {
+            Unit::Absolute => "absolute",
+            Unit::PerCapita => "per100k",
+        }
+    }
+}
+
+/// A linear or a logarithmic scale (an axis, or a map's colour classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Linear,
+    Log,
+}
+
+impl Scale {
+    /// Heat-map file names: `lin`, `log`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Scale::Linear => "lin",
+            Scale::Log => "log",
+        }
+    }
+    /// Compare keys: `linear`, `log`.
+    pub fn long(self) -> &'static str {
+        match self {
+            Scale::Linear => "linear",
+            Scale::Log => "log",
+        }
+    }
+}
+
+/// Per-capita values are per this many people unless `measures.per_capita` says otherwise
+/// (heat-map images and compare charts always use it).
+pub const PER_CAPITA_BASE: u64 = 100_000;
 /// Default moving-average window in days.
 pub const DEFAULT_WINDOW: usize = 7;
 /// Allowed moving-average windows.

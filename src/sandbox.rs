@@ -139,8 +139,10 @@ pub fn simulate_with(steps: &[Step], mut each: impl FnMut(f64, f64, f64)) -> Run
 }
 
 /// The final-size fraction z of an SIR epidemic with reproduction number `r` started by a
-/// vanishing number of cases: the root in (0, 1] of `z = 1 − e^(−r·z)` (0 for r ≤ 1).
-pub fn final_size(r: f64) -> f64 {
+/// vanishing number of cases: the root in (0, 1] of `z = 1 − e^(−r·z)` (0 for r ≤ 1). The
+/// tests check the model against it.
+#[cfg(test)]
+fn final_size(r: f64) -> f64 {
     if r <= 1.0 {
         return 0.0;
     }

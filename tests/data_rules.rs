@@ -1,4 +1,4 @@
-//! SPEC §2 data rules on the hand-made `small` fixture (answers worked out by hand in
+//! The data rules of docs/method.md §1 on the hand-made `small` fixture (answers worked out by hand in
 //! tests/fixtures/small/README.md) and on the real bundled data.
 
 mod common;

@@ -13,7 +13,7 @@ use seecovid::heatmap::frame::{self, DATE_BOX};
 use seecovid::heatmap::image::Indexed;
 use seecovid::heatmap::scope::{self, ScopeMap};
 use seecovid::heatmap::{self, HeatmapOptions};
-use seecovid::site::writer::Output;
+use seecovid::output::Output;
 
 fn data() -> &'static Dataset {
     static DS: OnceLock<Dataset> = OnceLock::new();
@@ -42,7 +42,7 @@ fn set(v: &[&str]) -> BTreeSet<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// Data README §3: every region with data maps to a shape except these documented ones.
+/// docs/method.md §3: every region with data maps to a shape except these documented ones.
 #[test]
 fn join_coverage_matches_the_known_mismatches() {
     let world = scope("world");
@@ -57,7 +57,7 @@ fn join_coverage_matches_the_known_mismatches() {
             "Winter Olympics 2022",
         ])
     );
-    // README §3.3: atlas countries without a JHU row (Turkmenistan never reported) and id-less
+    // docs/method.md §3.3: atlas countries without a JHU row (Turkmenistan never reported) and id-less
     // or uninhabited features. US territories join through the US state rows.
     let nd = no_data_shapes(&world);
     for s in ["Turkmenistan", "N. Cyprus", "Somaliland"] {

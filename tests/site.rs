@@ -342,3 +342,45 @@ fn serve_types_404_and_no_traversal() {
         );
     }
 }
+
+/// Issue 13: the sitemap was written before the compare and sandbox stages, so their pages
+/// were missing. Built with a base URL, it lists every page of the site (404 excluded) and
+/// nothing else, and robots.txt points to it.
+#[test]
+fn sitemap_lists_every_page_including_compare_and_sandbox() {
+    let t = SiteTest::fixture("small");
+    let base = "https://covid.example.org/";
+    let o = t.build_with(&["--base-url", base]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = t.read("sitemap.xml");
+    let listed: std::collections::BTreeSet<String> = xml
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect();
+    let pages: std::collections::BTreeSet<String> = snapshot(&t.out())
+        .into_keys()
+        .filter(|p| p.ends_with(".html") && p != "404.html")
+        .map(|p| format!("{base}{}", p.trim_end_matches("index.html")))
+        .collect();
+    assert_eq!(listed, pages, "sitemap.xml and the pages differ");
+    for page in [
+        "compare/",
+        "compare/top-countries.html",
+        "sandbox/",
+        "sandbox/scenarios.html",
+        "regions/",
+        "about/",
+    ] {
+        assert!(
+            listed.contains(&format!("{base}{page}")),
+            "{page} is not in the sitemap"
+        );
+    }
+    assert_eq!(
+        listed.len(),
+        xml.matches("<url>").count(),
+        "a page listed twice"
+    );
+    t.page_contains("robots.txt", &format!("Sitemap: {base}sitemap.xml"));
+}

@@ -21,7 +21,6 @@ pub fn run(a: BuildArgs) -> Result<ExitCode> {
         config.build.jobs = Some(j);
     }
     if let Some(f) = a.frame_step {
-        anyhow::ensure!(f > 0, "--frame-step must be at least 1 day");
         config.build.frame_step = f;
     }
     if let Some(s) = a.scopes {

@@ -26,10 +26,6 @@ pub struct TimeTable {
 }
 
 impl TimeTable {
-    pub fn rows(&self) -> usize {
-        self.values.len()
-    }
-
     /// The metadata column `name`, one cell per row.
     pub fn col(&self, name: &str) -> &[String] {
         let i = self
@@ -189,8 +185,9 @@ pub fn parse_jhu_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-/// Formats a date the way JHU headers do (`1/22/20`); used by fixtures and tests.
-pub fn jhu_date(d: NaiveDate) -> String {
+/// Formats a date the way JHU headers do (`1/22/20`), for the tests.
+#[cfg(test)]
+fn jhu_date(d: NaiveDate) -> String {
     use chrono::Datelike;
     format!("{}/{}/{}", d.month(), d.day(), d.year() % 100)
 }

@@ -1,10 +1,10 @@
 //! Input data: loads the JHU CSSE files, validates them and builds the region table.
 //!
-//! Owns the rules of SPEC §2 that decide *which* numbers belong to which region (province
-//! summing, the US total from the US files, recovered cut-off, population joins). It hands out
-//! plain structs; derived measures live in `measures`.
+//! Owns the rules of docs/method.md §1.2 that decide *which* numbers belong to which region
+//! (province summing, the US total from the US files, recovered cut-off, population joins). It
+//! hands out plain structs; derived measures live in `measures`.
 
-pub mod csv;
+pub(crate) mod csv;
 pub mod names;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -34,7 +34,7 @@ pub const ALL_INPUTS: [&str; 6] = [
 ];
 
 /// JHU stopped publishing recovered cases after this date (zeros afterwards).
-pub fn recovered_until() -> NaiveDate {
+pub(crate) fn recovered_until() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 8, 4).expect("valid date")
 }
 
@@ -194,7 +194,7 @@ impl Dataset {
 }
 
 /// URL-safe slug: lowercase ASCII letters and digits, runs of anything else become one `-`.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = fold_accent(c);
@@ -233,7 +233,7 @@ fn fold_accent(c: char) -> char {
 }
 
 /// Normalises a JHU FIPS cell (`1001.0`, `01001`, `60`) to `width` zero-padded digits.
-pub fn normalise_fips(cell: &str, width: usize) -> Option<String> {
+pub(crate) fn normalise_fips(cell: &str, width: usize) -> Option<String> {
     let t = cell.trim();
     if t.is_empty() {
         return None;
@@ -269,16 +269,9 @@ fn window(t: &TimeTable, row: usize, start: NaiveDate, len: usize) -> &[i64] {
 fn common_range(a: &TimeTable, b: &TimeTable, diag: &mut Diagnostics) -> Result<DateRange> {
     let start = a.start.max(b.start);
     let end = a.end().min(b.end());
+    let span = |t: &TimeTable| format!("{} ({}..{})", t.path.display(), t.start, t.end());
     if end < start {
-        bail!(
-            "{} ({}..{}) and {} ({}..{}) share no dates",
-            a.path.display(),
-            a.start,
-            a.end(),
-            b.path.display(),
-            b.start,
-            b.end()
-        );
+        bail!("{} and {} share no dates", span(a), span(b));
     }
     if a.start != b.start || a.end() != b.end() {
         diag.warn(format!(
@@ -411,252 +404,348 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     );
     let (cu, du) = us?;
     let (cg, dg, rg, uid) = g?;
-    let mut ds = build(&cg, &dg, &rg, &cu, &du, &uid, diag)?;
+    let mut ds = build((&cg, &dg, &rg), (&cu, &du), &uid, diag)?;
     names::apply_display_names(&mut ds.regions);
     Ok(ds)
 }
 
-struct Builder {
-    regions: Vec<Region>,
-    ids: HashSet<String>,
-}
+/// The one scheme for unique slugs (region ids, compare groups, sandbox scenarios): the slug
+/// itself, then `-2`, `-3` … appended.
+#[derive(Debug, Default)]
+pub(crate) struct Slugs(HashSet<String>);
 
-impl Builder {
-    fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
+impl Slugs {
+    /// Marks `slug` as taken (e.g. a preset's fixed slug).
+    pub(crate) fn take(&mut self, slug: &str) {
+        self.0.insert(slug.to_string());
+    }
+
+    /// `base`, or `base-N` with the smallest N ≥ 2 not taken yet; marks it taken.
+    pub(crate) fn unique(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
         let mut n = 2;
-        while !self.ids.insert(id.clone()) {
+        while !self.0.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
         id
     }
+}
+
+struct Builder {
+    regions: Vec<Region>,
+    ids: Slugs,
+}
+
+impl Builder {
     fn push(&mut self, mut r: Region) -> usize {
-        r.id = self.unique_id(r.id.clone());
+        r.id = self.ids.unique(&r.id);
         self.regions.push(r);
         self.regions.len() - 1
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The global files (confirmed, deaths, recovered), checked and indexed.
+struct Global<'a> {
+    cg: &'a TimeTable,
+    dg: &'a TimeTable,
+    rg: &'a TimeTable,
+    /// (Province/State, Country/Region) of every row of `cg`, `rg`.
+    keys: Vec<(String, String)>,
+    rkeys: Vec<(String, String)>,
+    /// Row of each key in the deaths and the recovered file.
+    drow: HashMap<(String, String), usize>,
+    rrow: HashMap<(String, String), usize>,
+    range: DateRange,
+    len: usize,
+    /// Days of recovered published from the range's start (0 = none).
+    rec_len: usize,
+}
+
+impl<'a> Global<'a> {
+    fn new(
+        cg: &'a TimeTable,
+        dg: &'a TimeTable,
+        rg: &'a TimeTable,
+        diag: &mut Diagnostics,
+    ) -> Result<Self> {
+        let keys = global_keys(cg);
+        check_unique(&cg.path, keys.iter(), "Province/State, Country/Region")?;
+        let dkeys = global_keys(dg);
+        check_unique(&dg.path, dkeys.iter(), "Province/State, Country/Region")?;
+        let rkeys = global_keys(rg);
+        check_unique(&rg.path, rkeys.iter(), "Province/State, Country/Region")?;
+        let range = common_range(cg, dg, diag)?;
+        let len = ((range.end - range.start).num_days() + 1) as usize;
+        let drow: HashMap<(String, String), usize> =
+            dkeys.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let rrow: HashMap<(String, String), usize> = rkeys
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, k)| (k, i))
+            .collect();
+        for k in &keys {
+            if !drow.contains_key(k) {
+                bail!(
+                    "{}: no row for Province/State `{}`, Country/Region `{}` (it is in {})",
+                    dg.path.display(),
+                    k.0,
+                    k.1,
+                    cg.path.display()
+                );
+            }
+        }
+        // Recovered: published from the global start up to the cut-off and the file's own end.
+        let rec_end = rg.end().min(recovered_until()).min(range.end);
+        let rec_len = if rg.start <= range.start && rec_end >= range.start {
+            ((rec_end - range.start).num_days() + 1) as usize
+        } else {
+            0
+        };
+        Ok(Self {
+            cg,
+            dg,
+            rg,
+            keys,
+            rkeys,
+            drow,
+            rrow,
+            range,
+            len,
+            rec_len,
+        })
+    }
+
+    fn recovered_until(&self) -> Option<NaiveDate> {
+        (self.rec_len > 0).then(|| self.range.start + Duration::days(self.rec_len as i64 - 1))
+    }
+
+    /// The sum of the recovered rows `rows`, where published.
+    fn recovered(&self, rows: &[usize]) -> Option<Vec<i64>> {
+        (self.rec_len > 0 && !rows.is_empty()).then(|| {
+            sum_rows(
+                rows.iter()
+                    .map(|&r| window(self.rg, r, self.range.start, self.rec_len)),
+                self.rec_len,
+            )
+        })
+    }
+
+    fn confirmed(&self, row: usize) -> &[i64] {
+        window(self.cg, row, self.range.start, self.len)
+    }
+
+    fn deaths(&self, row: usize) -> &[i64] {
+        window(
+            self.dg,
+            self.drow[&self.keys[row]],
+            self.range.start,
+            self.len,
+        )
+    }
+
+    /// A country's series: its own row where the file has one, else the sum of its provinces.
+    fn country(&self, cname: &str, rows: &[usize]) -> Series {
+        let own = rows.iter().copied().find(|&r| self.keys[r].0.is_empty());
+        let crow: Vec<usize> = own.map_or_else(|| rows.to_vec(), |r| vec![r]);
+        let key_own = (String::new(), cname.to_string());
+        let rec_rows: Vec<usize> = if let Some(&r) = self.rrow.get(&key_own) {
+            vec![r]
+        } else {
+            self.rkeys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.1 == cname)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        Series {
+            start: self.range.start,
+            confirmed: sum_rows(crow.iter().map(|&r| self.confirmed(r)), self.len),
+            deaths: sum_rows(crow.iter().map(|&r| self.deaths(r)), self.len),
+            recovered: self.recovered(&rec_rows),
+        }
+    }
+}
+
+/// The US files (confirmed, deaths), checked and paired by UID.
+struct Us<'a> {
+    cu: &'a TimeTable,
+    du: &'a TimeTable,
+    /// UID of every row of `cu`.
+    uids: Vec<u64>,
+    /// (row in `cu`, row in `du`) of each UID, in `cu` order.
+    pairs: Vec<(usize, usize)>,
+    range: DateRange,
+    len: usize,
+}
+
+impl<'a> Us<'a> {
+    fn new(cu: &'a TimeTable, du: &'a TimeTable, diag: &mut Diagnostics) -> Result<Self> {
+        let uids_of = |t: &TimeTable| -> Result<Vec<u64>> {
+            t.col("UID")
+                .iter()
+                .enumerate()
+                .map(|(r, s)| parse_uid(&t.path, r, s))
+                .collect()
+        };
+        let uids = uids_of(cu)?;
+        check_unique(&cu.path, uids.iter(), "UID")?;
+        let duids = uids_of(du)?;
+        check_unique(&du.path, duids.iter(), "UID")?;
+        let drow: HashMap<u64, usize> = duids.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let range = common_range(cu, du, diag)?;
+        let len = ((range.end - range.start).num_days() + 1) as usize;
+        let mut pairs = Vec::with_capacity(uids.len());
+        for (r, u) in uids.iter().enumerate() {
+            let Some(&d) = drow.get(u) else {
+                bail!(
+                    "{}: no row for UID {u} (it is on line {} of {})",
+                    du.path.display(),
+                    r + 2,
+                    cu.path.display()
+                );
+            };
+            pairs.push((r, d));
+        }
+        if duids.len() != uids.len() {
+            let have: HashSet<&u64> = uids.iter().collect();
+            let extra = duids.iter().find(|k| !have.contains(k)).unwrap();
+            bail!(
+                "{}: UID {extra} has no row in {}",
+                du.path.display(),
+                cu.path.display()
+            );
+        }
+        Ok(Self {
+            cu,
+            du,
+            uids,
+            pairs,
+            range,
+            len,
+        })
+    }
+
+    /// The sum of the rows `members` (indices into `pairs`).
+    fn sum(&self, members: impl Iterator<Item = usize> + Clone) -> Series {
+        let (start, len) = (self.range.start, self.len);
+        Series {
+            start,
+            confirmed: sum_rows(
+                members
+                    .clone()
+                    .map(|i| window(self.cu, self.pairs[i].0, start, len)),
+                len,
+            ),
+            deaths: sum_rows(
+                members.map(|i| window(self.du, self.pairs[i].1, start, len)),
+                len,
+            ),
+            recovered: None,
+        }
+    }
+
+    /// The US total is the sum of every row of the US files.
+    fn total(&self) -> Series {
+        self.sum(0..self.pairs.len())
+    }
+}
+
 fn build(
-    cg: &TimeTable,
-    dg: &TimeTable,
-    rg: &TimeTable,
-    cu: &TimeTable,
-    du: &TimeTable,
+    (cg, dg, rg): (&TimeTable, &TimeTable, &TimeTable),
+    (cu, du): (&TimeTable, &TimeTable),
     uid: &TextTable,
     diag: &mut Diagnostics,
 ) -> Result<Dataset> {
     let lookup = build_lookup(uid)?;
-
-    // ---- global files ----
-    let gkeys = global_keys(cg);
-    check_unique(&cg.path, gkeys.iter(), "Province/State, Country/Region")?;
-    let dkeys = global_keys(dg);
-    check_unique(&dg.path, dkeys.iter(), "Province/State, Country/Region")?;
-    let rkeys = global_keys(rg);
-    check_unique(&rg.path, rkeys.iter(), "Province/State, Country/Region")?;
-    let grange = common_range(cg, dg, diag)?;
-    let glen = ((grange.end - grange.start).num_days() + 1) as usize;
-    let drow: HashMap<&(String, String), usize> =
-        dkeys.iter().enumerate().map(|(i, k)| (k, i)).collect();
-    let rrow: HashMap<&(String, String), usize> =
-        rkeys.iter().enumerate().map(|(i, k)| (k, i)).collect();
-    for k in &gkeys {
-        if !drow.contains_key(k) {
-            bail!(
-                "{}: no row for Province/State `{}`, Country/Region `{}` (it is in {})",
-                dg.path.display(),
-                k.0,
-                k.1,
-                cg.path.display()
-            );
-        }
-    }
-
-    // Recovered: published from the global start up to the cut-off and the file's own end.
-    let rec_end = rg.end().min(recovered_until()).min(grange.end);
-    let rec_len = if rg.start <= grange.start && rec_end >= grange.start {
-        ((rec_end - grange.start).num_days() + 1) as usize
-    } else {
-        0
-    };
-    let recovered_until_date = (rec_len > 0).then_some(rec_end);
-    let rec_series = |rows: &[usize]| -> Option<Vec<i64>> {
-        (rec_len > 0 && !rows.is_empty()).then(|| {
-            sum_rows(
-                rows.iter().map(|&r| window(rg, r, grange.start, rec_len)),
-                rec_len,
-            )
-        })
-    };
-
-    // Countries in name order; each with its province rows.
-    let mut countries: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (_, c)) in gkeys.iter().enumerate() {
-        countries.entry(c.as_str()).or_default().push(i);
-    }
+    let g = Global::new(cg, dg, rg, diag)?;
+    let us = Us::new(cu, du, diag)?;
     let mut b = Builder {
         regions: Vec::new(),
-        ids: HashSet::new(),
+        ids: Slugs::default(),
     };
+    let country_idx = add_countries(&mut b, &g, &us, &lookup);
+    add_provinces(&mut b, &g, &lookup, &country_idx);
+    add_us_states(&mut b, &us, &lookup, country_idx["US"])?;
+    note_missing_population(&b.regions, &uid.path, diag);
+    Ok(Dataset {
+        regions: b.regions,
+        recovered_until: g.recovered_until(),
+        global_range: g.range,
+        us_range: us.range,
+    })
+}
 
-    // US from the US files (SPEC: the US total comes from the US files, not the global row).
-    let ukeys: Vec<u64> = cu
-        .col("UID")
-        .iter()
-        .enumerate()
-        .map(|(r, s)| parse_uid(&cu.path, r, s))
-        .collect::<Result<_>>()?;
-    check_unique(&cu.path, ukeys.iter(), "UID")?;
-    let udkeys: Vec<u64> = du
-        .col("UID")
-        .iter()
-        .enumerate()
-        .map(|(r, s)| parse_uid(&du.path, r, s))
-        .collect::<Result<_>>()?;
-    check_unique(&du.path, udkeys.iter(), "UID")?;
-    let udrow: HashMap<u64, usize> = udkeys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-    let urange = common_range(cu, du, diag)?;
-    let ulen = ((urange.end - urange.start).num_days() + 1) as usize;
-    let mut us_pairs = Vec::with_capacity(ukeys.len());
-    for (r, u) in ukeys.iter().enumerate() {
-        let Some(&d) = udrow.get(u) else {
-            bail!(
-                "{}: no row for UID {u} (it is on line {} of {})",
-                du.path.display(),
-                r + 2,
-                cu.path.display()
-            );
-        };
-        us_pairs.push((r, d));
+fn country(cname: &str, source: Source, series: Series, found: Option<&LookupRow>) -> Region {
+    Region {
+        id: slug(cname),
+        name: cname.to_string(),
+        level: Level::Country,
+        source,
+        parent: None,
+        children: Vec::new(),
+        population: found.and_then(|f| f.1),
+        uid: found.map(|f| f.0),
+        fips: None,
+        country: cname.to_string(),
+        province: None,
+        in_parent_total: false,
+        series,
     }
-    if udkeys.len() != ukeys.len() {
-        let have: HashSet<&u64> = ukeys.iter().collect();
-        let extra = udkeys.iter().find(|k| !have.contains(k)).unwrap();
-        bail!(
-            "{}: UID {extra} has no row in {}",
-            du.path.display(),
-            cu.path.display()
-        );
-    }
+}
 
-    // The US total is the sum of every row of the US files.
-    let us_total = || Series {
-        start: urange.start,
-        confirmed: sum_rows(
-            us_pairs
-                .iter()
-                .map(|&(r, _)| window(cu, r, urange.start, ulen)),
-            ulen,
-        ),
-        deaths: sum_rows(
-            us_pairs
-                .iter()
-                .map(|&(_, r)| window(du, r, urange.start, ulen)),
-            ulen,
-        ),
-        recovered: None,
-    };
+/// Countries in name order (the US from the US files, docs/method.md §1.2). Returns the index
+/// of each country by name.
+fn add_countries(b: &mut Builder, g: &Global, us: &Us, lookup: &Lookup) -> HashMap<String, usize> {
+    let mut countries: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, c)) in g.keys.iter().enumerate() {
+        countries.entry(c.as_str()).or_default().push(i);
+    }
     let mut country_idx: HashMap<String, usize> = HashMap::new();
-    let mut has_us = false;
     for (&cname, rows) in &countries {
-        let is_us = cname == "US";
-        if is_us {
-            has_us = true;
-        }
-        let (series, source) = if is_us {
-            (us_total(), Source::Us)
+        let (series, source) = if cname == "US" {
+            (us.total(), Source::Us)
         } else {
-            let own = rows.iter().copied().find(|&r| gkeys[r].0.is_empty());
-            // A country row where the file has one; else the sum of its province rows.
-            let crow: Vec<usize> = own.map_or_else(|| rows.clone(), |r| vec![r]);
-            let confirmed = sum_rows(
-                crow.iter().map(|&r| window(cg, r, grange.start, glen)),
-                glen,
-            );
-            let deaths = sum_rows(
-                crow.iter()
-                    .map(|&r| window(dg, drow[&gkeys[r]], grange.start, glen)),
-                glen,
-            );
-            let key_own = (String::new(), cname.to_string());
-            let rec_rows: Vec<usize> = if let Some(&r) = rrow.get(&key_own) {
-                vec![r]
-            } else {
-                rkeys
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| k.1 == cname)
-                    .map(|(i, _)| i)
-                    .collect()
-            };
-            (
-                Series {
-                    start: grange.start,
-                    confirmed,
-                    deaths,
-                    recovered: rec_series(&rec_rows),
-                },
-                Source::Global,
-            )
+            (g.country(cname, rows), Source::Global)
         };
         let found = lookup.by_name.get(&(String::new(), cname.to_string()));
-        let idx = b.push(Region {
-            id: slug(cname),
-            name: cname.to_string(),
-            level: Level::Country,
-            source,
-            parent: None,
-            children: Vec::new(),
-            population: found.and_then(|f| f.1),
-            uid: found.map(|f| f.0),
-            fips: None,
-            country: cname.to_string(),
-            province: None,
-            in_parent_total: false,
-            series,
-        });
+        let idx = b.push(country(cname, source, series, found));
         country_idx.insert(cname.to_string(), idx);
     }
-    if !has_us {
+    if !countries.contains_key("US") {
         // The global files always have a US row upstream; without it the US still exists.
         let found = lookup.by_name.get(&(String::new(), "US".to_string()));
-        let idx = b.push(Region {
-            id: "us".into(),
-            name: "US".into(),
-            level: Level::Country,
-            source: Source::Us,
-            parent: None,
-            children: Vec::new(),
-            population: found.and_then(|f| f.1),
-            uid: found.map(|f| f.0),
-            fips: None,
-            country: "US".into(),
-            province: None,
-            in_parent_total: false,
-            series: us_total(),
-        });
+        let idx = b.push(country("US", Source::Us, us.total(), found));
         country_idx.insert("US".into(), idx);
     }
+    country_idx
+}
 
+/// Provinces of the global files (US provinces come from the US files).
+fn add_provinces(
+    b: &mut Builder,
+    g: &Global,
+    lookup: &Lookup,
+    country_idx: &HashMap<String, usize>,
+) {
+    let keys = &g.keys;
     // Countries that have their own row: their province rows are not part of their total.
-    let own_row: HashSet<&str> = gkeys
+    let own_row: HashSet<&str> = keys
         .iter()
         .filter(|k| k.0.is_empty())
         .map(|k| k.1.as_str())
         .collect();
-    // Provinces of the global file (US provinces come from the US files below).
-    let mut prov_rows: Vec<usize> = (0..gkeys.len())
-        .filter(|&r| !gkeys[r].0.is_empty() && gkeys[r].1 != "US")
+    let mut prov_rows: Vec<usize> = (0..keys.len())
+        .filter(|&r| !keys[r].0.is_empty() && keys[r].1 != "US")
         .collect();
-    prov_rows.sort_by(|&a, &b| (&gkeys[a].1, &gkeys[a].0).cmp(&(&gkeys[b].1, &gkeys[b].0)));
+    prov_rows.sort_by(|&a, &b| (&keys[a].1, &keys[a].0).cmp(&(&keys[b].1, &keys[b].0)));
     for r in prov_rows {
-        let (pname, cname) = &gkeys[r];
+        let (pname, cname) = &keys[r];
         let parent = country_idx[cname.as_str()];
         let found = lookup.by_name.get(&(pname.clone(), cname.clone()));
-        let rec = rrow.get(&gkeys[r]).map(|&rr| vec![rr]).unwrap_or_default();
+        let rec = g.rrow.get(&keys[r]).map(|&rr| vec![rr]).unwrap_or_default();
         let id = format!("{}--{}", b.regions[parent].id, slug(pname));
         let idx = b.push(Region {
             id,
@@ -672,22 +761,23 @@ fn build(
             province: Some(pname.clone()),
             in_parent_total: !own_row.contains(cname.as_str()),
             series: Series {
-                start: grange.start,
-                confirmed: window(cg, r, grange.start, glen).to_vec(),
-                deaths: window(dg, drow[&gkeys[r]], grange.start, glen).to_vec(),
-                recovered: rec_series(&rec),
+                start: g.range.start,
+                confirmed: g.confirmed(r).to_vec(),
+                deaths: g.deaths(r).to_vec(),
+                recovered: g.recovered(&rec),
             },
         });
         b.regions[parent].children.push(idx);
     }
+}
 
-    // US states (all rows of the state, including Unassigned and Out of …) and counties.
-    let us_idx = country_idx["US"];
+/// US states (all rows of the state, including Unassigned and Out of …) and their counties.
+fn add_us_states(b: &mut Builder, us: &Us, lookup: &Lookup, us_idx: usize) -> Result<()> {
+    let cu = us.cu;
     let states_col = cu.col("Province_State");
-    let admin2 = cu.col("Admin2");
     let fips_col = cu.col("FIPS");
     let mut states: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, &(r, _)) in us_pairs.iter().enumerate() {
+    for (i, &(r, _)) in us.pairs.iter().enumerate() {
         let s = states_col[r].trim();
         if s.is_empty() {
             bail!(
@@ -699,23 +789,11 @@ fn build(
         states.entry(s).or_default().push(i);
     }
     for (&sname, members) in &states {
-        let c = sum_rows(
-            members
-                .iter()
-                .map(|&i| window(cu, us_pairs[i].0, urange.start, ulen)),
-            ulen,
-        );
-        let d = sum_rows(
-            members
-                .iter()
-                .map(|&i| window(du, us_pairs[i].1, urange.start, ulen)),
-            ulen,
-        );
         let found = lookup.by_name.get(&(sname.to_string(), "US".to_string()));
         // State FIPS: the UID table's state row, else the first two digits of a county FIPS.
         let fips = found.and_then(|f| f.2.clone()).or_else(|| {
             members.iter().find_map(|&i| {
-                normalise_fips(&fips_col[us_pairs[i].0], 5).map(|f| f[..2].to_string())
+                normalise_fips(&fips_col[us.pairs[i].0], 5).map(|f| f[..2].to_string())
             })
         });
         let sidx = b.push(Region {
@@ -731,64 +809,69 @@ fn build(
             country: "US".into(),
             province: Some(sname.to_string()),
             in_parent_total: true,
+            series: us.sum(members.iter().copied()),
+        });
+        b.regions[us_idx].children.push(sidx);
+        add_us_counties(b, us, lookup, sidx, members);
+    }
+    Ok(())
+}
+
+/// The rows of a state that name a county (`Admin2`), in name order.
+fn add_us_counties(b: &mut Builder, us: &Us, lookup: &Lookup, sidx: usize, members: &[usize]) {
+    let (cu, du) = (us.cu, us.du);
+    let admin2 = cu.col("Admin2");
+    let fips_col = cu.col("FIPS");
+    let sname = b.regions[sidx].name.clone();
+    let mut counties: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| !admin2[us.pairs[i].0].trim().is_empty())
+        .collect();
+    counties.sort_by(|&x, &y| admin2[us.pairs[x].0].cmp(&admin2[us.pairs[y].0]));
+    for i in counties {
+        let (r, dr) = us.pairs[i];
+        let cname = admin2[r].trim();
+        let u = us.uids[r];
+        let cidx = b.push(Region {
+            id: format!("{}--{}", b.regions[sidx].id, slug(cname)),
+            name: cname.to_string(),
+            level: Level::UsCounty,
+            source: Source::Us,
+            parent: Some(sidx),
+            children: Vec::new(),
+            population: lookup.by_uid.get(&u).copied().flatten(),
+            uid: Some(u),
+            fips: normalise_fips(&fips_col[r], 5),
+            country: "US".into(),
+            province: Some(sname.clone()),
+            in_parent_total: true,
             series: Series {
-                start: urange.start,
-                confirmed: c,
-                deaths: d,
+                start: us.range.start,
+                confirmed: window(cu, r, us.range.start, us.len).to_vec(),
+                deaths: window(du, dr, us.range.start, us.len).to_vec(),
                 recovered: None,
             },
         });
-        b.regions[us_idx].children.push(sidx);
-        let mut counties: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&i| !admin2[us_pairs[i].0].trim().is_empty())
-            .collect();
-        counties.sort_by(|&x, &y| admin2[us_pairs[x].0].cmp(&admin2[us_pairs[y].0]));
-        for i in counties {
-            let (r, dr) = us_pairs[i];
-            let cname = admin2[r].trim();
-            let u = ukeys[r];
-            let cidx = b.push(Region {
-                id: format!("{}--{}", b.regions[sidx].id, slug(cname)),
-                name: cname.to_string(),
-                level: Level::UsCounty,
-                source: Source::Us,
-                parent: Some(sidx),
-                children: Vec::new(),
-                population: lookup.by_uid.get(&u).copied().flatten(),
-                uid: Some(u),
-                fips: normalise_fips(&fips_col[r], 5),
-                country: "US".into(),
-                province: Some(sname.to_string()),
-                in_parent_total: true,
-                series: Series {
-                    start: urange.start,
-                    confirmed: window(cu, r, urange.start, ulen).to_vec(),
-                    deaths: window(du, dr, urange.start, ulen).to_vec(),
-                    recovered: None,
-                },
-            });
-            b.regions[sidx].children.push(cidx);
-        }
+        b.regions[sidx].children.push(cidx);
     }
+}
 
-    let missing_pop: Vec<String> = b
-        .regions
+fn note_missing_population(regions: &[Region], uid_path: &Path, diag: &mut Diagnostics) {
+    let missing_pop: Vec<String> = regions
         .iter()
         .filter(|r| r.population.is_none() && r.level != Level::UsCounty)
-        .map(|r| r.full_name(&b.regions))
+        .map(|r| r.full_name(regions))
         .collect();
     if !missing_pop.is_empty() {
         diag.note(format!(
             "{} countries/provinces/states have no population in {} (no per-capita values): {}",
             missing_pop.len(),
-            uid.path.display(),
+            uid_path.display(),
             missing_pop.join("; ")
         ));
     }
-    let missing_county = b
-        .regions
+    let missing_county = regions
         .iter()
         .filter(|r| r.population.is_none() && r.level == Level::UsCounty)
         .count();
@@ -797,13 +880,6 @@ fn build(
             "{missing_county} US county rows (Unassigned, Out of …, ships, prisons) have no population"
         ));
     }
-
-    Ok(Dataset {
-        regions: b.regions,
-        global_range: grange,
-        us_range: urange,
-        recovered_until: recovered_until_date,
-    })
 }
 
 #[cfg(test)]
@@ -818,6 +894,21 @@ mod tests {
         assert_eq!(slug("Doña Ana"), "dona-ana");
         assert_eq!(slug("Out of AL"), "out-of-al");
         assert_eq!(slug("***"), "x");
+    }
+
+    #[test]
+    fn one_slug_scheme_numbers_clashes() {
+        let mut s = Slugs::default();
+        s.take("g7");
+        assert_eq!(s.unique("g7"), "g7-2");
+        assert_eq!(s.unique("x"), "x");
+        assert_eq!(s.unique("x"), "x-2");
+        assert_eq!(s.unique("x"), "x-3", "never x-2-2");
+        assert_eq!(
+            s.unique("x-2"),
+            "x-2-2",
+            "a base that looks numbered is still a base"
+        );
     }
 
     #[test]

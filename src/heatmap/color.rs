@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 
+use crate::measures::Scale;
+use crate::render::format::{Compact, compact};
+
 /// Palette indices. Kept below 32 so the GIF's LZW starts from 5-bit codes.
 pub const WHITE: u8 = 0;
 /// Anti-aliasing ramp for text on white, lightest to darkest.
@@ -67,26 +70,10 @@ pub fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Axis {
-    Lin,
-    Log,
-}
-
-impl Axis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Axis::Lin => "lin",
-            Axis::Log => "log",
-        }
-    }
-}
-
 /// Class breaks: class 0 is `(0, t[0])`, class k is `[t[k-1], t[k])`, the last `[t[n-1], ∞)`.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct ClassScale {
-    pub axis: Axis,
+    pub axis: Scale,
     pub thresholds: Vec<f64>,
     /// The values are whole counts (totals): a "< 1" class would be empty and is left out
     /// of the legend.
@@ -99,7 +86,7 @@ impl ClassScale {
     /// frames). Linear: 7 equal "nice" steps. Log: powers of ten (1, 10, 100 …) when the data
     /// span six decades or more, else 1-3-10 or 1-2-5 steps, so every class is used; `low` is a
     /// typical small positive value (a low percentile) that says how far down to reach.
-    pub fn new(axis: Axis, max: f64, low: f64) -> Self {
+    pub fn new(axis: Scale, max: f64, low: f64) -> Self {
         let n = NUM_CLASSES - 1;
         let max = if max.is_finite() && max > 0.0 {
             max
@@ -107,11 +94,11 @@ impl ClassScale {
             1.0
         };
         let thresholds = match axis {
-            Axis::Lin => {
+            Scale::Linear => {
                 let step = nice_ceil(max / NUM_CLASSES as f64);
                 (1..=n).map(|k| step * k as f64).collect()
             }
-            Axis::Log => {
+            Scale::Log => {
                 let low = if low.is_finite() && low > 0.0 && low < max {
                     low
                 } else {
@@ -178,13 +165,13 @@ impl ClassScale {
             t.dedup();
             if t.len() == n && t.iter().all(|v| *v > 0.0) {
                 return Self {
-                    axis: Axis::Lin,
+                    axis: Scale::Linear,
                     thresholds: t,
                     whole: false,
                 };
             }
         }
-        Self::new(Axis::Lin, max, low)
+        Self::new(Scale::Linear, max, low)
     }
 
     /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
@@ -257,36 +244,7 @@ pub fn nice_ceil(v: f64) -> f64 {
 
 /// Compact number: 1.2M, 34.5k, 850, 12.3, 0.45 (what bar values and legend ticks show).
 pub fn fmt_num(v: f64) -> String {
-    fn trim(s: String) -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    }
-    let a = v.abs();
-    let (x, suffix) = if a >= 1e9 {
-        (v / 1e9, "B")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let ax = x.abs();
-    let s = if ax >= 100.0 || (suffix.is_empty() && ax >= 1000.0) {
-        format!("{x:.0}")
-    } else if ax >= 1.0 || !suffix.is_empty() {
-        trim(format!("{x:.1}"))
-    } else if ax == 0.0 {
-        "0".to_string()
-    } else {
-        // Two significant digits below 1.
-        let d = (-(ax.log10().floor()) as usize + 1).min(6);
-        trim(format!("{x:.d$}"))
-    };
-    format!("{s}{suffix}")
+    compact(v, Compact::Legend)
 }
 
 #[cfg(test)]
@@ -295,7 +253,7 @@ mod tests {
 
     #[test]
     fn linear_bins_zero_and_missing() {
-        let s = ClassScale::new(Axis::Lin, 7_900.0, 1.0);
+        let s = ClassScale::new(Scale::Linear, 7_900.0, 1.0);
         // max/8 = 987.5 → step 1000.
         assert_eq!(s.thresholds, vec![1e3, 2e3, 3e3, 4e3, 5e3, 6e3, 7e3]);
         assert_eq!(s.index(f64::NAN), NO_DATA);
@@ -316,19 +274,19 @@ mod tests {
     #[test]
     fn log_bins_use_decades_over_a_wide_span() {
         // World confirmed totals: 1 … 103.8M.
-        let s = ClassScale::new(Axis::Log, 103_802_702.0, 1.0);
+        let s = ClassScale::new(Scale::Log, 103_802_702.0, 1.0);
         assert_eq!(s.thresholds, vec![1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]);
         assert_eq!(s.index(99.0), CLASS0);
         assert_eq!(s.index(100.0), CLASS0 + 1);
         assert_eq!(s.index(5e7), CLASS0 + 6);
         // Three decades: 1-3 steps.
-        let s = ClassScale::new(Axis::Log, 2_000.0, 1.5);
+        let s = ClassScale::new(Scale::Log, 2_000.0, 1.5);
         assert_eq!(
             s.thresholds,
             vec![1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0]
         );
         // Narrow span: 1-2-5 steps, fractional values are fine.
-        let s = ClassScale::new(Axis::Log, 0.9, 0.05);
+        let s = ClassScale::new(Scale::Log, 0.9, 0.05);
         assert_eq!(s.thresholds, vec![0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]);
         let legend = s.legend();
         assert_eq!(legend.len(), NUM_CLASSES + 2);
@@ -349,7 +307,7 @@ mod tests {
             .flat_map(|f| (0..regions).map(move |k| value(f, k)))
             .collect();
         let max = all.iter().copied().fold(0.0, f64::max);
-        let equal = ClassScale::new(Axis::Lin, max, 1.0);
+        let equal = ClassScale::new(Scale::Linear, max, 1.0);
         let pooled = ClassScale::from_distribution(&mut all, max, 1.0);
         assert!(
             pooled.thresholds.windows(2).all(|w| w[0] < w[1]),
@@ -371,7 +329,7 @@ mod tests {
     /// Issue 10 item 12: whole counts have no "< 1" class.
     #[test]
     fn count_legends_have_no_class_below_one() {
-        let s = ClassScale::new(Axis::Log, 2_000.0, 1.5);
+        let s = ClassScale::new(Scale::Log, 2_000.0, 1.5);
         assert_eq!(s.thresholds[0], 1.0);
         assert!(s.legend().iter().any(|r| r.1 == "< 1"));
         let s = s.for_counts();
@@ -381,7 +339,7 @@ mod tests {
 
     #[test]
     fn degenerate_domains_do_not_panic() {
-        for axis in [Axis::Lin, Axis::Log] {
+        for axis in [Scale::Linear, Scale::Log] {
             let s = ClassScale::new(axis, 0.0, 0.0);
             assert_eq!(s.thresholds.len(), NUM_CLASSES - 1);
             assert!(s.thresholds.windows(2).all(|w| w[0] < w[1]));

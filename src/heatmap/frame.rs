@@ -241,7 +241,7 @@ pub fn top_n(values: &[f64], rankable: &[bool], names: &[String], n: usize) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::heatmap::color::Axis;
+    use crate::measures::Scale;
 
     #[test]
     fn frame_colours_map_by_lookup_and_draws_bars() {
@@ -251,7 +251,7 @@ mod tests {
             height: 2,
             labels: vec![4, 4, 2, 5, 0, 1, 5, 5],
         };
-        let scale = ClassScale::new(Axis::Lin, 80.0, 1.0);
+        let scale = ClassScale::new(Scale::Linear, 80.0, 1.0);
         let names = vec!["Alpha".to_string(), "Beta".to_string()];
         let rankable = [true, true];
         let shape_member = [Some(0), Some(1)];

@@ -1,4 +1,4 @@
-//! Animated heat maps (SPEC §3 "heatmaps/"): for every scope × measure × total/new ×
+//! Animated heat maps (`heatmaps/` of the site): for every scope × measure × total/new ×
 //! absolute/per-capita × linear/log colour scale, a looping GIF (map + top-10 bars, date on
 //! every frame), a poster PNG of the last date and a CSV of the last date's values, plus an
 //! index the page builder reads. Speed comes from the design, not from tuning: a label raster
@@ -21,17 +21,18 @@ use chrono::{Duration as Days, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use self::color::{Axis, ClassScale};
+use self::color::ClassScale;
 use self::encode::Timers;
 use self::frame::{Canvas, Labels};
 use self::scope::{SCOPES, ScopeMap};
 use crate::data::{Dataset, Level, Region, names};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
-use crate::site::writer::Output;
+pub use crate::measures::{Measure, Mode, Scale, Unit};
+use crate::output::Output;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
-pub const PER_CAPITA: f64 = 100_000.0;
+pub const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
 /// "New" on maps and bars: trailing mean over this many days of new cases per day.
 pub const NEW_WINDOW: usize = 7;
 /// Frame delays in 1/100 s: weekly frames at ~8 per second, then a pause on the last date.
@@ -51,76 +52,6 @@ impl Default for HeatmapOptions {
         Self {
             scopes: Vec::new(),
             frame_step: 7,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Measure {
-    Confirmed,
-    Deaths,
-    Recovered,
-    Active,
-}
-
-impl Measure {
-    pub const ALL: [Measure; 4] = [
-        Measure::Confirmed,
-        Measure::Deaths,
-        Measure::Recovered,
-        Measure::Active,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Measure::Confirmed => "confirmed",
-            Measure::Deaths => "deaths",
-            Measure::Recovered => "recovered",
-            Measure::Active => "active",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Measure::Confirmed => "Confirmed cases",
-            Measure::Deaths => "Deaths",
-            Measure::Recovered => "Recovered",
-            Measure::Active => "Active cases",
-        }
-    }
-    /// Recovered and active exist only while recovered was published.
-    fn needs_recovered(self) -> bool {
-        matches!(self, Measure::Recovered | Measure::Active)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Total,
-    New,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Total => "total",
-            Mode::New => "new",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scale {
-    Abs,
-    Pc,
-}
-
-impl Scale {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scale::Abs => "abs",
-            Scale::Pc => "pc",
         }
     }
 }
@@ -175,8 +106,9 @@ pub struct Animation {
     pub measure: Measure,
     pub measure_label: String,
     pub mode: Mode,
+    pub unit: Unit,
+    /// The colour classes' scale.
     pub scale: Scale,
-    pub axis: Axis,
     /// Paths relative to the site root.
     pub gif: String,
     pub poster: String,
@@ -193,7 +125,8 @@ pub struct Animation {
     pub subtitle: String,
     pub alt: String,
     pub legend: Legend,
-    /// Highest values on the last date (mapped regions only).
+    /// Highest values on the last date (mapped regions only; per capita, only those above
+    /// the population floor).
     pub top: Vec<TopRow>,
     /// Who is ranked in `top` when not every mapped region is (the per-capita population
     /// floor); empty otherwise.
@@ -226,6 +159,28 @@ pub struct TopRow {
     pub name: String,
     pub value: f64,
     pub per_capita: bool,
+}
+
+/// `confirmed-new-pc-lin`: the name of one view of a scope (file names, the explorer's keys).
+pub fn view_name(me: Measure, mode: Mode, unit: Unit, scale: Scale) -> String {
+    format!(
+        "{}-{}-{}-{}",
+        me.as_str(),
+        mode.as_str(),
+        unit.short(),
+        scale.short()
+    )
+}
+
+impl Animation {
+    /// `world/confirmed-new-pc-lin`: the animation's path under `heatmaps/`, without extension.
+    pub fn key(&self) -> String {
+        format!(
+            "{}/{}",
+            self.scope,
+            view_name(self.measure, self.mode, self.unit, self.scale)
+        )
+    }
 }
 
 /// Timing of one animation, for the benchmark.
@@ -261,9 +216,7 @@ pub fn render_all_with_stats(
     out: &Output,
     diag: &SharedDiagnostics,
 ) -> Result<(HeatmapIndex, Vec<AnimStats>)> {
-    if opts.frame_step == 0 {
-        bail!("--frame-step must be at least 1 day");
-    }
+    crate::config::check_frame_step(opts.frame_step)?;
     let ids: Vec<&str> = if opts.scopes.is_empty() {
         SCOPES.iter().map(|s| s.0).collect()
     } else {
@@ -309,7 +262,7 @@ pub fn render_all_with_stats(
         });
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
-                for sc in [Scale::Abs, Scale::Pc] {
+                for sc in [Unit::Absolute, Unit::PerCapita] {
                     jobs.push((si, me, mode, sc));
                 }
             }
@@ -324,7 +277,7 @@ pub fn render_all_with_stats(
                     maps[si].id,
                     me.as_str(),
                     mode.as_str(),
-                    sc.as_str()
+                    sc.short()
                 )
             })
         })
@@ -535,6 +488,27 @@ impl Matrix {
     fn frame(&self, f: usize) -> &[f64] {
         &self.values[f * self.n..(f + 1) * self.n]
     }
+    fn last(&self) -> &[f64] {
+        self.frame(self.dates.len() - 1)
+    }
+}
+
+/// One scope × measure × total/new × absolute/per-capita: what its two animations share.
+struct Pair<'a> {
+    ds: &'a Dataset,
+    m: &'a ScopeMap,
+    me: Measure,
+    mode: Mode,
+    sc: Unit,
+    step: u32,
+    mat: Matrix,
+    /// Bar and table label of every member.
+    names: Vec<String>,
+    /// The member drawn in each shape.
+    shape_member: Vec<Option<usize>>,
+    /// Members that may appear in the top 10 (mapped; per capita also above the population
+    /// floor, issue 10 item 10).
+    rankable: Vec<bool>,
 }
 
 /// Renders the linear and the log animation of one scope/measure/mode/scale (they share the
@@ -544,10 +518,58 @@ fn render_pair(
     m: &ScopeMap,
     me: Measure,
     mode: Mode,
-    sc: Scale,
+    sc: Unit,
     step: u32,
     out: &Output,
 ) -> Result<Vec<(Animation, AnimStats)>> {
+    let pair = Pair {
+        ds,
+        m,
+        me,
+        mode,
+        sc,
+        step,
+        mat: values(ds, m, me, mode, sc, step)?,
+        names: m
+            .members
+            .iter()
+            .map(|&r| bar_name(ds, &ds.regions[r]))
+            .collect(),
+        shape_member: shape_members(ds, m),
+        rankable: m
+            .mapped
+            .iter()
+            .zip(&m.members)
+            .map(|(&on, &ri)| {
+                on && (sc == Unit::Absolute || names::ranks_per_capita(&ds.regions[ri]))
+            })
+            .collect(),
+    };
+    let domain = Domain::of(&pair.mat, &m.mapped);
+    [Scale::Linear, Scale::Log]
+        .into_iter()
+        .map(|axis| {
+            let scale = domain.scale(axis);
+            // Whole counts (totals) have no "< 1" class.
+            let scale = if (mode, sc) == (Mode::Total, Unit::Absolute) {
+                scale.for_counts()
+            } else {
+                scale
+            };
+            render_one(&pair, scale, out)
+        })
+        .collect()
+}
+
+/// The frame dates and every member's value on them (absolute or per capita).
+fn values(
+    ds: &Dataset,
+    m: &ScopeMap,
+    me: Measure,
+    mode: Mode,
+    sc: Unit,
+    step: u32,
+) -> Result<Matrix> {
     let end = if me.needs_recovered() {
         m.end
             .min(ds.recovered_until.context("recovered is not published")?)
@@ -566,8 +588,8 @@ fn render_pair(
             continue;
         };
         let per = match sc {
-            Scale::Abs => Some(1.0),
-            Scale::Pc => r
+            Unit::Absolute => Some(1.0),
+            Unit::PerCapita => r
                 .population
                 .filter(|&p| p > 0)
                 .map(|p| PER_CAPITA / p as f64),
@@ -580,275 +602,319 @@ fn render_pair(
             }
         }
     }
-    let mat = Matrix { dates, n, values };
-    // Colour domain over the whole animation, mapped members only.
-    let mut positive: Vec<f64> = Vec::new();
-    for f in 0..mat.dates.len() {
-        for (k, v) in mat.frame(f).iter().enumerate() {
-            if m.mapped[k] && *v > 0.0 {
-                positive.push(*v);
-            }
-        }
-    }
-    let max = positive.iter().copied().fold(0.0, f64::max);
-    let low = if positive.is_empty() {
-        0.0
-    } else {
-        let k = positive.len() / 10;
-        *positive.select_nth_unstable_by(k, f64::total_cmp).1
-    };
-    // Linear classes span up to the 99.5th percentile, not the maximum: one outlier (a tiny
-    // place's correction day) would otherwise push almost every region into the lowest class.
-    // Values above it fall in the open top class ("≥ …").
-    let lin_max = if positive.len() < 200 {
-        max
-    } else {
-        let k = positive.len() * 995 / 1000;
-        *positive.select_nth_unstable_by(k, f64::total_cmp).1
-    };
+    Ok(Matrix { dates, n, values })
+}
 
-    let names: Vec<String> = m
-        .members
-        .iter()
-        .map(|&r| bar_name(ds, &ds.regions[r]))
-        .collect();
+/// The member drawn in each shape of the scope.
+fn shape_members(ds: &Dataset, m: &ScopeMap) -> Vec<Option<usize>> {
     let mut member_of = vec![None; ds.regions.len()];
     for (k, &r) in m.members.iter().enumerate() {
         member_of[r] = Some(k);
     }
-    let shape_member: Vec<Option<usize>> = m
-        .shapes
+    m.shapes
         .iter()
         .map(|s| s.region.and_then(|r| member_of[r]))
-        .collect();
+        .collect()
+}
 
-    let unit = match sc {
-        Scale::Abs => String::new(),
-        Scale::Pc => "per 100,000 people".to_string(),
-    };
-    let what = match mode {
-        Mode::Total => "Cumulative total",
-        Mode::New => "New per day, 7-day average",
-    };
-    // Per-capita rankings leave out places below the population floor (issue 10 item 10).
-    let rankable: Vec<bool> = m
-        .mapped
-        .iter()
-        .zip(&m.members)
-        .map(|(&on, &ri)| on && (sc == Scale::Abs || names::ranks_per_capita(&ds.regions[ri])))
-        .collect();
-    let mut out_v = Vec::new();
-    for axis in [Axis::Lin, Axis::Log] {
-        let t0 = Instant::now();
-        let scale = match axis {
-            Axis::Lin => ClassScale::from_distribution(&mut positive, lin_max, low),
-            Axis::Log => ClassScale::new(axis, max, low),
-        };
-        let scale = if (sc, mode) == (Scale::Abs, Mode::Total) {
-            scale.for_counts()
+/// The colour domain over the whole animation, mapped members only.
+struct Domain {
+    max: f64,
+    /// The 10th percentile of the positive values (the lowest class starts near it).
+    low: f64,
+    /// The default ("lin") classes: from the distribution of all frames.
+    pooled: ClassScale,
+}
+
+impl Domain {
+    fn of(mat: &Matrix, mapped: &[bool]) -> Self {
+        let mut positive: Vec<f64> = Vec::new();
+        for f in 0..mat.dates.len() {
+            for (k, v) in mat.frame(f).iter().enumerate() {
+                if mapped[k] && *v > 0.0 {
+                    positive.push(*v);
+                }
+            }
+        }
+        let max = positive.iter().copied().fold(0.0, f64::max);
+        let low = if positive.is_empty() {
+            0.0
         } else {
-            scale
+            let k = positive.len() / 10;
+            *positive.select_nth_unstable_by(k, f64::total_cmp).1
         };
-        let stem = format!(
-            "heatmaps/{}/{}-{}-{}-{}",
-            m.id,
-            me.as_str(),
-            mode.as_str(),
-            sc.as_str(),
-            axis.as_str()
-        );
-        let first = mat.dates[0];
-        let last = *mat.dates.last().expect("non-empty");
-        let mut subtitle = what.to_string();
-        if sc == Scale::Pc {
-            subtitle.push_str(" · ");
-            subtitle.push_str(&unit);
-        }
-        subtitle.push_str(match axis {
-            Axis::Lin => " · colour classes from all frames",
-            Axis::Log => " · log colour scale",
-        });
+        // Linear classes span up to the 99.5th percentile, not the maximum: one outlier (a tiny
+        // place's correction day) would otherwise push almost every region into the lowest
+        // class. Values above it fall in the open top class ("≥ …").
+        let lin_max = if positive.len() < 200 {
+            max
+        } else {
+            let k = positive.len() * 995 / 1000;
+            *positive.select_nth_unstable_by(k, f64::total_cmp).1
+        };
+        let pooled = ClassScale::from_distribution(&mut positive, lin_max, low);
+        Self { max, low, pooled }
+    }
 
-        let title = format!("{} — {}", me.label(), m.label);
-        let labels = Labels {
-            title: title.clone(),
-            subtitle: subtitle.clone(),
-            bars_heading: format!("Top {} {}{}", frame::TOP_N, m.noun.1, floor_note(ds, m, sc)),
-            legend_heading: if sc == Scale::Pc {
-                "Per 100,000 people".to_string()
-            } else {
-                match mode {
-                    Mode::Total => "Total".to_string(),
-                    Mode::New => "Per day (7-day average)".to_string(),
-                }
-            },
-            footer: format!(
-                "Data: JHU CSSE COVID-19 Data (CC BY 4.0){} · {}",
-                if me.needs_recovered() {
-                    ", recovered published until 2021-08-04"
-                } else {
-                    ""
-                },
-                m.boundaries
-            ),
-        };
-        let timers = Timers::default();
-        let canvas = Canvas::new(&m.raster, &shape_member, &scale, &names, &rankable, &labels);
-        let nf = mat.dates.len();
-        let gif = encode::gif(
-            frame::WIDTH,
-            frame::HEIGHT,
-            nf,
-            |f| canvas.render(mat.dates[f], mat.frame(f), &timers),
-            |f| {
-                if f + 1 == nf {
-                    LAST_FRAME_DELAY
-                } else {
-                    FRAME_DELAY
-                }
-            },
-            &timers,
-        )?;
-        let poster_img = canvas.render(last, mat.frame(nf - 1), &Timers::default());
-        let poster = encode::png(&poster_img)?;
-        // Last-date values of every member (mapped or not), true values (negative "new" kept).
-        let lastv = mat.frame(nf - 1);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (lastv[a], lastv[b]);
-            y.is_nan()
-                .cmp(&x.is_nan())
-                .reverse()
-                .then(y.total_cmp(&x))
-                .then_with(|| names[a].cmp(&names[b]))
-        });
-        let mut csv = String::from("rank,region_id,name,date,value,unit,on_map\n");
-        let unit_csv = match (sc, mode) {
-            (Scale::Abs, Mode::Total) => "count",
-            (Scale::Abs, Mode::New) => "per day (7-day average)",
-            (Scale::Pc, Mode::Total) => "per 100,000 people",
-            (Scale::Pc, Mode::New) => "per day per 100,000 people (7-day average)",
-        };
-        for (rank, &k) in order.iter().enumerate() {
-            let r = &ds.regions[m.members[k]];
-            let v = lastv[k];
-            let _ = writeln!(
-                csv,
-                "{},{},{},{last},{},{unit_csv},{}",
-                if v.is_nan() {
-                    String::new()
-                } else {
-                    (rank + 1).to_string()
-                },
-                r.id,
-                csv_field(&names::jhu_full_name(r, &ds.regions)),
-                if v.is_nan() {
-                    String::new()
-                } else {
-                    fmt_csv(v)
-                },
-                m.mapped[k]
-            );
+    fn scale(&self, axis: Scale) -> ClassScale {
+        match axis {
+            Scale::Linear => self.pooled.clone(),
+            Scale::Log => ClassScale::new(axis, self.max, self.low),
         }
-        out.write(&format!("{stem}.gif"), &gif)?;
-        out.write(&format!("{stem}.png"), &poster)?;
-        out.write(&format!("{stem}.csv"), csv.as_bytes())?;
-        let top: Vec<TopRow> = frame::top_n(lastv, &rankable, &names, frame::TOP_N)
-            .into_iter()
-            .enumerate()
-            .map(|(i, (k, v))| TopRow {
-                rank: i + 1,
-                region_id: ds.regions[m.members[k]].id.clone(),
-                name: names[k].clone(),
-                value: v,
-                per_capita: sc == Scale::Pc,
-            })
-            .collect();
-        let alt = format!(
-            "Animated map of {}: {} ({}{}), {}, one frame every {} from {first} to {last}, \
-             with a bar chart of the {} {} with the highest values.",
-            m.label,
-            me.label().to_lowercase(),
-            what.to_lowercase(),
-            if sc == Scale::Pc {
-                ", per 100,000 people"
+    }
+}
+
+/// `heatmaps/{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}`: the files' stem.
+fn stem(p: &Pair, axis: Scale) -> String {
+    format!(
+        "heatmaps/{}/{}",
+        p.m.id,
+        view_name(p.me, p.mode, p.sc, axis)
+    )
+}
+
+/// The texts drawn into every frame.
+fn labels(p: &Pair, axis: Scale) -> Labels {
+    let (me, mode, sc, m) = (p.me, p.mode, p.sc, p.m);
+    Labels {
+        title: format!("{} — {}", me.label(), m.label),
+        subtitle: subtitle(mode, sc, axis),
+        bars_heading: format!(
+            "Top {} {}{}",
+            frame::TOP_N,
+            m.noun.1,
+            floor_note(p.ds, m, sc)
+        ),
+        legend_heading: if sc == Unit::PerCapita {
+            "Per 100,000 people".to_string()
+        } else {
+            match mode {
+                Mode::Total => "Total".to_string(),
+                Mode::New => "Per day (7-day average)".to_string(),
+            }
+        },
+        footer: format!(
+            "Data: JHU CSSE COVID-19 Data (CC BY 4.0){} · {}",
+            if me.needs_recovered() {
+                ", recovered published until 2021-08-04"
             } else {
                 ""
             },
-            match axis {
-                Axis::Lin => "colour classes from the distribution of all frames",
-                Axis::Log => "logarithmic colour scale",
-            },
-            if step == 1 {
-                "day".to_string()
-            } else {
-                format!("{step} days")
-            },
-            frame::TOP_N,
-            m.noun.1,
-        );
-        let legend = Legend {
-            unit: labels.legend_heading.clone(),
-            per_capita: sc == Scale::Pc,
-            thresholds: scale.thresholds.clone(),
-            rows: scale
-                .legend()
-                .into_iter()
-                .map(|(c, label)| LegendRow {
-                    color: color::hex(color::palette()[c as usize]),
-                    label,
-                })
-                .collect(),
-        };
-        let name = stem.trim_start_matches("heatmaps/").to_string();
-        let stats = AnimStats {
-            scope: m.id.to_string(),
-            name,
-            frames: nf,
-            map_ns: timers.map_ns.load(std::sync::atomic::Ordering::Relaxed),
-            bars_ns: timers.bars_ns.load(std::sync::atomic::Ordering::Relaxed),
-            encode_ns: timers.encode_ns.load(std::sync::atomic::Ordering::Relaxed),
-            diff_ns: timers.diff_ns.load(std::sync::atomic::Ordering::Relaxed),
-            gif_bytes: gif.len(),
-            poster_bytes: poster.len(),
-            wall: t0.elapsed(),
-        };
-        out_v.push((
-            Animation {
-                scope: m.id.to_string(),
-                scope_label: m.label.to_string(),
-                measure: me,
-                measure_label: me.label().to_string(),
-                mode,
-                scale: sc,
-                axis,
-                gif: format!("{stem}.gif"),
-                poster: format!("{stem}.png"),
-                csv: format!("{stem}.csv"),
-                width: frame::WIDTH,
-                height: frame::HEIGHT,
-                frames: nf,
-                first_date: first,
-                last_date: last,
-                gif_bytes: gif.len(),
-                poster_bytes: poster.len(),
-                title: format!("{title}: {}", subtitle.to_lowercase()),
-                subtitle,
-                alt,
-                legend,
-                top,
-                top_note: top_note(ds, m, sc),
-            },
-            stats,
-        ));
+            m.boundaries
+        ),
     }
-    Ok(out_v)
+}
+
+fn what(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Total => "Cumulative total",
+        Mode::New => "New per day, 7-day average",
+    }
+}
+
+/// One line saying what the values are: unit, average, scale.
+fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
+    let mut subtitle = what(mode).to_string();
+    if sc == Unit::PerCapita {
+        subtitle.push_str(" · per 100,000 people");
+    }
+    subtitle.push_str(match axis {
+        Scale::Linear => " · colour classes from all frames",
+        Scale::Log => " · log colour scale",
+    });
+    subtitle
+}
+
+/// The alt text of the animation.
+fn alt(p: &Pair, axis: Scale, first: NaiveDate, last: NaiveDate) -> String {
+    format!(
+        "Animated map of {}: {} ({}{}), {}, one frame every {} from {first} to {last}, \
+         with a bar chart of the {} {} with the highest values.",
+        p.m.label,
+        p.me.label().to_lowercase(),
+        what(p.mode).to_lowercase(),
+        if p.sc == Unit::PerCapita {
+            ", per 100,000 people"
+        } else {
+            ""
+        },
+        match axis {
+            Scale::Linear => "colour classes from the distribution of all frames",
+            Scale::Log => "logarithmic colour scale",
+        },
+        if p.step == 1 {
+            "day".to_string()
+        } else {
+            format!("{} days", p.step)
+        },
+        frame::TOP_N,
+        p.m.noun.1,
+    )
+}
+
+/// The animated GIF and the poster (the last date) of one colour scale.
+fn encode_frames(
+    p: &Pair,
+    scale: &ClassScale,
+    labels: &Labels,
+    timers: &Timers,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let (m, mat) = (p.m, &p.mat);
+    let canvas = Canvas::new(
+        &m.raster,
+        &p.shape_member,
+        scale,
+        &p.names,
+        &p.rankable,
+        labels,
+    );
+    let nf = mat.dates.len();
+    let gif = encode::gif(
+        frame::WIDTH,
+        frame::HEIGHT,
+        nf,
+        |f| canvas.render(mat.dates[f], mat.frame(f), timers),
+        |f| {
+            if f + 1 == nf {
+                LAST_FRAME_DELAY
+            } else {
+                FRAME_DELAY
+            }
+        },
+        timers,
+    )?;
+    let poster_img = canvas.render(mat.dates[nf - 1], mat.last(), &Timers::default());
+    Ok((gif, encode::png(&poster_img)?))
+}
+
+/// The CSV of the last date's values of every member (mapped or not), true values (negative
+/// "new" kept), highest first.
+fn last_date_csv(p: &Pair) -> String {
+    let (ds, m, lastv, names) = (p.ds, p.m, p.mat.last(), &p.names);
+    let last = *p.mat.dates.last().expect("non-empty");
+    let mut order: Vec<usize> = (0..p.mat.n).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (lastv[a], lastv[b]);
+        y.is_nan()
+            .cmp(&x.is_nan())
+            .reverse()
+            .then(y.total_cmp(&x))
+            .then_with(|| names[a].cmp(&names[b]))
+    });
+    let mut csv = String::from("rank,region_id,name,date,value,unit,on_map\n");
+    let unit_csv = match (p.sc, p.mode) {
+        (Unit::Absolute, Mode::Total) => "count",
+        (Unit::Absolute, Mode::New) => "per day (7-day average)",
+        (Unit::PerCapita, Mode::Total) => "per 100,000 people",
+        (Unit::PerCapita, Mode::New) => "per day per 100,000 people (7-day average)",
+    };
+    for (rank, &k) in order.iter().enumerate() {
+        let r = &ds.regions[m.members[k]];
+        let v = lastv[k];
+        let (rank, value) = if v.is_nan() {
+            (String::new(), String::new())
+        } else {
+            ((rank + 1).to_string(), fmt_csv(v))
+        };
+        let _ = writeln!(
+            csv,
+            "{rank},{},{},{last},{value},{unit_csv},{}",
+            r.id,
+            csv_field(&names::jhu_full_name(r, &ds.regions)),
+            m.mapped[k]
+        );
+    }
+    csv
+}
+
+/// The highest values on the last date (mapped members only).
+fn top_rows(p: &Pair) -> Vec<TopRow> {
+    frame::top_n(p.mat.last(), &p.rankable, &p.names, frame::TOP_N)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| TopRow {
+            rank: i + 1,
+            region_id: p.ds.regions[p.m.members[k]].id.clone(),
+            name: p.names[k].clone(),
+            value: v,
+            per_capita: p.sc == Unit::PerCapita,
+        })
+        .collect()
+}
+
+fn legend(scale: &ClassScale, unit: &str, per_capita: bool) -> Legend {
+    Legend {
+        unit: unit.to_string(),
+        per_capita,
+        thresholds: scale.thresholds.clone(),
+        rows: scale
+            .legend()
+            .into_iter()
+            .map(|(c, label)| LegendRow {
+                color: color::hex(color::palette()[c as usize]),
+                label,
+            })
+            .collect(),
+    }
+}
+
+/// Renders and writes one animation (GIF, poster, CSV) and describes it.
+fn render_one(p: &Pair, scale: ClassScale, out: &Output) -> Result<(Animation, AnimStats)> {
+    let t0 = Instant::now();
+    let axis = scale.axis;
+    let stem = stem(p, axis);
+    let labels = labels(p, axis);
+    let timers = Timers::default();
+    let (gif, poster) = encode_frames(p, &scale, &labels, &timers)?;
+    out.write(&format!("{stem}.gif"), &gif)?;
+    out.write(&format!("{stem}.png"), &poster)?;
+    out.write(&format!("{stem}.csv"), last_date_csv(p).as_bytes())?;
+    let (first, last) = (p.mat.dates[0], *p.mat.dates.last().expect("non-empty"));
+    let nf = p.mat.dates.len();
+    let stats = AnimStats {
+        scope: p.m.id.to_string(),
+        name: stem.trim_start_matches("heatmaps/").to_string(),
+        frames: nf,
+        map_ns: timers.map_ns.load(std::sync::atomic::Ordering::Relaxed),
+        bars_ns: timers.bars_ns.load(std::sync::atomic::Ordering::Relaxed),
+        encode_ns: timers.encode_ns.load(std::sync::atomic::Ordering::Relaxed),
+        diff_ns: timers.diff_ns.load(std::sync::atomic::Ordering::Relaxed),
+        gif_bytes: gif.len(),
+        poster_bytes: poster.len(),
+        wall: t0.elapsed(),
+    };
+    let animation = Animation {
+        scope: p.m.id.to_string(),
+        scope_label: p.m.label.to_string(),
+        measure: p.me,
+        measure_label: p.me.label().to_string(),
+        mode: p.mode,
+        unit: p.sc,
+        scale: axis,
+        gif: format!("{stem}.gif"),
+        poster: format!("{stem}.png"),
+        csv: format!("{stem}.csv"),
+        width: frame::WIDTH,
+        height: frame::HEIGHT,
+        frames: nf,
+        first_date: first,
+        last_date: last,
+        gif_bytes: gif.len(),
+        poster_bytes: poster.len(),
+        title: format!("{}: {}", labels.title, labels.subtitle.to_lowercase()),
+        alt: alt(p, axis, first, last),
+        legend: legend(&scale, &labels.legend_heading, p.sc == Unit::PerCapita),
+        subtitle: labels.subtitle,
+        top: top_rows(p),
+        top_note: top_note(p.ds, p.m, p.sc),
+    };
+    Ok((animation, stats))
 }
 
 /// ", pop. ≥ 100k" for per-capita rankings (the population floor of the scope's regions).
-fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Scale) -> String {
+fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
     match (sc, m.members.first()) {
-        (Scale::Pc, Some(&ri)) => format!(
+        (Unit::PerCapita, Some(&ri)) => format!(
             ", pop. ≥ {}",
             crate::render::format::si(names::per_capita_floor(ds.regions[ri].level) as f64)
         ),
@@ -857,9 +923,9 @@ fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Scale) -> String {
 }
 
 /// The sentence under a per-capita top 10 stating the population floor.
-fn top_note(ds: &Dataset, m: &ScopeMap, sc: Scale) -> String {
+fn top_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
     match (sc, m.members.first()) {
-        (Scale::Pc, Some(&ri)) => format!(
+        (Unit::PerCapita, Some(&ri)) => format!(
             "Ranked per capita: only {} with at least {} people (smaller places swing with a handful of cases); the CSV lists every region.",
             m.noun.1,
             crate::render::format::thousands(names::per_capita_floor(ds.regions[ri].level) as i64)

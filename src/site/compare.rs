@@ -11,13 +11,11 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{Site, script_json};
 use crate::config::CompareGroup;
-use crate::data::{Dataset, Level, names, slug};
-use crate::measures;
+use crate::data::{Dataset, Level, Slugs, names, slug};
+use crate::measures::{self, Mode, Scale, Unit};
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{count, decimal, si, thousands};
 
@@ -25,7 +23,7 @@ use crate::render::format::{count, decimal, si, thousands};
 pub const MAX_LINES: usize = 10;
 const W: u32 = 720;
 const H: u32 = 360;
-const PER: f64 = 100_000.0;
+const PER: f64 = measures::PER_CAPITA_BASE as f64;
 
 /// One group of regions drawn together.
 #[derive(Clone, Debug)]
@@ -70,37 +68,53 @@ fn top_only(ds: &Dataset, v: Vec<usize>) -> (Vec<usize>, Vec<usize>) {
 /// The preset groups that exist in this dataset, then the config groups (validated against
 /// the region ids).
 pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group>> {
+    let mut groups = presets(ds);
+    let mut slugs = Slugs::default();
+    for g in &groups {
+        slugs.take(&g.slug);
+    }
+    for (gi, g) in config.iter().enumerate() {
+        let members = config_members(ds, gi, g)?;
+        groups.push(Group {
+            slug: slugs.unique(&slug(&g.name)),
+            name: g.name.clone(),
+            about: "A group defined in the site's configuration (seecovid.toml).".into(),
+            members,
+            left_out: Vec::new(),
+            from_config: true,
+        });
+    }
+    Ok(groups)
+}
+
+fn preset(slug: &str, name: &str, about: String, m: (Vec<usize>, Vec<usize>)) -> Option<Group> {
+    (!m.0.is_empty()).then(|| Group {
+        slug: slug.into(),
+        name: name.into(),
+        about,
+        members: m.0,
+        left_out: m.1,
+        from_config: false,
+    })
+}
+
+/// The preset groups that exist in this dataset: top 10 countries, G7, the provinces of
+/// Australia, Canada and China, top 10 US states.
+fn presets(ds: &Dataset) -> Vec<Group> {
     let date = ds.data_date();
-    let mut groups = Vec::new();
-    let push = |groups: &mut Vec<Group>,
-                slug: &str,
-                name: &str,
-                about: String,
-                m: (Vec<usize>, Vec<usize>)| {
-        if !m.0.is_empty() {
-            groups.push(Group {
-                slug: slug.into(),
-                name: name.into(),
-                about,
-                members: m.0,
-                left_out: m.1,
-                from_config: false,
-            });
-        }
-    };
     // Real places only: cruise ships, the Olympics and "Unknown" rows are not in the groups.
     let of_level = |l: Level| -> Vec<usize> {
         (0..ds.regions.len())
             .filter(|&i| ds.regions[i].level == l && !names::is_pseudo(&ds.regions[i]))
             .collect()
     };
-    push(
-        &mut groups,
+    let mut groups = Vec::new();
+    groups.extend(preset(
         "top-countries",
         "Top 10 countries",
         format!("The ten countries with the most confirmed cases on {date}."),
         top_only(ds, of_level(Level::Country)),
-    );
+    ));
     let g7: Vec<usize> = [
         "canada",
         "france",
@@ -113,111 +127,84 @@ pub fn resolve_groups(ds: &Dataset, config: &[CompareGroup]) -> Result<Vec<Group
     .iter()
     .filter_map(|id| ds.regions.iter().position(|r| r.id == *id))
     .collect();
-    push(
-        &mut groups,
+    groups.extend(preset(
         "g7",
         "G7",
         "Canada, France, Germany, Italy, Japan, the United Kingdom and the United States.".into(),
         (g7, Vec::new()),
-    );
+    ));
     for (id, name) in [
         ("australia", "Australia"),
         ("canada", "Canada"),
         ("china", "China"),
     ] {
-        let Some(c) = ds.regions.iter().position(|r| r.id == id) else {
-            continue;
-        };
-        let kids: Vec<usize> = ds.regions[c]
-            .children
-            .iter()
-            .copied()
-            .filter(|&k| ds.regions[k].level == Level::Province)
-            .collect();
-        let n = kids.len();
-        let about = if n > MAX_LINES {
-            format!(
-                "The ten of {name}'s {n} provinces and states (as published by JHU) with the most confirmed cases on {date}; the others are listed below."
-            )
-        } else {
-            format!("All {n} provinces and states of {name} as published by JHU.")
-        };
-        push(
-            &mut groups,
-            &format!("provinces-{id}"),
-            &format!("Provinces of {name}"),
-            about,
-            top(ds, kids),
-        );
+        groups.extend(provinces(ds, id, name));
     }
-    push(
-        &mut groups,
+    groups.extend(preset(
         "top-us-states",
         "Top 10 US states",
         format!("The ten US states and territories with the most confirmed cases on {date}."),
         top_only(ds, of_level(Level::UsState)),
-    );
+    ));
+    groups
+}
 
-    for (gi, g) in config.iter().enumerate() {
-        let mut members = Vec::new();
-        for id in &g.regions {
-            let Some(i) = ds.regions.iter().position(|r| &r.id == id) else {
-                let want = slug(id);
-                let close: Vec<&str> = ds
-                    .regions
-                    .iter()
-                    .filter(|r| r.id == want || (want.len() >= 3 && r.id.contains(&want)))
-                    .take(3)
-                    .map(|r| r.id.as_str())
-                    .collect();
-                let hint = if close.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (did you mean {}?)", close.join(", "))
-                };
-                bail!(
-                    "`compare.groups[{gi}].regions`: group `{}` names unknown region id `{id}`{hint}; region ids are listed in data/regions.json of a built site (e.g. `germany`, `canada--ontario`, `us--texas`)",
-                    g.name
-                );
+/// The provinces of one country (the ten with the most cases when there are more).
+fn provinces(ds: &Dataset, id: &str, name: &str) -> Option<Group> {
+    let c = ds.regions.iter().position(|r| r.id == id)?;
+    let kids: Vec<usize> = ds.regions[c]
+        .children
+        .iter()
+        .copied()
+        .filter(|&k| ds.regions[k].level == Level::Province)
+        .collect();
+    let n = kids.len();
+    let about = if n > MAX_LINES {
+        format!(
+            "The ten of {name}'s {n} provinces and states (as published by JHU) with the most confirmed cases on {}; the others are listed below.",
+            ds.data_date()
+        )
+    } else {
+        format!("All {n} provinces and states of {name} as published by JHU.")
+    };
+    preset(
+        &format!("provinces-{id}"),
+        &format!("Provinces of {name}"),
+        about,
+        top(ds, kids),
+    )
+}
+
+/// A config group's regions; an unknown id is an error naming the group and the id.
+fn config_members(ds: &Dataset, gi: usize, g: &CompareGroup) -> Result<Vec<usize>> {
+    let mut members = Vec::new();
+    for id in &g.regions {
+        let Some(i) = ds.regions.iter().position(|r| &r.id == id) else {
+            let want = slug(id);
+            let close: Vec<&str> = ds
+                .regions
+                .iter()
+                .filter(|r| r.id == want || (want.len() >= 3 && r.id.contains(&want)))
+                .take(3)
+                .map(|r| r.id.as_str())
+                .collect();
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", close.join(", "))
             };
-            if !members.contains(&i) {
-                members.push(i);
-            }
+            bail!(
+                "`compare.groups[{gi}].regions`: group `{}` names unknown region id `{id}`{hint}; region ids are listed in data/regions.json of a built site (e.g. `germany`, `canada--ontario`, `us--texas`)",
+                g.name
+            );
+        };
+        if !members.contains(&i) {
+            members.push(i);
         }
-        let mut s = slug(&g.name);
-        if groups.iter().any(|x| x.slug == s) {
-            s = format!("group-{s}");
-        }
-        while groups.iter().any(|x| x.slug == s) {
-            s.push_str("-2");
-        }
-        groups.push(Group {
-            slug: s,
-            name: g.name.clone(),
-            about: "A group defined in the site's configuration (seecovid.toml).".into(),
-            members,
-            left_out: Vec::new(),
-            from_config: true,
-        });
     }
-    Ok(groups)
+    Ok(members)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Measure {
-    Total,
-    New,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scale {
-    Linear,
-    Log,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    Absolute,
-    PerCapita,
-}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
     Date,
@@ -225,18 +212,19 @@ pub enum Align {
     Per10k,
 }
 
-/// One combination of the four choices.
+/// One combination of the four choices (confirmed cases only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct View {
-    pub measure: Measure,
+    pub mode: Mode,
     pub scale: Scale,
     pub unit: Unit,
     pub align: Align,
 }
 
-const MEASURES: [(Measure, &str, &str); 2] = [
-    (Measure::New, "new", "New cases per day"),
-    (Measure::Total, "total", "Total cases"),
+// The controls: value (the long spelling of the shared vocabulary) and label.
+const MODES: [(Mode, &str, &str); 2] = [
+    (Mode::New, "new", "New cases per day"),
+    (Mode::Total, "total", "Total cases"),
 ];
 const SCALES: [(Scale, &str, &str); 2] = [
     (Scale::Linear, "linear", "Linear"),
@@ -256,12 +244,12 @@ impl View {
     /// All 24 views, in the order of the controls.
     pub fn all() -> Vec<View> {
         let mut v = Vec::new();
-        for m in MEASURES {
+        for m in MODES {
             for s in SCALES {
                 for u in UNITS {
                     for a in ALIGNS {
                         v.push(View {
-                            measure: m.0,
+                            mode: m.0,
                             scale: s.0,
                             unit: u.0,
                             align: a.0,
@@ -276,21 +264,19 @@ impl View {
     /// `new-linear-absolute-date`: the control values joined by `-` (the URL hash and the
     /// image name use it).
     pub fn key(&self) -> String {
-        let m = MEASURES
-            .iter()
-            .find(|x| x.0 == self.measure)
-            .expect("listed")
-            .1;
-        let s = SCALES.iter().find(|x| x.0 == self.scale).expect("listed").1;
-        let u = UNITS.iter().find(|x| x.0 == self.unit).expect("listed").1;
         let a = ALIGNS.iter().find(|x| x.0 == self.align).expect("listed").1;
-        format!("{m}-{s}-{u}-{a}")
+        format!(
+            "{}-{}-{}-{a}",
+            self.mode.as_str(),
+            self.scale.long(),
+            self.unit.long()
+        )
     }
 
     fn what(&self, window: usize) -> String {
-        let m = match self.measure {
-            Measure::Total => "Total confirmed cases".to_string(),
-            Measure::New => format!("New confirmed cases per day ({window}-day centered average)"),
+        let m = match self.mode {
+            Mode::Total => "Total confirmed cases".to_string(),
+            Mode::New => format!("New confirmed cases per day ({window}-day centered average)"),
         };
         match self.unit {
             Unit::Absolute => m,
@@ -299,9 +285,9 @@ impl View {
     }
 
     fn title(&self, window: usize) -> String {
-        let m = match self.measure {
-            Measure::Total => "Total cases".to_string(),
-            Measure::New => format!("New cases per day, {window}-day average"),
+        let m = match self.mode {
+            Mode::Total => "Total cases".to_string(),
+            Mode::New => format!("New cases per day, {window}-day average"),
         };
         let u = match self.unit {
             Unit::Absolute => "",
@@ -342,11 +328,7 @@ impl View {
     /// Short description for the list of links.
     fn label(&self) -> String {
         let parts = [
-            MEASURES
-                .iter()
-                .find(|x| x.0 == self.measure)
-                .expect("listed")
-                .2,
+            MODES.iter().find(|x| x.0 == self.mode).expect("listed").2,
             SCALES.iter().find(|x| x.0 == self.scale).expect("listed").2,
             UNITS.iter().find(|x| x.0 == self.unit).expect("listed").2,
         ];
@@ -380,9 +362,9 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
             skipped.push((k, "no population figure"));
             continue;
         }
-        let mut vals = match v.measure {
-            Measure::Total => measures::to_f64(&s.confirmed),
-            Measure::New => measures::centered_mean(
+        let mut vals = match v.mode {
+            Mode::Total => measures::to_f64(&s.confirmed),
+            Mode::New => measures::centered_mean(
                 &measures::to_f64(&measures::new_per_day(&s.confirmed)),
                 window,
             ),
@@ -509,27 +491,14 @@ struct GroupCard {
     from_config: bool,
 }
 
-pub struct CompareSettings<'a> {
-    pub site_title: &'a str,
-    pub nav: &'a [NavItem],
-    pub window: usize,
-    /// Hash of the binary and the data: with a group's definition, the key of its images.
-    pub key_base: String,
-}
-
 fn image_rel(g: &Group, v: View) -> String {
     format!("img/{}-{}.png", g.slug, v.key())
 }
 
 /// Renders one view and returns its texts.
-fn render_view(
-    ds: &Dataset,
-    g: &Group,
-    v: View,
-    st: &CompareSettings,
-    out: &Output,
-) -> Result<ViewJson> {
-    let d = view_data(ds, g, v, st.window);
+fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
+    let (ds, window) = (site.dataset, site.window());
+    let d = view_data(ds, g, v, window);
     let labels: Vec<String> = g
         .members
         .iter()
@@ -550,7 +519,7 @@ fn render_view(
         start: d.start,
         days: d.days,
         panels: vec![Panel {
-            title: v.title(st.window),
+            title: v.title(window),
             log: v.scale == Scale::Log,
             lines: traces,
             x_days: v.align != Align::Date,
@@ -559,12 +528,17 @@ fn render_view(
             ..Default::default()
         }],
     };
-    out.write(
+    site.output.write(
         &format!("compare/{}", image_rel(g, v)),
         &chart::render_png_small(&c)?,
     )?;
+    Ok(view_texts(ds, g, v, &d, window))
+}
 
-    let what = v.what(st.window);
+/// The alt text, caption and note of one view: what it shows, the figures the picture shows
+/// (largest first), and the regions it leaves out.
+fn view_texts(ds: &Dataset, g: &Group, v: View, d: &ViewData, window: usize) -> ViewJson {
+    let what = v.what(window);
     let span = if v.align == Align::Date {
         format!(
             "from {} to {}",
@@ -580,14 +554,14 @@ fn render_view(
         .iter()
         .filter_map(|(k, vals)| {
             let name = &ds.regions[g.members[*k]].name;
-            let (i, x) = match v.measure {
-                Measure::Total => vals
+            let (i, x) = match v.mode {
+                Mode::Total => vals
                     .iter()
                     .copied()
                     .enumerate()
                     .rev()
                     .find(|(_, x)| x.is_finite())?,
-                Measure::New => vals
+                Mode::New => vals
                     .iter()
                     .copied()
                     .enumerate()
@@ -604,9 +578,9 @@ fn render_view(
         .collect();
     facts.sort_by(|a, b| b.0.total_cmp(&a.0));
     let facts: Vec<String> = facts.into_iter().map(|f| f.1).collect();
-    let lead = match v.measure {
-        Measure::Total => "Latest values",
-        Measure::New => "Highest averages",
+    let lead = match v.mode {
+        Mode::Total => "Latest values",
+        Mode::New => "Highest averages",
     };
     let alt = if facts.is_empty() {
         format!(
@@ -636,179 +610,164 @@ fn render_view(
             .collect();
         format!("Not shown in this view: {}.", list.join(", "))
     };
-    Ok(ViewJson { alt, caption, note })
+    ViewJson { alt, caption, note }
 }
 
 /// Writes every group's images and page, and `compare/index.html`. Returns (groups, images).
-pub fn build(
-    ds: &Dataset,
-    groups: &[Group],
-    st: &CompareSettings,
-    tera: &Tera,
-    out: &Output,
-) -> Result<(usize, usize)> {
+pub(crate) fn build(site: &Site, groups: &[Group]) -> Result<(usize, usize)> {
     let views = View::all();
-    // One incremental unit per group: a changed group re-renders only its own images.
-    let per_group: Vec<Vec<ViewJson>> = groups
+    let texts: Vec<Vec<ViewJson>> = groups
         .par_iter()
-        .map(|g| -> Result<Vec<ViewJson>> {
-            let ids: Vec<&str> = g
-                .members
-                .iter()
-                .map(|&i| ds.regions[i].id.as_str())
-                .collect();
-            let key = crate::site::writer::key_of(&[
-                st.key_base.as_bytes(),
-                g.slug.as_bytes(),
-                g.name.as_bytes(),
-                ids.join(",").as_bytes(),
-                &st.window.to_le_bytes(),
-            ]);
-            let (meta, _) = out.unit(&format!("compare/{}", g.slug), &key, || {
-                let texts: Vec<ViewJson> = views
-                    .par_iter()
-                    .map(|&v| render_view(ds, g, v, st, out))
-                    .collect::<Result<_>>()?;
-                let files = views
-                    .iter()
-                    .map(|&v| format!("compare/{}", image_rel(g, v)))
-                    .collect();
-                Ok((serde_json::to_string(&texts)?, files))
-            })?;
-            Ok(serde_json::from_str(&meta)?)
-        })
+        .map(|g| group_images(site, g, &views))
         .collect::<Result<_>>()?;
-    let texts: Vec<ViewJson> = per_group.into_iter().flatten().collect();
-
-    let mut cards = Vec::new();
-    for (gi, g) in groups.iter().enumerate() {
-        let gtexts = &texts[gi * views.len()..(gi + 1) * views.len()];
-        // Views in key order for the JSON (a BTreeMap keeps the output stable).
-        let map: std::collections::BTreeMap<String, &ViewJson> = views
-            .iter()
-            .zip(gtexts)
-            .map(|(v, t)| (v.key(), t))
-            .collect();
-        let default = 0; // new, linear, absolute, date
-        let rows: Vec<LinkRow> = views
-            .chunks(ALIGNS.len())
-            .map(|c| LinkRow {
-                label: c[0].label(),
-                cells: c
-                    .iter()
-                    .map(|v| LinkCell {
-                        href: image_rel(g, *v),
-                        text: ALIGNS
-                            .iter()
-                            .find(|a| a.0 == v.align)
-                            .expect("listed")
-                            .2
-                            .into(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let members: Vec<MemberRow> = g
-            .members
-            .iter()
-            .map(|&i| {
-                let r = &ds.regions[i];
-                let s = &r.series;
-                let last = s.confirmed.last().copied().unwrap_or(0);
-                let pop = r.population.filter(|&p| p > 0);
-                let first = s.confirmed.iter().position(|&c| c > 0);
-                let p10k = pop.and_then(|p| {
-                    s.confirmed
-                        .iter()
-                        .position(|&c| c > 0 && c as f64 * 10_000.0 >= p as f64)
-                });
-                MemberRow {
-                    name: r.full_name(&ds.regions),
-                    page: format!("../regions/{}.html", r.id),
-                    population: pop.map_or("unknown".into(), |p| thousands(p as i64)),
-                    confirmed: thousands(last),
-                    per100k: pop.map_or(String::new(), |p| decimal(last as f64 * PER / p as f64)),
-                    first_case: first.map_or("none".into(), |i| s.date(i).to_string()),
-                    first_p10k: match (pop, p10k) {
-                        (None, _) => String::new(),
-                        (Some(_), None) => "not reached".into(),
-                        (Some(_), Some(i)) => s.date(i).to_string(),
-                    },
-                }
-            })
-            .collect();
-        let left_out: Vec<serde_json::Value> = g
-            .left_out
-            .iter()
-            .map(|&i| {
-                serde_json::json!({
-                    "name": ds.regions[i].name,
-                    "page": format!("../regions/{}.html", ds.regions[i].id),
-                })
-            })
-            .collect();
-        let rel = format!("compare/{}.html", g.slug);
-        let mut ctx = base_context(
-            st.site_title,
-            st.nav,
-            "../",
-            &format!("Compare: {}", g.name),
-            "compare/index.html",
-        );
-        ctx.insert("group", &g.name);
-        ctx.insert("slug", &g.slug);
-        ctx.insert("about", &g.about);
-        ctx.insert("from_config", &g.from_config);
-        ctx.insert("window", &st.window);
-        ctx.insert(
-            "views_json",
-            &serde_json::to_string(&map)?.replace("</", "<\\/"),
-        );
-        ctx.insert("default_src", &image_rel(g, views[default]));
-        ctx.insert("default", &gtexts[default]);
-        ctx.insert("width", &W);
-        ctx.insert("height", &H);
-        ctx.insert("rows", &rows);
-        ctx.insert("n_views", &views.len());
-        ctx.insert("members", &members);
-        ctx.insert("left_out", &left_out);
-        ctx.insert(
-            "controls",
-            &[
-                control("measure", "Cases", &MEASURES.map(|m| (m.1, m.2))),
-                control("scale", "Scale", &SCALES.map(|m| (m.1, m.2))),
-                control("unit", "Values", &UNITS.map(|m| (m.1, m.2))),
-                control("align", "Align on", &ALIGNS.map(|m| (m.1, m.2))),
-            ],
-        );
-        out.write(&rel, render(tera, "compare.html", &ctx)?.as_bytes())?;
-        let names: Vec<&str> = g
-            .members
-            .iter()
-            .map(|&i| ds.regions[i].name.as_str())
-            .collect();
-        cards.push(GroupCard {
-            name: g.name.clone(),
-            href: format!("{}.html", g.slug),
-            about: g.about.clone(),
-            regions: names.join(", "),
-            from_config: g.from_config,
-        });
-    }
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "Compare regions",
-        "compare/index.html",
-    );
+    let cards = groups
+        .iter()
+        .zip(&texts)
+        .map(|(g, t)| write_group(site, g, &views, t))
+        .collect::<Result<Vec<_>>>()?;
+    let rel = "compare/index.html";
+    let mut ctx = site.context(rel, "Compare regions", rel);
     ctx.insert("groups", &cards);
-    ctx.insert("window", &st.window);
-    out.write(
-        "compare/index.html",
-        render(tera, "compare_index.html", &ctx)?.as_bytes(),
-    )?;
+    ctx.insert("window", &site.window());
+    site.write_page(rel, "compare_index.html", &ctx)?;
     Ok((groups.len(), groups.len() * views.len()))
+}
+
+/// One incremental unit per group: a changed group re-renders only its own images.
+fn group_images(site: &Site, g: &Group, views: &[View]) -> Result<Vec<ViewJson>> {
+    let ids: Vec<&str> = g
+        .members
+        .iter()
+        .map(|&i| site.dataset.regions[i].id.as_str())
+        .collect();
+    let key = site
+        .keys
+        .compare_group(&g.slug, &g.name, &ids, site.window());
+    let (texts, _) = site
+        .output
+        .unit_json(&format!("compare/{}", g.slug), &key, || {
+            let texts: Vec<ViewJson> = views
+                .par_iter()
+                .map(|&v| render_view(site, g, v))
+                .collect::<Result<_>>()?;
+            let files = views
+                .iter()
+                .map(|&v| format!("compare/{}", image_rel(g, v)))
+                .collect();
+            Ok((texts, files))
+        })?;
+    Ok(texts)
+}
+
+/// The links to every view's image, one row per measure × scale × unit.
+fn link_rows(g: &Group, views: &[View]) -> Vec<LinkRow> {
+    views
+        .chunks(ALIGNS.len())
+        .map(|c| LinkRow {
+            label: c[0].label(),
+            cells: c
+                .iter()
+                .map(|v| LinkCell {
+                    href: image_rel(g, *v),
+                    text: ALIGNS
+                        .iter()
+                        .find(|a| a.0 == v.align)
+                        .expect("listed")
+                        .2
+                        .into(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The table of the group's regions: population, cases, outbreak start dates.
+fn member_rows(ds: &Dataset, g: &Group) -> Vec<MemberRow> {
+    g.members
+        .iter()
+        .map(|&i| {
+            let r = &ds.regions[i];
+            let s = &r.series;
+            let last = s.confirmed.last().copied().unwrap_or(0);
+            let pop = r.population.filter(|&p| p > 0);
+            let first = s.confirmed.iter().position(|&c| c > 0);
+            let p10k = pop.and_then(|p| {
+                s.confirmed
+                    .iter()
+                    .position(|&c| c > 0 && c as f64 * 10_000.0 >= p as f64)
+            });
+            MemberRow {
+                name: r.full_name(&ds.regions),
+                page: format!("../regions/{}.html", r.id),
+                population: pop.map_or("unknown".into(), |p| thousands(p as i64)),
+                confirmed: thousands(last),
+                per100k: pop.map_or(String::new(), |p| decimal(last as f64 * PER / p as f64)),
+                first_case: first.map_or("none".into(), |i| s.date(i).to_string()),
+                first_p10k: match (pop, p10k) {
+                    (None, _) => String::new(),
+                    (Some(_), None) => "not reached".into(),
+                    (Some(_), Some(i)) => s.date(i).to_string(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A group's page; returns its card for the index.
+fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Result<GroupCard> {
+    let ds = site.dataset;
+    // Views in key order for the JSON (a BTreeMap keeps the output stable).
+    let map: std::collections::BTreeMap<String, &ViewJson> =
+        views.iter().zip(texts).map(|(v, t)| (v.key(), t)).collect();
+    let default = 0; // new, linear, absolute, date
+    let left_out: Vec<serde_json::Value> = g
+        .left_out
+        .iter()
+        .map(|&i| {
+            serde_json::json!({
+                "name": ds.regions[i].name,
+                "page": format!("../regions/{}.html", ds.regions[i].id),
+            })
+        })
+        .collect();
+    let rel = format!("compare/{}.html", g.slug);
+    let mut ctx = site.context(&rel, &format!("Compare: {}", g.name), "compare/index.html");
+    ctx.insert("group", &g.name);
+    ctx.insert("slug", &g.slug);
+    ctx.insert("about", &g.about);
+    ctx.insert("from_config", &g.from_config);
+    ctx.insert("window", &site.window());
+    ctx.insert("views_json", &script_json(&map)?);
+    ctx.insert("default_src", &image_rel(g, views[default]));
+    ctx.insert("default", &texts[default]);
+    ctx.insert("width", &W);
+    ctx.insert("height", &H);
+    ctx.insert("rows", &link_rows(g, views));
+    ctx.insert("n_views", &views.len());
+    ctx.insert("members", &member_rows(ds, g));
+    ctx.insert("left_out", &left_out);
+    ctx.insert(
+        "controls",
+        &[
+            control("measure", "Cases", &MODES.map(|m| (m.1, m.2))),
+            control("scale", "Scale", &SCALES.map(|m| (m.1, m.2))),
+            control("unit", "Values", &UNITS.map(|m| (m.1, m.2))),
+            control("align", "Align on", &ALIGNS.map(|m| (m.1, m.2))),
+        ],
+    );
+    site.write_page(&rel, "compare.html", &ctx)?;
+    let names: Vec<&str> = g
+        .members
+        .iter()
+        .map(|&i| ds.regions[i].name.as_str())
+        .collect();
+    Ok(GroupCard {
+        name: g.name.clone(),
+        href: format!("{}.html", g.slug),
+        about: g.about.clone(),
+        regions: names.join(", "),
+        from_config: g.from_config,
+    })
 }
 
 #[derive(Serialize)]

@@ -3,29 +3,17 @@
 
 use anyhow::Result;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{Site, script_json};
 use crate::heatmap::{Animation, HeatmapIndex};
+use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::render::format::column;
 
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
-pub const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+pub(crate) const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
-pub fn page_path(a: &Animation) -> String {
-    a.gif.trim_end_matches(".gif").to_string() + ".html"
-}
-
-fn key(a: &Animation) -> String {
-    format!(
-        "{}/{}-{}-{}-{}",
-        a.scope,
-        a.measure.as_str(),
-        a.mode.as_str(),
-        a.scale.as_str(),
-        a.axis.as_str()
-    )
+pub(crate) fn page_path(a: &Animation) -> String {
+    format!("heatmaps/{}.html", a.key())
 }
 
 #[derive(Serialize)]
@@ -79,35 +67,35 @@ struct TopCtx {
 
 fn label_of(a: &Animation) -> String {
     format!(
-        "{}, {}, {}, {} scale",
+        "{}, {}, {}, {}",
         a.measure_label,
-        if a.mode.as_str() == "new" {
+        if a.mode == Mode::New {
             "new per day (7-day average)"
         } else {
             "total"
         },
-        if a.scale.as_str() == "pc" {
+        if a.unit == Unit::PerCapita {
             "per 100,000"
         } else {
             "absolute"
         },
-        if a.axis.as_str() == "log" {
-            "log"
+        if a.scale == Scale::Log {
+            "log scale"
         } else {
-            "classes from all frames"
+            "colour classes from all frames"
         }
     )
 }
 
 /// The animation shown first (and on the overview): world, confirmed, new, per capita.
-pub fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
+pub(crate) fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
     let pick = |scope: &str| {
         idx.animations.iter().find(|a| {
             a.scope == scope
-                && a.measure.as_str() == "confirmed"
-                && a.mode.as_str() == "new"
-                && a.scale.as_str() == "pc"
-                && a.axis.as_str() == "lin"
+                && a.measure == Measure::Confirmed
+                && a.mode == Mode::New
+                && a.unit == Unit::PerCapita
+                && a.scale == Scale::Linear
         })
     };
     pick("world")
@@ -115,17 +103,21 @@ pub fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
         .or_else(|| idx.animations.first())
 }
 
-pub fn write_all(
-    idx: &HeatmapIndex,
-    site_title: &str,
-    nav: &[NavItem],
-    tera: &Tera,
-    out: &Output,
-) -> Result<()> {
+/// The explorer, one page per animation, and the legend colours' stylesheet.
+pub(crate) fn write_all(site: &Site, idx: &HeatmapIndex) -> Result<()> {
     if idx.animations.is_empty() {
         return Ok(());
     }
-    // Legend swatch colours as classes: the CSP allows no inline styles.
+    write_colours(site, idx)?;
+    write_explorer(site, idx)?;
+    for a in &idx.animations {
+        write_page(site, idx, a)?;
+    }
+    Ok(())
+}
+
+/// Legend swatch colours as classes: the CSP allows no inline styles.
+fn write_colours(site: &Site, idx: &HeatmapIndex) -> Result<()> {
     let mut colours: Vec<String> = idx
         .animations
         .iter()
@@ -142,48 +134,53 @@ pub fn write_all(
         .iter()
         .map(|c| format!(".sw-{c} {{ background: #{c}; }}\n"))
         .collect();
-    out.write("assets/heatmap-colors.css", css.as_bytes())?;
-    // Explorer data: everything the JS needs to switch views without loading anything.
-    let data: Vec<JsAnim> = idx
-        .animations
-        .iter()
-        .map(|a| JsAnim {
-            key: key(a),
-            title: &a.title,
-            subtitle: &a.subtitle,
-            alt: &a.alt,
-            poster: a.poster.trim_start_matches("heatmaps/"),
-            gif: a.gif.trim_start_matches("heatmaps/"),
-            csv: a.csv.trim_start_matches("heatmaps/"),
-            page: page_path(a).trim_start_matches("heatmaps/").to_string(),
-            w: a.width,
-            h: a.height,
-            frames: a.frames,
-            first: a.first_date.to_string(),
-            last: a.last_date.to_string(),
-            unit: &a.legend.unit,
-            pc: a.legend.per_capita,
-            legend: a
-                .legend
-                .rows
-                .iter()
-                .map(|r| (r.color.clone(), r.label.clone()))
-                .collect(),
-            thresholds: &a.legend.thresholds,
-            top: a
-                .top
-                .iter()
-                .map(|t| {
-                    (
-                        t.name.clone(),
-                        format!("../regions/{}.html", t.region_id),
-                        t.value,
-                    )
-                })
-                .collect(),
-            top_note: &a.top_note,
-        })
-        .collect();
+    site.output
+        .write("assets/heatmap-colors.css", css.as_bytes())
+}
+
+/// Explorer data: everything the JS needs to switch views without loading anything.
+fn js_anim(a: &Animation) -> JsAnim<'_> {
+    JsAnim {
+        key: a.key(),
+        title: &a.title,
+        subtitle: &a.subtitle,
+        alt: &a.alt,
+        poster: a.poster.trim_start_matches("heatmaps/"),
+        gif: a.gif.trim_start_matches("heatmaps/"),
+        csv: a.csv.trim_start_matches("heatmaps/"),
+        page: page_path(a).trim_start_matches("heatmaps/").to_string(),
+        w: a.width,
+        h: a.height,
+        frames: a.frames,
+        first: a.first_date.to_string(),
+        last: a.last_date.to_string(),
+        unit: &a.legend.unit,
+        pc: a.legend.per_capita,
+        legend: a
+            .legend
+            .rows
+            .iter()
+            .map(|r| (r.color.clone(), r.label.clone()))
+            .collect(),
+        thresholds: &a.legend.thresholds,
+        top: a
+            .top
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    format!("../regions/{}.html", t.region_id),
+                    t.value,
+                )
+            })
+            .collect(),
+        top_note: &a.top_note,
+    }
+}
+
+/// `heatmaps/index.html`: the explorer, with a plain list of every page for no-JS visitors.
+fn write_explorer(site: &Site, idx: &HeatmapIndex) -> Result<()> {
+    let data: Vec<JsAnim> = idx.animations.iter().map(js_anim).collect();
     let scopes: Vec<Opt> = idx
         .scopes
         .iter()
@@ -209,60 +206,50 @@ pub fn write_all(
         })
         .collect();
     let first = featured(idx).expect("non-empty");
-    let mut ctx = base_context(site_title, nav, "../", "Heat maps", "heatmaps/index.html");
-    ctx.insert("scopes", &scopes);
-    ctx.insert("groups", &groups);
-    ctx.insert(
-        "first",
-        &data[idx
-            .animations
-            .iter()
-            .position(|a| std::ptr::eq(a, first))
-            .unwrap_or(0)],
-    );
-    ctx.insert("first_top", &top_rows(first, "../"));
+    let first_pos = idx
+        .animations
+        .iter()
+        .position(|a| std::ptr::eq(a, first))
+        .unwrap_or(0);
     let divisors: Vec<(u64, String)> = DIVISORS
         .iter()
         .map(|&d| (d, crate::render::format::thousands(d as i64)))
         .collect();
+    let rel = "heatmaps/index.html";
+    let mut ctx = site.context(rel, "Heat maps", rel);
+    ctx.insert("scopes", &scopes);
+    ctx.insert("groups", &groups);
+    ctx.insert("first", &data[first_pos]);
+    ctx.insert("first_top", &top_rows(first, "../"));
     ctx.insert("divisors", &divisors);
     ctx.insert("frame_step", &idx.frame_step);
-    ctx.insert(
-        "data_json",
-        &serde_json::to_string(&data)?.replace("</", "<\\/"),
-    );
-    out.write(
-        "heatmaps/index.html",
-        render(tera, "heatmaps.html", &ctx)?.as_bytes(),
-    )?;
+    ctx.insert("data_json", &script_json(&data)?);
+    site.write_page(rel, "heatmaps.html", &ctx)
+}
 
-    for a in &idx.animations {
-        let page = page_path(a);
-        let root = super::root_of(&page);
-        let siblings: Vec<Link> = idx
-            .animations
-            .iter()
-            .filter(|b| b.scope == a.scope && !std::ptr::eq(*b, a))
-            .map(|b| Link {
-                href: page_path(b)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                label: label_of(b),
-            })
-            .collect();
-        let mut ctx = base_context(site_title, nav, &root, &a.title, "heatmaps/index.html");
-        ctx.insert("a", a);
-        ctx.insert("label", &label_of(a));
-        ctx.insert("poster", a.poster.rsplit('/').next().unwrap_or_default());
-        ctx.insert("gif", a.gif.rsplit('/').next().unwrap_or_default());
-        ctx.insert("csv", a.csv.rsplit('/').next().unwrap_or_default());
-        ctx.insert("top", &top_rows(a, &root));
-        ctx.insert("siblings", &siblings);
-        out.write(&page, render(tera, "heatmap.html", &ctx)?.as_bytes())?;
-    }
-    Ok(())
+/// One plain page per animation (the no-JS path, and shareable links).
+fn write_page(site: &Site, idx: &HeatmapIndex, a: &Animation) -> Result<()> {
+    let page = page_path(a);
+    let root = super::root_of(&page);
+    let file = |p: &str| p.rsplit('/').next().unwrap_or_default().to_string();
+    let siblings: Vec<Link> = idx
+        .animations
+        .iter()
+        .filter(|b| b.scope == a.scope && !std::ptr::eq(*b, a))
+        .map(|b| Link {
+            href: file(&page_path(b)),
+            label: label_of(b),
+        })
+        .collect();
+    let mut ctx = site.context(&page, &a.title, "heatmaps/index.html");
+    ctx.insert("a", a);
+    ctx.insert("label", &label_of(a));
+    ctx.insert("poster", &file(&a.poster));
+    ctx.insert("gif", &file(&a.gif));
+    ctx.insert("csv", &file(&a.csv));
+    ctx.insert("top", &top_rows(a, &root));
+    ctx.insert("siblings", &siblings);
+    site.write_page(&page, "heatmap.html", &ctx)
 }
 
 fn top_rows(a: &Animation, root: &str) -> Vec<TopCtx> {

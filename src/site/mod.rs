@@ -1,19 +1,25 @@
-//! The site: Tera templates (embedded, overridable), page contexts, downloads, the one
-//! writer, and the link check. Sees plain structs from `data`/`measures`, never polars.
+//! The site: Tera templates (embedded, overridable), the build context [`Site`] every page
+//! is rendered through, the pages and downloads, the sitemap and the link check. Sees plain
+//! structs from `data`/`measures`, never polars; writes through `crate::output`.
 
 pub mod check;
 pub mod compare;
-pub mod heatmaps;
-pub mod pages;
+pub(crate) mod heatmaps;
+pub(crate) mod pages;
 pub mod regions;
-pub mod sandbox;
-pub mod writer;
+pub(crate) mod sandbox;
+pub(crate) mod sitemap;
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tera::Tera;
+
+use crate::config::Config;
+use crate::data::Dataset;
+use crate::output::Output;
+use crate::output::keys::BaseKeys;
 
 /// Built-in templates, embedded in the binary (mdBook style); a folder given by
 /// `site.templates` can replace any of them by name.
@@ -42,7 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Static assets copied verbatim to `assets/` in the output.
-pub const STATIC: &[(&str, &[u8])] = &[
+pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/style.css",
         include_bytes!("../../assets/site/style.css"),
@@ -66,7 +72,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
 ];
 
 /// The template sources: built-in ones, replaced by same-named files in `override_dir`.
-pub fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(String, String)>> {
+pub(crate) fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(String, String)>> {
     let mut list: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -89,7 +95,7 @@ pub fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(String, Stri
 }
 
 /// Loads the templates (see [`template_sources`]).
-pub fn templates(sources: &[(String, String)]) -> Result<Tera> {
+pub(crate) fn templates(sources: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.add_raw_templates(sources.to_vec())
         .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
@@ -97,7 +103,7 @@ pub fn templates(sources: &[(String, String)]) -> Result<Tera> {
 }
 
 /// Tera hides the useful part of an error in its source chain.
-pub fn tera_chain(e: &tera::Error) -> String {
+pub(crate) fn tera_chain(e: &tera::Error) -> String {
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(c) = src {
@@ -108,21 +114,21 @@ pub fn tera_chain(e: &tera::Error) -> String {
     s
 }
 
-pub fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
+pub(crate) fn render(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<String> {
     tera.render(name, ctx)
         .map_err(|e| anyhow::anyhow!("rendering {name}: {}", tera_chain(&e)))
 }
 
 /// One entry of the top navigation.
 #[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
-    pub name: &'static str,
+pub(crate) struct NavItem {
+    pub(crate) name: &'static str,
     /// Path from the site root.
-    pub path: &'static str,
+    pub(crate) path: &'static str,
 }
 
 /// The sections that exist in this build, in menu order.
-pub fn nav(sections: &[&str]) -> Vec<NavItem> {
+pub(crate) fn nav(sections: &[&str]) -> Vec<NavItem> {
     let all = [
         ("Overview", "index.html"),
         ("Heat maps", "heatmaps/index.html"),
@@ -137,24 +143,81 @@ pub fn nav(sections: &[&str]) -> Vec<NavItem> {
         .collect()
 }
 
-/// Common context of every page: `root` is the relative path back to the site root.
-pub fn base_context(
-    site_title: &str,
-    nav: &[NavItem],
-    root: &str,
-    title: &str,
-    current: &str,
-) -> tera::Context {
-    let mut ctx = tera::Context::new();
-    ctx.insert("site_title", site_title);
-    ctx.insert("nav", nav);
-    ctx.insert("root", root);
-    ctx.insert("title", title);
-    ctx.insert("current", current);
-    ctx
+/// The build context every page is made in (zola's `Site`): the validated config, the
+/// dataset, the templates, the menu, the output and the keys of the inputs.
+pub(crate) struct Site<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) dataset: &'a Dataset,
+    pub(crate) templates: Tera,
+    pub(crate) nav: Vec<NavItem>,
+    pub(crate) output: &'a Output,
+    pub(crate) keys: &'a BaseKeys,
+}
+
+impl Site<'_> {
+    /// The centered moving-average window (days).
+    pub(crate) fn window(&self) -> usize {
+        self.config.measures.window
+    }
+
+    /// The per-capita divisor shown by default.
+    pub(crate) fn per_capita(&self) -> u64 {
+        self.config.measures.per_capita
+    }
+
+    /// The context every page starts from: `rel` is the page's path from the site root (the
+    /// links back to the root are relative to it), `current` the menu entry to highlight.
+    pub(crate) fn context(&self, rel: &str, title: &str, current: &str) -> tera::Context {
+        let root = if rel == "404.html" {
+            // Served at any depth: its links are root-relative.
+            "/".to_string()
+        } else {
+            root_of(rel)
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("site_title", &self.config.site.title);
+        ctx.insert("nav", &self.nav);
+        ctx.insert("root", &root);
+        ctx.insert("title", title);
+        ctx.insert("current", current);
+        ctx
+    }
+
+    /// Renders `template` with `ctx` and writes it to `rel`: the one way a page is written.
+    pub(crate) fn write_page(&self, rel: &str, template: &str, ctx: &tera::Context) -> Result<()> {
+        self.output
+            .write(rel, render(&self.templates, template, ctx)?.as_bytes())
+    }
+}
+
+/// A key figure as pages show it: label, value and a note under it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub(crate) struct Figure {
+    label: String,
+    value: String,
+    note: String,
+}
+
+impl Figure {
+    pub(crate) fn new(
+        label: impl Into<String>,
+        value: impl Into<String>,
+        note: impl Into<String>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            value: value.into(),
+            note: note.into(),
+        }
+    }
+}
+
+/// JSON for a `<script>` block (`</` escaped so it cannot end the block).
+pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    Ok(serde_json::to_string(value)?.replace("</", "<\\/"))
 }
 
 /// Relative prefix from a page at `rel` (e.g. `regions/x.html`) back to the root.
-pub fn root_of(rel: &str) -> String {
+pub(crate) fn root_of(rel: &str) -> String {
     "../".repeat(rel.matches('/').count())
 }

@@ -6,12 +6,11 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{Figure, Site, script_json};
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
+use crate::output::Output;
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{count, decimal, thousands};
 
@@ -23,14 +22,6 @@ pub fn page_path(r: &Region) -> String {
 }
 pub fn csv_path(r: &Region) -> String {
     format!("data/regions/{}.csv", r.id)
-}
-
-/// Settings the region pages need.
-pub struct RegionSettings<'a> {
-    pub site_title: &'a str,
-    pub nav: &'a [NavItem],
-    pub window: usize,
-    pub per_capita: u64,
 }
 
 /// What the overview and index pages need to know about a region after its page is built.
@@ -50,8 +41,8 @@ pub struct RegionSummary {
     pub population: Option<u64>,
 }
 
-/// The region's CSV download (SPEC §3): ISO dates, true day-over-day values (negatives kept),
-/// empty cells where a value is not published.
+/// The region's CSV download (docs/method.md §2): ISO dates, true day-over-day values
+/// (negatives kept), empty cells where a value is not published.
 pub fn region_csv(r: &Region, d: &Derived) -> String {
     let s = &r.series;
     let mut out = String::with_capacity(s.len() * 48);
@@ -84,13 +75,6 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
 struct Link {
     name: String,
     href: String,
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct Figure {
-    label: String,
-    value: String,
-    note: String,
 }
 
 #[derive(Serialize, serde::Deserialize)]
@@ -127,56 +111,103 @@ fn peak(v: &[f64]) -> Option<(usize, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// Builds one region's charts and CSV and the figures its page shows.
-fn build_assets(
-    ds: &Dataset,
-    idx: usize,
-    st: &RegionSettings,
-    out: &Output,
-) -> Result<(RegionAssets, Vec<String>)> {
-    let r = &ds.regions[idx];
-    // Failure injection for the fail-safe tests: a panic inside a render task.
-    if std::env::var_os("SEECOVID_TEST_PANIC_REGION").is_some_and(|v| v == r.id.as_str()) {
-        panic!("injected panic while rendering region {}", r.id);
-    }
-    let s = &r.series;
-    let d = measures::derive(s, st.window);
-    let full = r.full_name(&ds.regions);
-    let page = page_path(r);
-    let (first, last) = (s.start, s.end());
-    let span = format!("{first} to {last}");
-    let w = st.window;
+/// One region's chart files as they are written: the page's chart list and the unit's files.
+struct Charts<'a> {
+    out: &'a Output,
+    id: &'a str,
+    files: Vec<String>,
+    list: Vec<ChartCtx>,
+}
 
-    out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
-    let mut files = vec![csv_path(r)];
-
-    let mut charts = Vec::new();
-    let mut emit = |kind: &str, chart: &Chart, alt: String, caption: String| -> Result<()> {
-        let rel = format!("regions/img/{}-{kind}.png", r.id);
-        out.write(&rel, &chart::render_png(chart)?)?;
-        files.push(rel);
-        charts.push(ChartCtx {
-            src: format!("img/{}-{kind}.png", r.id),
+impl Charts<'_> {
+    fn emit(&mut self, kind: &str, chart: &Chart, alt: String, caption: String) -> Result<()> {
+        let rel = format!("regions/img/{}-{kind}.png", self.id);
+        self.out.write(&rel, &chart::render_png(chart)?)?;
+        self.files.push(rel);
+        self.list.push(ChartCtx {
+            src: format!("img/{}-{kind}.png", self.id),
             alt,
             width: chart.width,
             height: chart.height,
             caption,
         });
         Ok(())
-    };
+    }
+}
 
-    let days = s.len();
-    let peak_text = |v: &[f64], what: &str| -> String {
+/// What the charts' texts say about the region: its full name, date span and window.
+struct About<'a> {
+    r: &'a Region,
+    d: &'a Derived,
+    full: &'a str,
+    span: String,
+    window: usize,
+}
+
+impl About<'_> {
+    fn chart<'t>(&self, panels: Vec<Panel<'t>>) -> Chart<'t> {
+        Chart {
+            width: W,
+            height: H,
+            start: self.r.series.start,
+            days: self.r.series.len(),
+            panels,
+        }
+    }
+
+    /// " The 7-day average of new cases peaked at 1,234 per day on 2021-01-08." (or nothing).
+    fn peak_text(&self, v: &[f64], what: &str) -> String {
         match peak(v) {
             Some((i, x)) if x > 0.0 => format!(
-                " The {w}-day average of {what} peaked at {} per day on {}.",
+                " The {}-day average of {what} peaked at {} per day on {}.",
+                self.window,
                 decimal(x),
-                s.date(i)
+                self.r.series.date(i)
             ),
             _ => String::new(),
         }
+    }
+}
+
+/// Builds one region's charts and CSV and the figures its page shows.
+fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> {
+    let ds = site.dataset;
+    let r = &ds.regions[idx];
+    #[cfg(feature = "test-hooks")]
+    test_hooks::maybe_panic(&r.id);
+    let s = &r.series;
+    let d = measures::derive(s, site.window());
+    let full = r.full_name(&ds.regions);
+    let out = site.output;
+    out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
+    let mut charts = Charts {
+        out,
+        id: &r.id,
+        files: vec![csv_path(r)],
+        list: Vec::new(),
     };
-    // Daily bars with their moving average: new cases, then new deaths.
+    let about = About {
+        r,
+        d: &d,
+        full: &full,
+        span: format!("{} to {}", s.start, s.end()),
+        window: site.window(),
+    };
+    daily_charts(&about, &mut charts)?;
+    cumulative_charts(&about, &mut charts)?;
+    recovered_chart(&about, &mut charts)?;
+    let assets = RegionAssets {
+        figures: key_figures(r, &d, site.per_capita()),
+        rows: last_weeks(r, &d),
+        summary: summary(r, idx, &d, full),
+        charts: charts.list,
+    };
+    Ok((assets, charts.files))
+}
+
+/// Daily bars with their moving average: new cases, then new deaths.
+fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
+    let d = a.d;
     let daily = [
         (
             "new-cases",
@@ -197,6 +228,7 @@ fn build_assets(
             chart::DEATHS,
         ),
     ];
+    let (w, full, span) = (a.window, a.full, &a.span);
     for (kind, title, what, values, ma, light, dark) in daily {
         let bars = measures::to_f64(values);
         let negatives = values.iter().filter(|&&x| x < 0).count();
@@ -208,92 +240,88 @@ fn build_assets(
                 thousands(n as i64)
             ),
         };
-        // Days beyond the axis (single-day dumps, big corrections) are cut at its edge and
-        // labelled with their value; say which, so the picture and the text agree.
-        let axis = crate::render::bars::bar_axis(&bars, None, &[ma.as_slice()]);
-        let clipped: Vec<String> = bars
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| axis.clips(**v))
-            .map(|(i, v)| format!("{} on {}", thousands(*v as i64), s.date(i)))
-            .collect();
-        let clip_note = match clipped.len() {
-            0 => String::new(),
-            n if n <= 5 => format!(
-                " Beyond the axis, cut at its edge and marked with their value: {}.",
-                clipped.join(", ")
-            ),
-            n => format!(
-                " {} beyond the axis are cut at its edge and marked with their value.",
-                count(n as i64, "day", "days")
-            ),
-        };
-        let chart = Chart {
-            width: W,
-            height: H,
-            start: first,
-            days,
-            panels: vec![Panel {
-                title: title.to_string(),
-                log: false,
-                bars: Some(Trace {
-                    label: "per day",
-                    values: &bars,
-                    color: light,
-                }),
-                lines: vec![Trace {
-                    label: "moving average",
-                    values: ma,
-                    color: dark,
-                }],
-                ..Default::default()
+        let clip_note = clipped_note(a, &bars, ma);
+        let chart = a.chart(vec![Panel {
+            title: title.to_string(),
+            log: false,
+            bars: Some(Trace {
+                label: "per day",
+                values: &bars,
+                color: light,
+            }),
+            lines: vec![Trace {
+                label: "moving average",
+                values: ma,
+                color: dark,
             }],
-        };
-        emit(
+            ..Default::default()
+        }]);
+        charts.emit(
             kind,
             &chart,
             format!(
                 "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}{clip_note}",
                 title[..1].to_lowercase(),
                 &title[1..],
-                peak_text(ma, what),
+                a.peak_text(ma, what),
             ),
             format!("{title}, with the {w}-day centered moving average."),
         )?;
     }
+    Ok(())
+}
 
+/// Days beyond the axis of a daily chart (single-day dumps, big corrections) are cut at its
+/// edge and labelled with their value: the alt text names them, so picture and text agree.
+fn clipped_note(a: &About, bars: &[f64], ma: &[f64]) -> String {
+    let axis = crate::render::bars::bar_axis(bars, None, &[ma]);
+    let clipped: Vec<String> = bars
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| axis.clips(**v))
+        .map(|(i, v)| format!("{} on {}", thousands(*v as i64), a.r.series.date(i)))
+        .collect();
+    match clipped.len() {
+        0 => String::new(),
+        n if n <= 5 => format!(
+            " Beyond the axis, cut at its edge and marked with their value: {}.",
+            clipped.join(", ")
+        ),
+        n => format!(
+            " {} beyond the axis are cut at its edge and marked with their value.",
+            count(n as i64, "day", "days")
+        ),
+    }
+}
+
+/// Cumulative totals on a linear and on a log axis.
+fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
+    let s = &a.r.series;
+    let (full, span) = (a.full, &a.span);
     let cc = measures::to_f64(&s.confirmed);
     let cd = measures::to_f64(&s.deaths);
     let last_c = *s.confirmed.last().unwrap_or(&0);
     let last_d = *s.deaths.last().unwrap_or(&0);
-    emit(
-        "cumulative",
-        &Chart {
-            width: W,
-            height: H,
-            start: first,
-            days,
-            panels: vec![
-                Panel {
-                    title: "Total confirmed cases".into(),
-                    lines: vec![Trace {
-                        label: "confirmed",
-                        values: &cc,
-                        color: chart::CASES,
-                    }],
-                    ..Default::default()
-                },
-                Panel {
-                    title: "Total deaths".into(),
-                    lines: vec![Trace {
-                        label: "deaths",
-                        values: &cd,
-                        color: chart::DEATHS,
-                    }],
-                    ..Default::default()
-                },
-            ],
+    let line = |label, values, color| Trace {
+        label,
+        values,
+        color,
+    };
+    let linear = a.chart(vec![
+        Panel {
+            title: "Total confirmed cases".into(),
+            lines: vec![line("confirmed", &cc, chart::CASES)],
+            ..Default::default()
         },
+        Panel {
+            title: "Total deaths".into(),
+            lines: vec![line("deaths", &cd, chart::DEATHS)],
+            ..Default::default()
+        },
+    ]);
+    charts.emit(
+        "cumulative",
+        &linear,
         format!(
             "Two line charts on linear axes of the cumulative totals in {full}, {span}: confirmed cases reaching {} and deaths reaching {}.",
             thousands(last_c),
@@ -301,141 +329,130 @@ fn build_assets(
         ),
         "Cumulative totals on a linear axis.".into(),
     )?;
-    emit(
+    let log = a.chart(vec![Panel {
+        title: "Total confirmed cases and deaths (log scale)".into(),
+        log: true,
+        lines: vec![
+            line("confirmed", &cc, chart::CASES),
+            line("deaths", &cd, chart::DEATHS),
+        ],
+        ..Default::default()
+    }]);
+    charts.emit(
         "cumulative-log",
-        &Chart {
-            width: W,
-            height: H,
-            start: first,
-            days,
-            panels: vec![Panel {
-                title: "Total confirmed cases and deaths (log scale)".into(),
-                log: true,
-                lines: vec![
-                    Trace {
-                        label: "confirmed",
-                        values: &cc,
-                        color: chart::CASES,
-                    },
-                    Trace {
-                        label: "deaths",
-                        values: &cd,
-                        color: chart::DEATHS,
-                    },
-                ],
-                ..Default::default()
-            }],
-        },
+        &log,
         format!(
             "Line chart on a logarithmic axis of cumulative confirmed cases and deaths in {full}, {span}; zero values are not drawn."
         ),
         "Cumulative totals on a logarithmic axis (days with a total of zero are left out).".into(),
-    )?;
+    )
+}
 
-    if let (Some(rec), Some(act)) = (&s.recovered, &d.active) {
-        let until = s.date(rec.len().saturating_sub(1));
-        let rf = measures::to_f64(rec);
-        let af = measures::to_f64(act);
-        let marker =
-            (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
-        emit(
-            "recovered-active",
-            &Chart {
-                width: W,
-                height: H,
-                start: first,
-                days,
-                panels: vec![Panel {
-                    title: "Recovered and active cases".into(),
-                    lines: vec![
-                        Trace {
-                            label: "recovered",
-                            values: &rf,
-                            color: chart::RECOVERED,
-                        },
-                        Trace {
-                            label: "active",
-                            values: &af,
-                            color: chart::ACTIVE,
-                        },
-                    ],
-                    markers: marker.into_iter().collect(),
-                    ..Default::default()
-                }],
+/// Recovered and active, up to the last date recovered was published (none where it never was).
+fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
+    let s = &a.r.series;
+    let (Some(rec), Some(act)) = (&s.recovered, &a.d.active) else {
+        return Ok(());
+    };
+    let (first, full, days) = (s.start, a.full, s.len());
+    let until = s.date(rec.len().saturating_sub(1));
+    let rf = measures::to_f64(rec);
+    let af = measures::to_f64(act);
+    let marker =
+        (rec.len() < days).then(|| (rec.len() - 1, format!("not published after {until}")));
+    let c = a.chart(vec![Panel {
+        title: "Recovered and active cases".into(),
+        lines: vec![
+            Trace {
+                label: "recovered",
+                values: &rf,
+                color: chart::RECOVERED,
             },
-            format!(
-                "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
-            ),
-            format!(
-                "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."
-            ),
-        )?;
-    }
+            Trace {
+                label: "active",
+                values: &af,
+                color: chart::ACTIVE,
+            },
+        ],
+        markers: marker.into_iter().collect(),
+        ..Default::default()
+    }]);
+    charts.emit(
+        "recovered-active",
+        &c,
+        format!(
+            "Line chart of cumulative recovered and active cases in {full} from {first} to {until}; JHU stopped publishing recovered cases after {until}, so both lines end there."
+        ),
+        format!(
+            "Recovered and active (confirmed − recovered − deaths, at least 0), published only up to {until}."
+        ),
+    )
+}
 
-    // Key figures.
-    let pc = st.per_capita as f64;
-    let per_label = format!("per {}", thousands(st.per_capita as i64));
+/// The key figures: totals, recent averages, per-capita values, recovered, dates.
+fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
+    let s = &r.series;
+    let (first, last) = (s.start, s.end());
+    let last_c = *s.confirmed.last().unwrap_or(&0);
+    let last_d = *s.deaths.last().unwrap_or(&0);
     let mut figures = vec![
-        Figure {
-            label: "Confirmed cases".into(),
-            value: thousands(last_c),
-            note: format!("total on {last}"),
-        },
-        Figure {
-            label: "Deaths".into(),
-            value: thousands(last_d),
-            note: format!("total on {last}"),
-        },
-        Figure {
-            label: "New cases per day".into(),
-            value: decimal(last_mean(&d.new_confirmed, 7)),
-            note: "mean of the last 7 days".into(),
-        },
-        Figure {
-            label: "New deaths per day".into(),
-            value: decimal(last_mean(&d.new_deaths, 7)),
-            note: "mean of the last 7 days".into(),
-        },
+        Figure::new(
+            "Confirmed cases",
+            thousands(last_c),
+            format!("total on {last}"),
+        ),
+        Figure::new("Deaths", thousands(last_d), format!("total on {last}")),
+        Figure::new(
+            "New cases per day",
+            decimal(last_mean(&d.new_confirmed, 7)),
+            "mean of the last 7 days",
+        ),
+        Figure::new(
+            "New deaths per day",
+            decimal(last_mean(&d.new_deaths, 7)),
+            "mean of the last 7 days",
+        ),
     ];
-    if let Some(p) = r.population {
-        figures.push(Figure {
-            label: format!("Cases {per_label}"),
-            value: decimal(last_c as f64 * pc / p as f64),
-            note: format!("population {}", thousands(p as i64)),
-        });
-        figures.push(Figure {
-            label: format!("Deaths {per_label}"),
-            value: decimal(last_d as f64 * pc / p as f64),
-            note: format!("population {}", thousands(p as i64)),
-        });
-    } else {
-        figures.push(Figure {
-            label: "Population".into(),
-            value: "unknown".into(),
-            note: "no per-capita values".into(),
-        });
-    }
+    figures.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
     if let Some(rec) = &s.recovered
         && let Some(&v) = rec.last()
     {
-        figures.push(Figure {
-            label: "Recovered".into(),
-            value: thousands(v),
-            note: format!("last published, {}", s.date(rec.len() - 1)),
-        });
+        figures.push(Figure::new(
+            "Recovered",
+            thousands(v),
+            format!("last published, {}", s.date(rec.len() - 1)),
+        ));
     }
     let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
-    figures.push(Figure {
-        label: "Latest data".into(),
-        value: last.to_string(),
-        note: match first_case {
+    figures.push(Figure::new(
+        "Latest data",
+        last.to_string(),
+        match first_case {
             Some(f) => format!("series from {first}; first case {f}"),
             None => format!("series from {first}; no cases reported"),
         },
-    });
+    ));
+    figures
+}
 
-    // Last four weeks, newest first.
-    let rows: Vec<Row> = (days.saturating_sub(28)..days)
+fn per_capita_figures(population: Option<u64>, cases: i64, deaths: i64, per: u64) -> Vec<Figure> {
+    let Some(p) = population else {
+        return vec![Figure::new("Population", "unknown", "no per-capita values")];
+    };
+    let per_label = format!("per {}", thousands(per as i64));
+    let note = format!("population {}", thousands(p as i64));
+    let value = |v: i64| decimal(v as f64 * per as f64 / p as f64);
+    vec![
+        Figure::new(format!("Cases {per_label}"), value(cases), note.clone()),
+        Figure::new(format!("Deaths {per_label}"), value(deaths), note),
+    ]
+}
+
+/// The last four weeks, newest first.
+fn last_weeks(r: &Region, d: &Derived) -> Vec<Row> {
+    let s = &r.series;
+    let days = s.len();
+    (days.saturating_sub(28)..days)
         .rev()
         .map(|i| Row {
             date: s.date(i).to_string(),
@@ -444,30 +461,35 @@ fn build_assets(
             deaths: thousands(s.deaths[i]),
             new_deaths: thousands(d.new_deaths[i]),
         })
-        .collect();
+        .collect()
+}
 
-    let summary = RegionSummary {
+fn summary(r: &Region, idx: usize, d: &Derived, full_name: String) -> RegionSummary {
+    let s = &r.series;
+    RegionSummary {
         index: idx,
         id: r.id.clone(),
         name: r.name.clone(),
-        full_name: full,
+        full_name,
         level: r.level,
-        page,
-        last_date: last.to_string(),
-        confirmed: last_c,
-        deaths: last_d,
+        page: page_path(r),
+        last_date: s.end().to_string(),
+        confirmed: *s.confirmed.last().unwrap_or(&0),
+        deaths: *s.deaths.last().unwrap_or(&0),
         new7: last_mean(&d.new_confirmed, 7),
         population: r.population,
-    };
-    Ok((
-        RegionAssets {
-            summary,
-            figures,
-            charts,
-            rows,
-        },
-        files,
-    ))
+    }
+}
+
+/// Failure injection for the fail-safe tests (built only with the `test-hooks` feature, which
+/// the tests enable): a panic inside a render task.
+#[cfg(feature = "test-hooks")]
+mod test_hooks {
+    pub(super) fn maybe_panic(id: &str) {
+        if std::env::var_os("SEECOVID_TEST_PANIC_REGION").is_some_and(|v| v == id) {
+            panic!("injected panic while rendering region {id}");
+        }
+    }
 }
 
 /// What a region page shows besides its links: made (with the charts and the CSV) only when
@@ -481,42 +503,30 @@ pub struct RegionAssets {
 }
 
 /// Renders a region's page from its assets (written only if its bytes changed).
-fn write_page(
-    ds: &Dataset,
-    idx: usize,
-    a: &RegionAssets,
-    st: &RegionSettings,
-    tera: &Tera,
-    out: &Output,
-) -> Result<()> {
+fn write_page(site: &Site, idx: usize, a: &RegionAssets) -> Result<()> {
+    let ds = site.dataset;
     let r = &ds.regions[idx];
     let full = &a.summary.full_name;
+    let link = |i: usize| Link {
+        name: ds.regions[i].name.clone(),
+        href: format!("{}.html", ds.regions[i].id),
+    };
     let mut crumbs = Vec::new();
     let mut p = r.parent;
     while let Some(i) = p {
-        crumbs.push(Link {
-            name: ds.regions[i].name.clone(),
-            href: format!("{}.html", ds.regions[i].id),
-        });
+        crumbs.push(link(i));
         p = ds.regions[i].parent;
     }
     crumbs.reverse();
-    let children: Vec<Link> = r
-        .children
-        .iter()
-        .map(|&c| Link {
-            name: ds.regions[c].name.clone(),
-            href: format!("{}.html", ds.regions[c].id),
-        })
-        .collect();
+    let children: Vec<Link> = r.children.iter().map(|&c| link(c)).collect();
     let child_label = match r.level {
         Level::Country if r.source == crate::data::Source::Us => "States and territories",
         Level::Country => "Provinces and states",
         Level::UsState => "Counties",
         _ => "",
     };
-
-    let mut ctx = base_context(st.site_title, st.nav, "../", full, "regions/index.html");
+    let rel = page_path(r);
+    let mut ctx = site.context(&rel, full, "regions/index.html");
     ctx.insert("name", &r.name);
     ctx.insert("full_name", full);
     ctx.insert("level", r.level.label());
@@ -527,58 +537,27 @@ fn write_page(
     ctx.insert("charts", &a.charts);
     ctx.insert("rows", &a.rows);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
-    ctx.insert("window", &st.window);
+    ctx.insert("window", &site.window());
     ctx.insert(
         "rebuilt_us",
         &(r.source == crate::data::Source::Us && r.level == Level::UsCounty),
     );
-    out.write(&page_path(r), render(tera, "region.html", &ctx)?.as_bytes())
+    site.write_page(&rel, "region.html", &ctx)
 }
 
-/// Everything a region's charts, CSV and figures are made from (not the templates).
-fn region_key(ds: &Dataset, idx: usize, st: &RegionSettings, version: &str) -> Result<String> {
-    let r = &ds.regions[idx];
-    let ints = |v: &[i64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
-    let meta = serde_json::to_vec(&(
-        &r.id,
-        r.full_name(&ds.regions),
-        r.level,
-        r.population,
-        r.source,
-        r.series.start,
-        st.window,
-        st.per_capita,
-    ))?;
-    let rec = r.series.recovered.as_deref().map(ints).unwrap_or_default();
-    Ok(crate::site::writer::key_of(&[
-        version.as_bytes(),
-        &meta,
-        &ints(&r.series.confirmed),
-        &ints(&r.series.deaths),
-        &[u8::from(r.series.recovered.is_some())],
-        &rec,
-    ]))
-}
-
-/// Builds every region (in parallel) and returns their summaries in region order.
-pub fn build_all(
-    ds: &Dataset,
-    st: &RegionSettings,
-    tera: &Tera,
-    out: &Output,
-    bar: &indicatif::ProgressBar,
-    version: &str,
-) -> Result<Vec<RegionSummary>> {
+/// Builds every region (in parallel) and returns their summaries in region order. A region's
+/// charts, CSV and figures are one incremental unit; its page is rendered every build.
+pub(crate) fn build_all(site: &Site, bar: &indicatif::ProgressBar) -> Result<Vec<RegionSummary>> {
+    let ds = site.dataset;
     (0..ds.regions.len())
         .into_par_iter()
         .map(|i| {
-            let key = region_key(ds, i, st, version)?;
-            let (meta, _) = out.unit(&format!("region/{}", ds.regions[i].id), &key, || {
-                let (assets, files) = build_assets(ds, i, st, out)?;
-                Ok((serde_json::to_string(&assets)?, files))
-            })?;
-            let assets: RegionAssets = serde_json::from_str(&meta)?;
-            write_page(ds, i, &assets, st, tera, out)?;
+            let key = site.keys.region(ds, i, site.window(), site.per_capita())?;
+            let name = format!("region/{}", ds.regions[i].id);
+            let (assets, _) = site
+                .output
+                .unit_json(&name, &key, || build_assets(site, i))?;
+            write_page(site, i, &assets)?;
             bar.inc(1);
             Ok(assets.summary)
         })
@@ -596,7 +575,7 @@ struct RegionJson<'a> {
     csv: String,
 }
 
-/// `data/regions.json` (SPEC §3 schema, paths relative to the site root).
+/// `data/regions.json` (docs/method.md §2 schema, paths relative to the site root).
 pub fn regions_json(ds: &Dataset) -> Result<String> {
     let list: Vec<RegionJson> = ds
         .regions
@@ -631,7 +610,8 @@ fn tree(ds: &Dataset, i: usize) -> TreeNode {
 }
 
 /// `regions/index.html`: every region, grouped, with a search box over an embedded JSON index.
-pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output) -> Result<()> {
+pub(crate) fn write_index(site: &Site) -> Result<()> {
+    let ds = site.dataset;
     // Cruise ships and the Olympic Games are rows of the data, not countries: listed apart.
     let (countries, others): (Vec<usize>, Vec<usize>) = (0..ds.regions.len())
         .filter(|&i| ds.regions[i].parent.is_none())
@@ -656,31 +636,19 @@ pub fn write_index(ds: &Dataset, st: &RegionSettings, tera: &Tera, out: &Output)
             .filter(|r| r.level == l && !names::is_pseudo(r))
             .count()
     };
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "All regions",
-        "regions/index.html",
-    );
+    let rel = "regions/index.html";
+    let mut ctx = site.context(rel, "All regions", rel);
     ctx.insert("countries", &countries);
     ctx.insert("others", &others);
     ctx.insert(
         "n_others",
         &ds.regions.iter().filter(|r| names::is_pseudo(r)).count(),
     );
-    // `</` cannot appear in JSON strings here, but escape it anyway for the script block.
-    ctx.insert(
-        "search_index",
-        &serde_json::to_string(&index)?.replace("</", "<\\/"),
-    );
+    ctx.insert("search_index", &script_json(&index)?);
     ctx.insert("n_regions", &ds.regions.len());
     ctx.insert("n_countries", &count(Level::Country));
     ctx.insert("n_provinces", &count(Level::Province));
     ctx.insert("n_states", &count(Level::UsState));
     ctx.insert("n_counties", &count(Level::UsCounty));
-    out.write(
-        "regions/index.html",
-        render(tera, "regions.html", &ctx)?.as_bytes(),
-    )
+    site.write_page(rel, "regions.html", &ctx)
 }

@@ -7,12 +7,10 @@
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Tera;
 
-use super::writer::Output;
-use super::{NavItem, base_context, render};
+use super::{Site, script_json};
 use crate::config::SandboxScenario;
-use crate::data::slug;
+use crate::data::{Slugs, slug};
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{noun, thousands};
 use crate::sandbox::{self as model, Run, Step, Summary};
@@ -24,10 +22,10 @@ const SC_H: u32 = 300;
 const GREY: plotters::style::RGBColor = plotters::style::RGBColor(160, 160, 160);
 
 /// The grid of sandbox 1: r = 0, 0.5, …, 8 and d = 1, …, 28.
-pub fn grid_r() -> Vec<f64> {
+pub(crate) fn grid_r() -> Vec<f64> {
     (0..=16).map(|k| f64::from(k) * 0.5).collect()
 }
-pub fn grid_d() -> Vec<u32> {
+pub(crate) fn grid_d() -> Vec<u32> {
     (1..=28).collect()
 }
 
@@ -49,18 +47,13 @@ fn people(x: f64) -> String {
     format!("{} ({})", thousands(x.round() as i64), pct(x))
 }
 
-pub struct SandboxSettings<'a> {
-    pub site_title: &'a str,
-    pub nav: &'a [NavItem],
-}
-
 /// X-axis lengths (days) of the grid charts. Each grid run is drawn for every horizon at
 /// least as long as itself, so two scenarios side by side can always be shown on the same
 /// axes: the shorter of the horizons that fits both (y is 0 … N for every run).
-pub const HORIZONS: [usize; 3] = [100, 300, 1500];
+pub(crate) const HORIZONS: [usize; 3] = [100, 300, 1500];
 
 /// The shortest horizon that shows a whole run.
-pub fn horizon(run_days: usize) -> usize {
+pub(crate) fn horizon(run_days: usize) -> usize {
     HORIZONS
         .into_iter()
         .find(|&h| h >= run_days)
@@ -71,11 +64,13 @@ fn sir_image(key: &str, horizon: usize) -> String {
     format!("img/sir-{key}-h{horizon}.png")
 }
 
-#[allow(clippy::too_many_arguments)]
+fn days_text(d: f64) -> String {
+    format!("{} {}", num(d), noun(d, "day", "days"))
+}
+
 fn sir_chart<'a>(
     title: String,
-    w: u32,
-    h: u32,
+    (w, h): (u32, u32),
     days: usize,
     run: &'a Run,
     extra: Option<Trace<'a>>,
@@ -149,7 +144,7 @@ fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
     GridView {
         h: horizon(run.days()),
         r: num(r),
-        d: format!("{d} {}", noun(f64::from(d), "day", "days")),
+        d: days_text(f64::from(d)),
         days: format!(
             "{} {}",
             thousands(s.days as i64),
@@ -216,7 +211,7 @@ struct ScenarioCtx {
 }
 
 /// The preset time-varying scenarios of sandbox 2.
-pub fn presets() -> Vec<(String, String, Vec<Step>)> {
+pub(crate) fn presets() -> Vec<(String, String, Vec<Step>)> {
     let st = |day, r, d| Step { day, r, d };
     vec![
         (
@@ -243,13 +238,15 @@ pub fn presets() -> Vec<(String, String, Vec<Step>)> {
 }
 
 /// Writes sandbox 1 and 2. Returns (grid images, scenarios).
-pub fn build(
-    config: &[SandboxScenario],
-    st: &SandboxSettings,
-    tera: &Tera,
-    out: &Output,
-) -> Result<(usize, usize)> {
-    // Sandbox 1: the grid, rendered in parallel.
+pub(crate) fn build(site: &Site) -> Result<(usize, usize)> {
+    let n_grid = write_grid(site)?;
+    let n_scenarios = write_scenarios(site, &site.config.sandbox.scenarios)?;
+    Ok((n_grid, n_scenarios))
+}
+
+/// Sandbox 1: the grid's images (rendered in parallel) and the page comparing two of them.
+/// Returns the number of grid runs.
+fn write_grid(site: &Site) -> Result<usize> {
     let rs = grid_r();
     let ds = grid_d();
     let cells: Vec<(f64, u32)> = ds
@@ -258,32 +255,7 @@ pub fn build(
         .collect();
     let views: Vec<(String, GridView, f64)> = cells
         .par_iter()
-        .map(|&(r, d)| -> Result<(String, GridView, f64)> {
-            let run = model::simulate(&model::constant(r, f64::from(d)));
-            let s = run.summary();
-            let key = grid_key(r, d);
-            let view = grid_view(r, d, &s, &run);
-            for h in HORIZONS.into_iter().filter(|&h| h >= view.h) {
-                let c = sir_chart(
-                    format!(
-                        "r = {}, d = {d} {}",
-                        num(r),
-                        noun(f64::from(d), "day", "days")
-                    ),
-                    GRID_W,
-                    GRID_H,
-                    h + 1,
-                    &run,
-                    None,
-                    Vec::new(),
-                );
-                out.write(
-                    &format!("sandbox/{}", sir_image(&key, h)),
-                    &chart::render_png_small(&c)?,
-                )?;
-            }
-            Ok((key, view, s.total / model::N * 100.0))
-        })
+        .map(|&(r, d)| grid_image(site, r, d))
         .collect::<Result<_>>()?;
     let index: std::collections::BTreeMap<&str, &GridView> =
         views.iter().map(|(k, v, _)| (k.as_str(), v)).collect();
@@ -293,28 +265,64 @@ pub fn build(
         .iter()
         .map(|&d| GridRow {
             d,
-            cells: rs
-                .iter()
-                .map(|&r| {
-                    let key = grid_key(r, d);
-                    let v = index[key.as_str()];
-                    GridCell {
-                        href: sir_image(&key, v.h),
-                        text: v.peak_day.trim_start_matches("day ").to_string(),
-                        label: format!(
-                            "r = {}, d = {d}: infected peak on {}, {} ever infected",
-                            num(r),
-                            v.peak_day,
-                            v.total
-                        ),
-                    }
-                })
-                .collect(),
+            cells: rs.iter().map(|&r| grid_cell(&index, r, d)).collect(),
         })
         .collect();
-    // The share ever infected depends on r only: one row, not one per d.
-    let shares: Vec<String> = rs
+    let sides = [
+        side("a", "Scenario A", 2.5, 7),
+        side("b", "Scenario B", 1.5, 7),
+    ];
+    let r_opts: Vec<(String, String)> = rs
         .iter()
+        .map(|&r| (format!("r{}", num(r)), num(r)))
+        .collect();
+    let d_opts: Vec<(String, String)> = ds
+        .iter()
+        .map(|&d| (format!("d{d}"), days_text(f64::from(d))))
+        .collect();
+    let rel = "sandbox/index.html";
+    let mut ctx = site.context(rel, "Epidemic sandbox", rel);
+    ctx.insert("sides", &sides);
+    ctx.insert("r_opts", &r_opts);
+    ctx.insert("d_opts", &d_opts);
+    ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
+    ctx.insert("rows", &rows);
+    ctx.insert("shares", &shares(&share, &rs, &ds));
+    let shared_h = sides.iter().map(|s| s.view.h).max();
+    ctx.insert("shared_h", &shared_h.unwrap_or(HORIZONS[0]));
+    ctx.insert("views_json", &script_json(&index)?);
+    ctx.insert("width", &GRID_W);
+    ctx.insert("height", &GRID_H);
+    ctx.insert("n", &thousands(model::N as i64));
+    ctx.insert("steps_per_day", &model::STEPS_PER_DAY);
+    ctx.insert("max_days", &thousands(i64::from(model::MAX_DAYS)));
+    ctx.insert("burnt_out", &num(model::BURNT_OUT));
+    ctx.insert("n_grid", &cells.len());
+    site.write_page(rel, "sandbox.html", &ctx)?;
+    Ok(cells.len())
+}
+
+/// One cell of the scenario grid: the day of the infected peak (it depends on r and d),
+/// linking to the run's chart; the visible number starts its accessible name.
+fn grid_cell(index: &std::collections::BTreeMap<&str, &GridView>, r: f64, d: u32) -> GridCell {
+    let key = grid_key(r, d);
+    let v = index[key.as_str()];
+    GridCell {
+        href: sir_image(&key, v.h),
+        text: v.peak_day.trim_start_matches("day ").to_string(),
+        label: format!(
+            "r = {}, d = {d}: infected peak on {}, {} ever infected",
+            num(r),
+            v.peak_day,
+            v.total
+        ),
+    }
+}
+
+/// The share ever infected (%) for each r: the same for every d (rounded), so one row; a
+/// range if some d differed.
+fn shares(share: &std::collections::BTreeMap<&str, f64>, rs: &[f64], ds: &[u32]) -> Vec<String> {
+    rs.iter()
         .map(|&r| {
             let texts: std::collections::BTreeSet<String> = ds
                 .iter()
@@ -326,177 +334,89 @@ pub fn build(
                 _ => first,
             }
         })
-        .collect();
-    let side = |name: &'static str, title: &'static str, r: f64, d: u32| -> Result<Side> {
-        let run = model::simulate(&model::constant(r, f64::from(d)));
-        Ok(Side {
-            name,
-            title,
-            key: grid_key(r, d),
-            r: format!("r{}", num(r)),
-            d: format!("d{d}"),
-            view: grid_view(r, d, &run.summary(), &run),
-        })
-    };
-    let sides = [
-        side("a", "Scenario A", 2.5, 7)?,
-        side("b", "Scenario B", 1.5, 7)?,
-    ];
-    let r_opts: Vec<(String, String)> = rs
-        .iter()
-        .map(|&r| (format!("r{}", num(r)), num(r)))
-        .collect();
-    let d_opts: Vec<(String, String)> = ds
-        .iter()
-        .map(|&d| {
-            let unit = noun(f64::from(d), "day", "days");
-            (format!("d{d}"), format!("{d} {unit}"))
-        })
-        .collect();
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
-        "Epidemic sandbox",
-        "sandbox/index.html",
-    );
-    ctx.insert("sides", &sides);
-    ctx.insert("r_opts", &r_opts);
-    ctx.insert("d_opts", &d_opts);
-    ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
-    ctx.insert("rows", &rows);
-    ctx.insert("shares", &shares);
-    ctx.insert(
-        "shared_h",
-        &sides.iter().map(|s| s.view.h).max().unwrap_or(HORIZONS[0]),
-    );
-    ctx.insert(
-        "views_json",
-        &serde_json::to_string(&index)?.replace("</", "<\\/"),
-    );
-    ctx.insert("width", &GRID_W);
-    ctx.insert("height", &GRID_H);
-    ctx.insert("n", &thousands(model::N as i64));
-    ctx.insert("steps_per_day", &model::STEPS_PER_DAY);
-    ctx.insert("max_days", &thousands(i64::from(model::MAX_DAYS)));
-    ctx.insert("burnt_out", &num(model::BURNT_OUT));
-    ctx.insert("n_grid", &cells.len());
-    out.write(
-        "sandbox/index.html",
-        render(tera, "sandbox.html", &ctx)?.as_bytes(),
-    )?;
+        .collect()
+}
 
-    // Sandbox 2: presets, then the config's scenarios.
-    let mut all: Vec<(String, String, Vec<Step>, bool)> = presets()
-        .into_iter()
-        .map(|(n, a, s)| (n, a, s, false))
-        .collect();
-    for sc in config {
-        let steps = sc
-            .steps
-            .iter()
-            .map(|s| Step {
-                day: s.day,
-                r: s.r,
-                d: s.d,
-            })
-            .collect();
-        all.push((
-            sc.name.clone(),
-            "A scenario defined in seecovid.toml.".into(),
-            steps,
-            true,
-        ));
+/// One run of the grid: its images (one per horizon at least as long as the run), its
+/// texts and the share of people ever infected (%).
+fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
+    let run = model::simulate(&model::constant(r, f64::from(d)));
+    let s = run.summary();
+    let key = grid_key(r, d);
+    let view = grid_view(r, d, &s, &run);
+    for h in HORIZONS.into_iter().filter(|&h| h >= view.h) {
+        let c = sir_chart(
+            format!("r = {}, d = {}", num(r), days_text(f64::from(d))),
+            (GRID_W, GRID_H),
+            h + 1,
+            &run,
+            None,
+            Vec::new(),
+        );
+        site.output.write(
+            &format!("sandbox/{}", sir_image(&key, h)),
+            &chart::render_png_small(&c)?,
+        )?;
     }
-    let mut used: Vec<String> = Vec::new();
+    Ok((key, view, s.total / model::N * 100.0))
+}
+
+/// One side of the comparison as the page starts.
+fn side(name: &'static str, title: &'static str, r: f64, d: u32) -> Side {
+    let run = model::simulate(&model::constant(r, f64::from(d)));
+    Side {
+        name,
+        title,
+        key: grid_key(r, d),
+        r: format!("r{}", num(r)),
+        d: format!("d{d}"),
+        view: grid_view(r, d, &run.summary(), &run),
+    }
+}
+
+/// A time-varying scenario: name, what it shows, its steps, and whether the config made it.
+struct Scenario {
+    name: String,
+    about: String,
+    steps: Vec<Step>,
+    from_config: bool,
+}
+
+/// Sandbox 2: presets, then the config's scenarios. Returns the number of scenarios.
+fn write_scenarios(site: &Site, config: &[SandboxScenario]) -> Result<usize> {
+    let mut all: Vec<Scenario> = presets()
+        .into_iter()
+        .map(|(name, about, steps)| Scenario {
+            name,
+            about,
+            steps,
+            from_config: false,
+        })
+        .collect();
+    all.extend(config.iter().map(|sc| {
+        Scenario {
+            name: sc.name.clone(),
+            about: "A scenario defined in seecovid.toml.".into(),
+            steps: sc
+                .steps
+                .iter()
+                .map(|s| Step {
+                    day: s.day,
+                    r: s.r,
+                    d: s.d,
+                })
+                .collect(),
+            from_config: true,
+        }
+    }));
+    let mut slugs = Slugs::default();
     let scenarios: Vec<ScenarioCtx> = all
         .iter()
-        .map(|(name, about, steps, from_config)| -> Result<ScenarioCtx> {
-            let mut id = slug(name);
-            while used.contains(&id) {
-                id.push_str("-2");
-            }
-            used.push(id.clone());
-            let run = model::simulate(steps);
-            let base = model::simulate(&steps[..1]);
-            let s = run.summary();
-            let b = base.summary();
-            // The unchanged epidemic over the same days; after it burnt out it stays at its
-            // last (tiny) value.
-            let mut base_i: Vec<f64> = base.i.clone();
-            let last = base_i.last().copied().unwrap_or(0.0);
-            base_i.resize(run.s.len(), last);
-            base_i.truncate(run.s.len());
-            let markers: Vec<(usize, String)> = steps[1..]
-                .iter()
-                .map(|x| (x.day as usize, format!("day {}", x.day)))
-                .collect();
-            let c = sir_chart(
-                name.clone(),
-                SC_W,
-                SC_H,
-                run.s.len(),
-                &run,
-                Some(Trace {
-                    label: "infected, no change",
-                    values: &base_i,
-                    color: GREY,
-                }),
-                markers,
-            );
-            let src = format!("img/scenario-{id}.png");
-            out.write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
-            let changes: Vec<String> = steps[1..]
-                .iter()
-                .map(|x| {
-                    let unit = noun(x.d, "day", "days");
-                    format!("day {}: r = {}, d = {} {unit}", x.day, num(x.r), num(x.d))
-                })
-                .collect();
-            let alt = format!(
-                "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} {}{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
-                thousands(s.days as i64),
-                thousands(model::N as i64),
-                num(steps[0].r),
-                num(steps[0].d),
-                noun(steps[0].d, "day", "days"),
-                if changes.is_empty() { "" } else { "; dashed lines mark the changes on " },
-                changes.join("; "),
-                people(s.peak),
-                s.peak_day,
-                people(s.total),
-                people(b.total),
-            );
-            Ok(ScenarioCtx {
-                id,
-                name: name.clone(),
-                about: about.clone(),
-                from_config: *from_config,
-                src,
-                alt,
-                steps: steps
-                    .iter()
-                    .map(|x| StepRow {
-                        day: x.day,
-                        r: num(x.r),
-                        d: num(x.d),
-                        beta: format!("{:.3}", x.r / x.d),
-                        gamma: format!("{:.3}", 1.0 / x.d),
-                    })
-                    .collect(),
-                peak: people(s.peak),
-                peak_day: format!("day {}", s.peak_day),
-                total: people(s.total),
-                end: end_text(&run),
-                base_total: people(b.total),
-                base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
-            })
-        })
+        .map(|sc| scenario(site, sc, slugs.unique(&slug(&sc.name))))
         .collect::<Result<_>>()?;
-    let mut ctx = base_context(
-        st.site_title,
-        st.nav,
-        "../",
+    let rel = "sandbox/scenarios.html";
+    let mut ctx = site.context(
+        rel,
         "Epidemic sandbox: scenarios that change",
         "sandbox/index.html",
     );
@@ -504,11 +424,91 @@ pub fn build(
     ctx.insert("width", &SC_W);
     ctx.insert("height", &SC_H);
     ctx.insert("n", &thousands(model::N as i64));
-    out.write(
-        "sandbox/scenarios.html",
-        render(tera, "sandbox_scenarios.html", &ctx)?.as_bytes(),
-    )?;
-    Ok((cells.len(), scenarios.len()))
+    site.write_page(rel, "sandbox_scenarios.html", &ctx)?;
+    Ok(scenarios.len())
+}
+
+/// Runs one scenario and its unchanged epidemic, draws both, and describes them.
+fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
+    let (name, steps) = (&sc.name, &sc.steps);
+    let run = model::simulate(steps);
+    let base = model::simulate(&steps[..1]);
+    let s = run.summary();
+    let b = base.summary();
+    // The unchanged epidemic over the same days; after it burnt out it stays at its last
+    // (tiny) value.
+    let mut base_i: Vec<f64> = base.i.clone();
+    let last = base_i.last().copied().unwrap_or(0.0);
+    base_i.resize(run.s.len(), last);
+    base_i.truncate(run.s.len());
+    let markers: Vec<(usize, String)> = steps[1..]
+        .iter()
+        .map(|x| (x.day as usize, format!("day {}", x.day)))
+        .collect();
+    let c = sir_chart(
+        name.clone(),
+        (SC_W, SC_H),
+        run.s.len(),
+        &run,
+        Some(Trace {
+            label: "infected, no change",
+            values: &base_i,
+            color: GREY,
+        }),
+        markers,
+    );
+    let src = format!("img/scenario-{id}.png");
+    site.output
+        .write(&format!("sandbox/{src}"), &chart::render_png_small(&c)?)?;
+    Ok(ScenarioCtx {
+        alt: scenario_alt(name, steps, &s, &b),
+        id,
+        name: name.clone(),
+        about: sc.about.clone(),
+        from_config: sc.from_config,
+        src,
+        steps: steps
+            .iter()
+            .map(|x| StepRow {
+                day: x.day,
+                r: num(x.r),
+                d: num(x.d),
+                beta: format!("{:.3}", x.r / x.d),
+                gamma: format!("{:.3}", 1.0 / x.d),
+            })
+            .collect(),
+        peak: people(s.peak),
+        peak_day: format!("day {}", s.peak_day),
+        total: people(s.total),
+        end: end_text(&run),
+        base_total: people(b.total),
+        base_peak: format!("{} on day {}", people(b.peak), b.peak_day),
+    })
+}
+
+/// The alt text of a scenario's chart: its steps, peak and total against the unchanged run.
+fn scenario_alt(name: &str, steps: &[Step], s: &Summary, b: &Summary) -> String {
+    let changes: Vec<String> = steps[1..]
+        .iter()
+        .map(|x| format!("day {}: r = {}, d = {}", x.day, num(x.r), days_text(x.d)))
+        .collect();
+    format!(
+        "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {}{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
+        thousands(s.days as i64),
+        thousands(model::N as i64),
+        num(steps[0].r),
+        days_text(steps[0].d),
+        if changes.is_empty() {
+            ""
+        } else {
+            "; dashed lines mark the changes on "
+        },
+        changes.join("; "),
+        people(s.peak),
+        s.peak_day,
+        people(s.total),
+        people(b.total),
+    )
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@
 //! `run` executes a plan. Nothing here reads the build's internals: the site is just a
 //! folder of files.
 
-pub mod hashcache;
+pub(crate) mod hashcache;
 pub mod kind;
-pub mod plan;
-pub mod run;
-pub mod s3;
+pub(crate) mod plan;
+pub(crate) mod run;
+pub(crate) mod s3;
 
 pub use run::{Summary, SyncOptions, sync};
 pub use s3::{ClientOptions, S3Url};

@@ -36,14 +36,14 @@ pub const MANIFEST_NAME: &str = ".seecovid-sync.json";
 const MANIFEST_FORMAT: &str = "seecovid-sync/1";
 
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Manifest {
+struct SyncManifest {
     format: String,
     /// `(path under the prefix, size, ETag without quotes)` of every object under the
     /// prefix, sorted by path. For the files sync uploads, the ETag is their MD5.
     files: Vec<(String, u64, String)>,
 }
 
-impl Manifest {
+impl SyncManifest {
     /// The objects under the prefix after a complete sync: those that were there, minus
     /// the deleted ones, plus every local file.
     fn after_sync(
@@ -51,7 +51,7 @@ impl Manifest {
         remote: &[plan::RemoteObject],
         deleted: &[String],
         local: &[LocalFile],
-    ) -> Manifest {
+    ) -> SyncManifest {
         let under = plan::list_prefix(prefix);
         let deleted: std::collections::HashSet<&str> = deleted.iter().map(String::as_str).collect();
         let mut state: std::collections::BTreeMap<String, (u64, String)> = remote
@@ -70,7 +70,7 @@ impl Manifest {
         for f in local {
             state.insert(f.rel.clone(), (f.size, hex::encode(f.md5)));
         }
-        Manifest {
+        SyncManifest {
             format: MANIFEST_FORMAT.into(),
             files: state
                 .into_iter()
@@ -254,22 +254,41 @@ where
     (ok, errs)
 }
 
+/// PUT one object with its Content-Type and Cache-Control, and the SHA-256 metadata if given.
+async fn put_object(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    (content_type, cache_control): (&str, &str),
+    sha256: Option<String>,
+    body: Vec<u8>,
+) -> Result<()> {
+    let mut req = client
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .content_type(content_type)
+        .cache_control(cache_control);
+    if let Some(h) = sha256 {
+        req = req.metadata(SHA256_META, h);
+    }
+    req.body(ByteStream::from(body))
+        .send()
+        .await
+        .map_err(sdk_error)?;
+    Ok(())
+}
+
 async fn put(client: Client, bucket: String, u: Upload, path: PathBuf) -> Result<u64> {
     let body = tokio::fs::read(&path)
         .await
         .with_context(|| format!("cannot read {}", path.display()))?;
     let len = body.len() as u64;
-    client
-        .put_object()
-        .bucket(&bucket)
-        .key(&u.key)
-        .content_type(content_type(&u.rel))
-        .cache_control(cache_control(&u.rel))
-        .metadata(SHA256_META, sha256_hex(&body))
-        .body(ByteStream::from(body))
-        .send()
+    let sha = sha256_hex(&body);
+    let ct = content_type(&u.rel);
+    let headers = (ct.as_str(), cache_control(&u.rel));
+    put_object(&client, &bucket, &u.key, headers, Some(sha), body)
         .await
-        .map_err(sdk_error)
         .with_context(|| {
             format!(
                 "cannot upload {} to s3://{bucket}/{}",
@@ -308,86 +327,226 @@ async fn same_content(
     Ok((u, same))
 }
 
-async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
+/// The local files, scanned and hashed (with the hash cache), and where each one is.
+struct Scanned {
+    files: Vec<LocalFile>,
+    paths: std::collections::HashMap<String, PathBuf>,
+}
+
+fn scan_local(dir: &Path, log: &dyn Fn(&str)) -> Result<Scanned> {
     let t0 = Instant::now();
-    let cache_path = hashcache::path_for(&o.dir);
+    let cache_path = hashcache::path_for(dir);
     let (local, cache) =
-        tokio::task::block_in_place(|| scan(&o.dir, &HashCache::load(cache_path.as_deref())))?;
+        tokio::task::block_in_place(|| scan(dir, &HashCache::load(cache_path.as_deref())))?;
     cache.save(cache_path.as_deref());
     let local_bytes: u64 = local.iter().map(|l| l.file.size).sum();
-    let paths: std::collections::HashMap<String, PathBuf> = local
+    let paths = local
         .iter()
         .map(|l| (l.file.rel.clone(), l.path.clone()))
         .collect();
     let files: Vec<LocalFile> = local.into_iter().map(|l| l.file).collect();
     log(&format!(
         "scanned {}: {} files, {} bytes ({:.2}s)",
-        o.dir.display(),
+        dir.display(),
         files.len(),
         local_bytes,
         t0.elapsed().as_secs_f64()
     ));
+    Ok(Scanned { files, paths })
+}
 
-    let client = s3::client(&o.client).await;
+/// What is under the prefix: from the sync manifest when there is one (and a full listing
+/// was not asked for), else from a listing. Returns (objects, whether a manifest is there).
+async fn remote_state(
+    client: &Client,
+    o: &SyncOptions,
+    manifest_key: &str,
+    old: Option<&SyncManifest>,
+    log: &dyn Fn(&str),
+) -> Result<(Vec<plan::RemoteObject>, bool)> {
     let dest = &o.dest;
-    let bucket = dest.bucket.clone();
-    let manifest_key = plan::key_for(&dest.prefix, MANIFEST_NAME);
-    let old_manifest = read_manifest(&client, &bucket, &manifest_key, log).await?;
-    let manifest = if o.full_listing {
-        None
-    } else {
-        old_manifest.as_ref()
-    };
-    let used_manifest = manifest.is_some();
-    let (remote, manifest_present) = match manifest {
+    let manifest = if o.full_listing { None } else { old };
+    Ok(match manifest {
         Some(m) => {
             log(&format!(
-                "read s3://{bucket}/{manifest_key}: {} files",
+                "read s3://{}/{manifest_key}: {} files",
+                dest.bucket,
                 m.files.len()
             ));
             (m.remote(&dest.prefix), true)
         }
         None => {
-            let remote = s3::list(&client, dest).await?;
+            let remote = s3::list(client, dest).await?;
             log(&format!("listed {dest}/: {} objects", remote.len()));
             let present = remote.iter().any(|r| r.key == manifest_key);
             (remote, present)
         }
-    };
+    })
+}
 
-    let mut p = plan::plan(&files, &remote, &dest.prefix, o.delete);
-    let mut s = Summary {
-        local_files: files.len(),
-        unchanged: p.unchanged,
-        used_manifest,
-        ..Summary::default()
-    };
+/// Same size but an ETag that is not an MD5: settles it with the sha256 metadata.
+async fn verify_doubtful(
+    client: &Client,
+    o: &SyncOptions,
+    local: &Scanned,
+    p: &mut Plan,
+    s: &mut Summary,
+) -> Result<()> {
+    if p.verify.is_empty() {
+        return Ok(());
+    }
+    let bucket = o.dest.bucket.clone();
+    let doubtful = std::mem::take(&mut p.verify);
+    s.verified = doubtful.len();
+    let (checked, errs) = bounded(doubtful, o.concurrency, |u| {
+        let path = local.paths[&u.rel].clone();
+        same_content(client.clone(), bucket.clone(), u, path)
+    })
+    .await;
+    if let Some(e) = errs.into_iter().next() {
+        return Err(e.context(format!(
+            "sync to {} failed while planning; nothing was changed",
+            o.dest
+        )));
+    }
+    for (u, same) in checked {
+        if same {
+            s.unchanged += 1;
+            p.unchanged += 1;
+        } else {
+            p.uploads.push(u);
+        }
+    }
+    plan::order_uploads(&mut p.uploads);
+    Ok(())
+}
 
-    // Same size but an ETag that is not an MD5: settle it with the sha256 metadata.
-    if !p.verify.is_empty() {
-        let doubtful = std::mem::take(&mut p.verify);
-        s.verified = doubtful.len();
-        let (checked, errs) = bounded(doubtful, o.concurrency, |u| {
-            let path = paths[&u.rel].clone();
-            same_content(client.clone(), bucket.clone(), u, path)
+/// Uploads in waves: every non-page, then pages by depth (deepest first), then index.html.
+async fn upload_waves(
+    client: &Client,
+    o: &SyncOptions,
+    local: &Scanned,
+    p: &Plan,
+    s: &mut Summary,
+) -> Result<()> {
+    let bucket = o.dest.bucket.clone();
+    let mut phases: Vec<Vec<Upload>> = Vec::new();
+    for (i, u) in p.uploads.iter().enumerate() {
+        if i == 0 || plan::wave(&u.rel) != plan::wave(&p.uploads[i - 1].rel) {
+            phases.push(Vec::new());
+        }
+        phases.last_mut().expect("pushed above").push(u.clone());
+    }
+    let total = p.uploads.len();
+    for phase in phases {
+        let (done, errs) = bounded(phase, o.concurrency, |u| {
+            let path = local.paths[&u.rel].clone();
+            put(client.clone(), bucket.clone(), u, path)
         })
         .await;
+        s.uploaded += done.len();
+        s.uploaded_bytes += done.iter().sum::<u64>();
         if let Some(e) = errs.into_iter().next() {
             return Err(e.context(format!(
-                "sync to {dest} failed while planning; nothing was changed"
+                "sync to {}: uploaded {} of {total} files ({} bytes), {} not uploaded, \
+                 no objects deleted; run it again to finish",
+                o.dest,
+                s.uploaded,
+                s.uploaded_bytes,
+                total - s.uploaded
             )));
         }
-        for (u, same) in checked {
-            if same {
-                s.unchanged += 1;
-                p.unchanged += 1;
-            } else {
-                p.uploads.push(u);
-            }
-        }
-        plan::order_uploads(&mut p.uploads);
     }
+    Ok(())
+}
 
+/// Deletes the stale objects, 1000 per request.
+async fn delete_stale(client: &Client, o: &SyncOptions, p: &Plan, s: &mut Summary) -> Result<()> {
+    let (dest, bucket) = (&o.dest, &o.dest.bucket);
+    for batch in p.deletes.chunks(1000) {
+        let ids = batch
+            .iter()
+            .map(|k| ObjectIdentifier::builder().key(k).build())
+            .collect::<Result<Vec<_>, _>>()
+            .context("cannot build the delete request")?;
+        let del = Delete::builder()
+            .set_objects(Some(ids))
+            .quiet(true)
+            .build()
+            .context("cannot build the delete request")?;
+        let out = client
+            .delete_objects()
+            .bucket(bucket)
+            .delete(del)
+            .send()
+            .await
+            .map_err(sdk_error)
+            .with_context(|| {
+                format!(
+                    "sync to {dest}: uploaded {} files, but deleting {} stale objects (first: {}) \
+                     failed after {} deletions",
+                    s.uploaded,
+                    batch.len(),
+                    batch[0],
+                    s.deleted
+                )
+            })?;
+        if let Some(err) = out.errors().first() {
+            bail!(
+                "sync to {dest}: uploaded {} files, but S3 refused to delete {} of {} stale objects \
+                 (first: {}: {} {})",
+                s.uploaded,
+                out.errors().len(),
+                batch.len(),
+                err.key().unwrap_or("?"),
+                err.code().unwrap_or("?"),
+                err.message().unwrap_or("")
+            );
+        }
+        s.deleted += batch.len();
+    }
+    Ok(())
+}
+
+async fn write_manifest(
+    client: &Client,
+    o: &SyncOptions,
+    key: &str,
+    m: &SyncManifest,
+) -> Result<()> {
+    let (dest, bucket) = (&o.dest, &o.dest.bucket);
+    let body = serde_json::to_vec(m).context("cannot encode the sync manifest")?;
+    let headers = ("application/json", "no-store");
+    put_object(client, bucket, key, headers, None, body)
+        .await
+        .with_context(|| {
+            format!(
+                "sync to {dest}: every file is uploaded, but writing s3://{bucket}/{key} \
+                 failed (the next sync will list the bucket)"
+            )
+        })?;
+    Ok(())
+}
+
+async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
+    let t0 = Instant::now();
+    let local = scan_local(&o.dir, log)?;
+    let client = s3::client(&o.client).await;
+    let dest = &o.dest;
+    let bucket = dest.bucket.clone();
+    let manifest_key = plan::key_for(&dest.prefix, MANIFEST_NAME);
+    let old_manifest = read_manifest(&client, &bucket, &manifest_key, log).await?;
+    let (remote, manifest_present) =
+        remote_state(&client, o, &manifest_key, old_manifest.as_ref(), log).await?;
+
+    let mut p = plan::plan(&local.files, &remote, &dest.prefix, o.delete);
+    let mut s = Summary {
+        local_files: local.files.len(),
+        unchanged: p.unchanged,
+        used_manifest: old_manifest.is_some() && !o.full_listing,
+        ..Summary::default()
+    };
+    verify_doubtful(&client, o, &local, &mut p, &mut s).await?;
     if p.deletes.len() > o.max_deletes {
         bail!(
             "refusing to delete {} objects under {dest}/ (more than --max-deletes {}); nothing was \
@@ -425,96 +584,11 @@ async fn sync_async(o: &SyncOptions, log: &dyn Fn(&str)) -> Result<Summary> {
                 format!("cannot delete s3://{bucket}/{manifest_key}; nothing was changed")
             })?;
     }
-
-    // Waves: every non-page, then pages by depth (deepest first), then index.html.
-    let mut phases: Vec<Vec<Upload>> = Vec::new();
-    for (i, u) in p.uploads.iter().enumerate() {
-        if i == 0 || plan::wave(&u.rel) != plan::wave(&p.uploads[i - 1].rel) {
-            phases.push(Vec::new());
-        }
-        phases.last_mut().expect("pushed above").push(u.clone());
-    }
-    let total = p.uploads.len();
-    for phase in phases {
-        let (done, errs) = bounded(phase, o.concurrency, |u| {
-            let path = paths[&u.rel].clone();
-            put(client.clone(), bucket.clone(), u, path)
-        })
-        .await;
-        s.uploaded += done.len();
-        s.uploaded_bytes += done.iter().sum::<u64>();
-        if let Some(e) = errs.into_iter().next() {
-            return Err(e.context(format!(
-                "sync to {dest} failed: uploaded {} of {total} files ({} bytes), {} not uploaded, \
-                 no objects deleted; run it again to finish",
-                s.uploaded,
-                s.uploaded_bytes,
-                total - s.uploaded
-            )));
-        }
-    }
-
-    for batch in p.deletes.chunks(1000) {
-        let ids = batch
-            .iter()
-            .map(|k| ObjectIdentifier::builder().key(k).build())
-            .collect::<Result<Vec<_>, _>>()
-            .context("cannot build the delete request")?;
-        let del = Delete::builder()
-            .set_objects(Some(ids))
-            .quiet(true)
-            .build()
-            .context("cannot build the delete request")?;
-        let out = client
-            .delete_objects()
-            .bucket(&bucket)
-            .delete(del)
-            .send()
-            .await
-            .map_err(sdk_error)
-            .with_context(|| {
-                format!(
-                    "sync to {dest}: uploaded {} files, but deleting {} stale objects (first: {}) \
-                     failed after {} deletions",
-                    s.uploaded,
-                    batch.len(),
-                    batch[0],
-                    s.deleted
-                )
-            })?;
-        if let Some(err) = out.errors().first() {
-            bail!(
-                "sync to {dest}: uploaded {} files, but S3 refused to delete {} of {} stale objects \
-                 (first: {}: {} {})",
-                s.uploaded,
-                out.errors().len(),
-                batch.len(),
-                err.key().unwrap_or("?"),
-                err.code().unwrap_or("?"),
-                err.message().unwrap_or("")
-            );
-        }
-        s.deleted += batch.len();
-    }
-    let m = Manifest::after_sync(&dest.prefix, &remote, &p.deletes, &files);
+    upload_waves(&client, o, &local, &p, &mut s).await?;
+    delete_stale(&client, o, &p, &mut s).await?;
+    let m = SyncManifest::after_sync(&dest.prefix, &remote, &p.deletes, &local.files);
     if changes || old_manifest.is_none_or(|old| old.files != m.files) {
-        let body = serde_json::to_vec(&m).context("cannot encode the sync manifest")?;
-        client
-            .put_object()
-            .bucket(&bucket)
-            .key(&manifest_key)
-            .content_type("application/json")
-            .cache_control("no-store")
-            .body(ByteStream::from(body))
-            .send()
-            .await
-            .map_err(sdk_error)
-            .with_context(|| {
-                format!(
-                    "sync to {dest}: every file is uploaded, but writing s3://{bucket}/{manifest_key} \
-                     failed (the next sync will list the bucket)"
-                )
-            })?;
+        write_manifest(&client, o, &manifest_key, &m).await?;
     }
     s.plan = p;
     s.seconds = t0.elapsed().as_secs_f64();
@@ -527,7 +601,7 @@ async fn read_manifest(
     bucket: &str,
     key: &str,
     log: &dyn Fn(&str),
-) -> Result<Option<Manifest>> {
+) -> Result<Option<SyncManifest>> {
     let obj = match client.get_object().bucket(bucket).key(key).send().await {
         Ok(o) => o,
         Err(e) if s3::is_not_found(&e) => return Ok(None),
@@ -541,7 +615,7 @@ async fn read_manifest(
         .await
         .with_context(|| format!("cannot read s3://{bucket}/{key}"))?
         .into_bytes();
-    match serde_json::from_slice::<Manifest>(&bytes) {
+    match serde_json::from_slice::<SyncManifest>(&bytes) {
         Ok(m) if m.format == MANIFEST_FORMAT => Ok(Some(m)),
         _ => {
             log(&format!(

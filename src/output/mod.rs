@@ -1,13 +1,18 @@
-//! The one place that writes output files. Every file of the site goes through
+//! The output layer every stage writes through. Every file of the site goes through
 //! [`Output::write`], which records it in the manifest that `check`, the sitemap, incremental
 //! builds and the build summary read.
 //!
 //! Incremental builds: the previous build's manifest (`.seecovid-manifest.json` in the output
 //! folder) lists every file with its SHA-256 and every *unit* (a group of files made together,
-//! e.g. one region page with its charts and CSV) with the key of what it was made from. A file
-//! whose bytes did not change, or a unit whose key did not change, is hard-linked from the
-//! previous output into the staging folder instead of being written: same inode, same mtime,
-//! and the previous folder itself is never modified (a failed build leaves it exactly as it was).
+//! e.g. one region page with its charts and CSV) with the key of what it was made from
+//! ([`keys`] has every key). A file whose bytes did not change, or a unit whose key did not
+//! change, is hard-linked from the previous output into the staging folder instead of being
+//! written: same inode, same mtime, and the previous folder itself is never modified (a failed
+//! build leaves it exactly as it was; [`staged`] does the swap).
+
+pub mod keys;
+pub mod manifest;
+pub(crate) mod staged;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,58 +20,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-/// File name of the manifest inside the output folder.
-pub const MANIFEST: &str = ".seecovid-manifest.json";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileRecord {
-    pub bytes: u64,
-    #[serde(with = "hex_bytes")]
-    pub sha256: [u8; 32],
-}
-
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(v))
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        let s = String::deserialize(d)?;
-        let v = hex::decode(s).map_err(serde::de::Error::custom)?;
-        v.try_into()
-            .map_err(|_| serde::de::Error::custom("sha256 must be 32 bytes"))
-    }
-}
-
-/// A group of files made together from one key (the hash of everything they depend on).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct UnitRecord {
-    pub key: String,
-    pub files: Vec<String>,
-    /// Whatever the producer needs to use the unit without rebuilding it (e.g. the heat-map
-    /// index), as JSON text (a parsed `Value` per unit cost hundreds of MB).
-    #[serde(default)]
-    pub meta: String,
-}
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Hash of every input of the whole build (data, config, templates, binary version).
-    pub fingerprint: String,
-    pub files: BTreeMap<String, FileRecord>,
-    pub units: BTreeMap<String, UnitRecord>,
-}
-
-impl Manifest {
-    /// Reads the manifest of a previous build, if there is a readable one.
-    pub fn read(out_dir: &Path) -> Option<Self> {
-        let text = std::fs::read_to_string(out_dir.join(MANIFEST)).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-}
+pub use self::keys::key_of;
+pub use self::manifest::{FileRecord, MANIFEST, Manifest, UnitRecord};
 
 /// A folder being filled with the site; thread-safe.
 #[derive(Debug)]
@@ -203,6 +162,26 @@ impl Output {
         Ok((meta, true))
     }
 
+    /// [`Output::unit`] with typed metadata: `make` returns the value and the files it wrote;
+    /// the value is kept as JSON in the manifest and read back when the unit is reused (one
+    /// round trip for every kind of unit, so a reused unit and a fresh one look the same).
+    /// Returns `(value, rebuilt)`.
+    pub fn unit_json<T: Serialize + DeserializeOwned>(
+        &self,
+        name: &str,
+        key: &str,
+        make: impl FnOnce() -> Result<(T, Vec<String>)>,
+    ) -> Result<(T, bool)> {
+        let (meta, rebuilt) = self.unit(name, key, || {
+            let (value, files) = make()?;
+            Ok((serde_json::to_string(&value)?, files))
+        })?;
+        let value = serde_json::from_str(&meta).with_context(|| {
+            format!("the previous build's data for `{name}` is unreadable (use --force)")
+        })?;
+        Ok((value, rebuilt))
+    }
+
     /// Paths written so far, sorted.
     pub fn files(&self) -> Vec<String> {
         self.manifest
@@ -245,14 +224,4 @@ impl Output {
         std::fs::write(&path, serde_json::to_vec(&m)?)
             .with_context(|| format!("cannot write {}", path.display()))
     }
-}
-
-/// Hex SHA-256 of a list of byte strings (with length prefixes, so boundaries count).
-pub fn key_of(parts: &[&[u8]]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    hex::encode(h.finalize())
 }
