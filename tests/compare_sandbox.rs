@@ -159,10 +159,14 @@ fn sandbox_side_by_side_shares_axes_and_grid_rows_differ(t: &SiteTest, page: &st
     };
     let (a, b) = (decode(srcs[0]), decode(srcs[1]));
     assert_eq!((a.0, a.1), (b.0, b.1));
-    // The bottom 30 rows: x-axis ticks, tick labels and the axis description.
-    let strip = |img: &(usize, usize, Vec<u8>)| {
+    // The bottom 30 rows: x-axis ticks, tick labels and the axis description, as a mask of
+    // ink (the indexed PNGs may snap rare antialiasing shades to different palette colours).
+    let strip = |img: &(usize, usize, Vec<u8>)| -> Vec<bool> {
         let row = img.2.len() / img.1;
-        img.2[(img.1 - 30) * row..].to_vec()
+        img.2[(img.1 - 30) * row..]
+            .chunks(row / img.0)
+            .map(|p| p.iter().take(3).any(|&c| c < 128))
+            .collect()
     };
     assert!(
         strip(&a) == strip(&b),
