@@ -218,6 +218,10 @@ fn pages_work_in_headless_chromium() {
                 .any(|k| k["kind"] == "url" && k["ok"] == true),
             "the explorer's view was not checked to come back from its URL: {c}"
         );
+        // Issue 10 item 7: every "Per N people" divisor, 1 … 1,000,000, was checked.
+        let divisors = c["divisors"].as_array().expect("divisors checked");
+        assert_eq!(divisors.len(), 7, "{c}");
+        assert!(divisors.iter().all(|d| d["ok"] == true), "{c}");
     }
 }
 

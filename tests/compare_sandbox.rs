@@ -108,13 +108,19 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
     let page = read(&t, "sandbox/index.html");
     let grid = views(&page, "sir-views");
     assert_eq!(grid.len(), 28 * 17);
-    for key in grid.keys() {
-        let img = format!("img/sir-{key}.png");
+    for (key, view) in &grid {
+        // Each run is drawn on its own (shortest) horizon, linked from the table, and on
+        // every longer one for the side-by-side view.
+        let h = view["h"].as_u64().unwrap();
+        let img = format!("img/sir-{key}-h{h}.png");
         t.has_file(&format!("sandbox/{img}"));
         assert!(
             page.contains(&format!("href=\"{img}\"")),
             "no link to {img}"
         );
+        for longer in [100, 300, 1500].into_iter().filter(|&x| x >= h) {
+            t.has_file(&format!("sandbox/img/sir-{key}-h{longer}.png"));
+        }
     }
     assert_eq!(page.matches("data-switch=\"").count(), 2);
     // r = 2: about 79.7 % ever infected (the final-size equation), shown for every d.
@@ -127,12 +133,71 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
         grid["r2-d7"]
     );
 
+    sandbox_side_by_side_shares_axes_and_grid_rows_differ(&t, &page);
+
     let ok = Command::new(bin())
         .arg("check")
         .arg(t.out())
         .output()
         .unwrap();
     assert!(ok.status.success(), "check failed: {}", stderr(&ok));
+}
+
+/// Issue 10 item 9: the two scenarios side by side are drawn on the same axes (their x-axis
+/// strips are identical pixels), and the scenario grid does not repeat one row 28 times.
+fn sandbox_side_by_side_shares_axes_and_grid_rows_differ(t: &SiteTest, page: &str) {
+    let srcs: Vec<&str> = page
+        .split("<img data-bind data-bind-src=\"")
+        .skip(1)
+        .map(|p| {
+            let p = &p[p.find(" src=\"").unwrap() + 6..];
+            &p[..p.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(srcs.len(), 2, "{srcs:?}");
+    let decode = |src: &str| {
+        let bytes = std::fs::read(t.out().join("sandbox").join(src)).unwrap();
+        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+        dec.set_transformations(png::Transformations::EXPAND);
+        let mut r = dec.read_info().unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        (
+            info.width as usize,
+            info.height as usize,
+            buf[..info.buffer_size()].to_vec(),
+        )
+    };
+    let (a, b) = (decode(srcs[0]), decode(srcs[1]));
+    assert_eq!((a.0, a.1), (b.0, b.1));
+    // The bottom 30 rows: x-axis ticks, tick labels and the axis description, as a mask of
+    // ink (the indexed PNGs may snap rare antialiasing shades to different palette colours).
+    let strip = |img: &(usize, usize, Vec<u8>)| -> Vec<bool> {
+        let row = img.2.len() / img.1;
+        img.2[(img.1 - 30) * row..]
+            .chunks(row / img.0)
+            .map(|p| p.iter().take(3).any(|&c| c < 128))
+            .collect()
+    };
+    assert!(
+        strip(&a) == strip(&b),
+        "{} and {} have different x axes",
+        srcs[0],
+        srcs[1]
+    );
+    // Grid rows (the cells of each "N days" row) are not all the same.
+    let rows: std::collections::BTreeSet<String> = page
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .filter(|r| r.contains(" day"))
+        .map(|r| {
+            let r = &r[r.find("</th>").unwrap()..r.find("</tr>").unwrap()];
+            r.split("<span")
+                .map(|c| c.rsplit('>').next().unwrap_or(""))
+                .collect::<String>()
+        })
+        .collect();
+    assert!(rows.len() >= 20, "only {} different grid rows", rows.len());
 }
 
 #[test]
@@ -170,6 +235,7 @@ fn config_group_and_scenario_appear_on_the_site() {
         "<th scope=\"row\">77</th><td>1.5</td><td>5.5</td>",
     );
     t.has_file("sandbox/img/scenario-test-lockdown.png");
+
     let ok = Command::new(bin())
         .arg("check")
         .arg(t.out())

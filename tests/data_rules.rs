@@ -271,3 +271,40 @@ fn real_data_ids_are_unique_across_levels() {
     assert!(ds.by_id("canada--diamond-princess").is_some());
     assert!(ds.by_id("us--diamond-princess").is_some());
 }
+
+/// Issue 10 item 11: readers' names on pages, JHU's names kept as aliases (ids unchanged);
+/// ships, games and "Unknown" rows are not places.
+#[test]
+fn real_data_display_names_and_pseudo_regions() {
+    use seecovid::data::names;
+    let ds = real();
+    let by_id = |id: &str| ds.by_id(id).unwrap_or_else(|| panic!("no region {id}"));
+    for (id, shown, jhu) in [
+        ("korea-south", "South Korea", "Korea, South"),
+        ("taiwan", "Taiwan", "Taiwan*"),
+        ("burma", "Myanmar", "Burma"),
+        ("germany", "Germany", "Germany"),
+    ] {
+        let r = by_id(id);
+        assert_eq!(r.name, shown, "{id}");
+        assert_eq!(names::jhu_name(r), jhu, "{id}");
+    }
+    let pseudo: Vec<&str> = ds
+        .regions
+        .iter()
+        .filter(|r| r.level == seecovid::data::Level::Country && names::is_pseudo(r))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(
+        pseudo,
+        vec![
+            "Diamond Princess",
+            "MS Zaandam",
+            "Summer Olympics 2020",
+            "Winter Olympics 2022"
+        ]
+    );
+    assert!(names::is_pseudo(by_id("china--unknown")));
+    assert!(!names::ranks_per_capita(by_id("new-zealand--niue")));
+    assert!(names::ranks_per_capita(by_id("germany")));
+}

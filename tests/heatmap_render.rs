@@ -306,3 +306,102 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
     assert_eq!(a.top.len(), 8);
     assert_eq!(a.top[0].region_id, "australia--new-south-wales");
 }
+
+/// Renders the given scopes of the real data with `step` days between frames.
+fn render_real(scopes: &[&str], step: u32) -> (tempfile::TempDir, heatmap::HeatmapIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Output::new(dir.path(), &dir.path().join("no-previous"), None).unwrap();
+    let diag = SharedDiagnostics::default();
+    let opts = HeatmapOptions {
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        frame_step: step,
+    };
+    let index = heatmap::render_all(data(), &opts, &out, &diag).unwrap();
+    (dir, index)
+}
+
+/// Pixels per colour class (map and bars) in one frame.
+fn class_pixels(img: &Indexed) -> Vec<usize> {
+    let mut n = vec![0; seecovid::heatmap::color::NUM_CLASSES];
+    for &p in &img.px {
+        let c0 = seecovid::heatmap::color::CLASS0;
+        if (c0..c0 + n.len() as u8).contains(&p) {
+            n[(p - c0) as usize] += 1;
+        }
+    }
+    n
+}
+
+/// Issue 10 item 8: the featured view (world, new cases per 100,000, the default "lin"
+/// colours) must stay informative in every frame: at least three colour classes each on at
+/// least 3 % of the coloured pixels — not the last frame all "< 100" or Europe's second wave
+/// in one colour.
+#[test]
+fn featured_world_map_keeps_every_frame_informative() {
+    let (dir, index) = render_real(&["world"], 28);
+    let a = index
+        .animations
+        .iter()
+        .find(|a| a.gif == "heatmaps/world/confirmed-new-pc-lin.gif")
+        .expect("featured view");
+    let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join(&a.gif)).unwrap());
+    let dates = heatmap::frame_dates(a.first_date, a.last_date, 28);
+    let mut poor = Vec::new();
+    // From the first frame with cases on most of the map (2020-04) to the last.
+    for (f, img) in frames.iter().enumerate().skip(3) {
+        let n = class_pixels(img);
+        let total: usize = n.iter().sum();
+        let used = n.iter().filter(|&&k| k * 100 >= total * 3).count();
+        if used < 3 {
+            poor.push(format!("{} ({used} classes: {n:?})", dates[f]));
+        }
+    }
+    assert!(
+        poor.is_empty(),
+        "{} of {} frames use fewer than 3 colour classes, e.g. {:?}; thresholds {:?}",
+        poor.len(),
+        frames.len(),
+        &poor[..poor.len().min(4)],
+        a.legend.thresholds
+    );
+}
+
+/// Issue 10 item 10: per-capita top 10s leave out tiny places (Niue, 1,650 people; Petroleum
+/// County MT, 487): countries and states need 100,000 people, counties 10,000.
+#[test]
+fn per_capita_rankings_apply_the_population_floor() {
+    let (_dir, index) = render_real(&["world", "us-counties"], 365);
+    let ds = data();
+    let pop = |id: &str| {
+        ds.regions
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.population)
+            .unwrap_or(0)
+    };
+    let mut checked = 0;
+    for a in index.animations.iter().filter(|a| a.legend.per_capita) {
+        let floor = if a.scope == "us-counties" {
+            10_000
+        } else {
+            100_000
+        };
+        assert_eq!(a.top.len(), 10, "{}", a.gif);
+        for t in &a.top {
+            assert!(
+                pop(&t.region_id) >= floor,
+                "{}: {} ({} people) ranks per capita",
+                a.gif,
+                t.name,
+                pop(&t.region_id)
+            );
+            checked += 1;
+        }
+        assert!(
+            a.top_note.contains(&format!("{}", floor / 1000)),
+            "{}",
+            a.top_note
+        );
+    }
+    assert!(checked >= 100, "{checked}");
+}

@@ -38,19 +38,35 @@
   controls.hidden = false;
   wirePlay(img, play);
 
+  // Numbers for any divisor 1 … 1,000,000: three significant digits below 100 (0.0123, not
+  // 0), whole numbers with separators up to a million, then compact (1.23M).
+  function sig(v) {
+    return v.toLocaleString("en-US", { maximumSignificantDigits: 3 });
+  }
   function fmt(v) {
     var a = Math.abs(v);
-    if (a >= 1e9) return trim(v / 1e9) + "B";
-    if (a >= 1e6) return trim(v / 1e6) + "M";
-    if (a >= 1e3) return trim(v / 1e3) + "k";
-    return trim(v);
+    if (a >= 1e9) return sig(v / 1e9) + "B";
+    if (a >= 1e6) return sig(v / 1e6) + "M";
+    if (a >= 1e3) return sig(v / 1e3) + "k";
+    return sig(v);
   }
-  function trim(x) {
-    var s = Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
-    return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  // One number style per table column, as render::format::column in Rust: the same
+  // decimals on every row, enough for three significant digits on the smallest non-zero
+  // value; thousands separators.
+  function column(values) {
+    var smallest = Infinity;
+    var whole = true;
+    values.forEach(function (v) {
+      if (v % 1 !== 0) whole = false;
+      if (v !== 0 && Math.abs(v) < smallest) smallest = Math.abs(v);
+    });
+    var d = whole || smallest === Infinity ? 0 : Math.min(8, Math.max(0, 2 - Math.floor(Math.log10(smallest))));
+    return values.map(function (v) {
+      return v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+    });
   }
-  function num(v) {
-    return Math.abs(v) >= 1e6 ? fmt(v) : v.toLocaleString("en-US", { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 2 });
+  function perText(div) {
+    return div === 1 ? "per person" : "per " + div.toLocaleString("en-US") + " people";
   }
   function state() {
     var s = {};
@@ -85,7 +101,11 @@
     var pc = a.pc;
     $("hm-div-label").hidden = !pc;
     var f = pc ? s.div / 100000 : 1;
-    var per = "per " + s.div.toLocaleString("en-US") + " people";
+    var per = perText(s.div);
+    // "per 100,000 people" / "Per 100,000 people" in texts made for the images → the divisor.
+    var relabel = function (text) {
+      return text.replace(/([Pp])er 100,000( people)?/g, function (_, p) { return p + per.slice(1); });
+    };
     img.src = a.poster;
     img.setAttribute("data-poster", a.poster);
     img.setAttribute("data-gif", a.gif);
@@ -93,14 +113,14 @@
     img.height = a.h;
     img.alt = a.alt + (pc && s.div !== 100000 ? " The tables beside the map give the values " + per + "." : "");
     resetPlay(play);
-    $("hm-title").textContent = a.title;
-    $("hm-subtitle").textContent = pc && s.div !== 100000 ? "The map's own legend is per 100,000; the tables beside it are " + per + "." : "";
+    $("hm-title").textContent = pc ? relabel(a.title) : a.title;
+    $("hm-subtitle").textContent = pc && s.div !== 100000 ? "(The colour key drawn in the image itself is per 100,000 people.)" : "";
     // What the map leaves out (rows without a shape, counties shown with their district).
     $("hm-note").textContent = a.note;
     $("hm-gif-link").href = a.gif;
     $("hm-page-link").href = a.page;
     $("hm-csv").href = a.csv;
-    $("hm-legend-caption").textContent = "Legend (" + (pc ? a.unit.replace(/per 100,000( people)?/, per) : a.unit) + ")";
+    $("hm-legend-caption").textContent = "Legend (" + (pc ? relabel(a.unit) : a.unit) + ")";
     var t = a.thresholds;
     var tb = $("hm-legend").tBodies[0];
     tb.textContent = "";
@@ -125,8 +145,11 @@
     });
     $("hm-top-caption").textContent = "Top 10 on " + a.last;
     $("hm-top-unit").textContent = pc ? per : "Value";
+    $("hm-top-note").textContent = a.top_note || "";
+    $("hm-top-note").hidden = !a.top_note;
     var body = $("hm-top").tBodies[0];
     body.textContent = "";
+    var shown = column(a.top.map(function (r) { return r[2] * f; }));
     a.top.forEach(function (r, i) {
       var tr = document.createElement("tr");
       var td = document.createElement("td");
@@ -138,7 +161,7 @@
       link.textContent = r[0];
       th.appendChild(link);
       var tv = document.createElement("td");
-      tv.textContent = num(r[2] * f);
+      tv.textContent = shown[i];
       tr.appendChild(td);
       tr.appendChild(th);
       tr.appendChild(tv);

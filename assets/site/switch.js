@@ -14,7 +14,9 @@
  *
  * KEY is the dimension values in document order joined by "-" (data-sep overrides). Each
  * data-bind-ATTR template sets attribute ATTR ("text" sets the text) with {field} replaced by
- * the view's field and {key} by the key. The chosen views live in the URL hash
+ * the view's field and {key} by the key. Boxes with the same data-views and
+ * data-share-max="FIELD" are linked: {max:FIELD} is the largest FIELD of their current views
+ * (side-by-side charts pick images with the same axes), and a change in one updates all. The chosen views live in the URL hash
  * (#NAME=KEY&NAME2=KEY2), so a view can be shared and restored.
  */
 (function () {
@@ -49,8 +51,25 @@
     for (var k = 0; k < inputs.length; k++) inputs[k].checked = inputs[k].value === v;
   }
   function key(box) { return dims(box).map(getValue).join(sep(box)); }
-  function fill(tpl, view, k) {
-    return tpl.replace(/\{(\w+)\}/g, function (_, f) {
+  function linked(box) {
+    var f = box.getAttribute('data-share-max');
+    if (!f) return [box];
+    return boxes.filter(function (b) {
+      return b.getAttribute('data-share-max') === f &&
+        b.getAttribute('data-views') === box.getAttribute('data-views');
+    });
+  }
+  function sharedMax(box, field) {
+    var m = null;
+    linked(box).forEach(function (b) {
+      var v = views(b)[key(b)];
+      if (v && v[field] != null && (m === null || Number(v[field]) > m)) m = Number(v[field]);
+    });
+    return m === null ? '' : String(m);
+  }
+  function fill(tpl, view, k, box) {
+    return tpl.replace(/\{(max:)?(\w+)\}/g, function (_, max, f) {
+      if (max) return sharedMax(box, f);
       if (f === 'key') return k;
       return view[f] == null ? '' : String(view[f]);
     });
@@ -63,7 +82,7 @@
       Array.prototype.slice.call(el.attributes).forEach(function (a) {
         if (a.name.indexOf('data-bind-') !== 0) return;
         var name = a.name.slice(10);
-        var text = fill(a.value, view, k);
+        var text = fill(a.value, view, k, box);
         if (name === 'text') {
           el.textContent = text;
           if (el.hasAttribute('data-hide-empty')) el.hidden = !text;
@@ -106,7 +125,7 @@
     b.querySelectorAll('[data-switch-controls]').forEach(function (c) { c.hidden = false; });
     b.addEventListener('change', function (ev) {
       if (!ev.target.closest('[data-dim]')) return;
-      show(b);
+      linked(b).forEach(show);
       writeHash();
     });
   });

@@ -6,6 +6,7 @@
 
 pub(crate) mod csv;
 pub(crate) mod keys;
+pub mod names;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -410,6 +411,7 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     let (cg, dg, rg, uid) = g?;
     let mut ds = build((&cg, &dg, &rg), (&cu, &du), &uid, diag)?;
     crate::quality::assess::apply(&mut ds);
+    names::apply_display_names(&mut ds.regions);
     Ok(ds)
 }
 

@@ -83,6 +83,10 @@ pub struct ClassScale {
     /// Whether the legend lists the "not reporting" class (some frame has such a member).
     #[serde(default)]
     pub not_reporting: bool,
+    /// The values are whole counts (totals): a "< 1" class would be empty and is left out
+    /// of the legend.
+    #[serde(default)]
+    pub whole: bool,
 }
 
 impl ClassScale {
@@ -141,7 +145,43 @@ impl ClassScale {
             axis,
             thresholds,
             not_reporting: false,
+            whole: false,
         }
+    }
+
+    /// Marks the scale as one for whole counts (see `whole`).
+    pub fn for_counts(mut self) -> Self {
+        self.whole = true;
+        self
+    }
+
+    /// Breaks from the distribution of every positive value of every frame (the pooled
+    /// octiles, rounded to two significant digits), so each class holds about an eighth of
+    /// all region-days. Equal steps up to the peak would put almost every region of a quiet
+    /// frame (the last one, most of 2020) into the lowest class; with these breaks every frame
+    /// keeps several classes and colours still compare across frames. Falls back to equal
+    /// steps up to `max` when there are too few distinct values. Reorders `positive`.
+    pub fn from_distribution(positive: &mut [f64], max: f64, low: f64) -> Self {
+        let n = NUM_CLASSES - 1;
+        if positive.len() >= 4 * NUM_CLASSES {
+            let len = positive.len();
+            let mut t: Vec<f64> = (1..=n)
+                .map(|k| {
+                    let i = (len * k / NUM_CLASSES).min(len - 1);
+                    round_2sig(*positive.select_nth_unstable_by(i, f64::total_cmp).1)
+                })
+                .collect();
+            t.dedup();
+            if t.len() == n && t.iter().all(|v| *v > 0.0) {
+                return Self {
+                    axis: Scale::Linear,
+                    thresholds: t,
+                    not_reporting: false,
+            whole: false,
+                };
+            }
+        }
+        Self::new(Scale::Linear, max, low)
     }
 
     /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
@@ -163,6 +203,9 @@ impl ClassScale {
         let t = &self.thresholds;
         let mut rows = Vec::new();
         for k in (0..=t.len()).rev() {
+            if k == 0 && self.whole && t[0] <= 1.0 {
+                continue;
+            }
             let label = if k == t.len() {
                 format!("≥ {}", fmt_num(t[k - 1]))
             } else if k == 0 {
@@ -179,6 +222,15 @@ impl ClassScale {
         rows.push((NO_DATA, "No data".to_string()));
         rows
     }
+}
+
+/// Two significant digits: 0.03472 → 0.035, 1234 → 1200.
+fn round_2sig(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 0.0;
+    }
+    let e = v.log10().floor() as i32 - 1;
+    round_sig((v / 10f64.powi(e)).round() * 10f64.powi(e))
 }
 
 fn round_sig(v: f64) -> f64 {
@@ -257,6 +309,47 @@ mod tests {
         assert_eq!(legend[7], (CLASS0, "< 0.005".to_string()));
         assert_eq!(legend[8].0, ZERO);
         assert_eq!(legend[9], (NO_DATA, "No data".to_string()));
+    }
+
+    /// Issue 10 item 8: a wave that ends (values falling 20-fold over the frames). Equal
+    /// steps leave the quiet frames in one class; classes from the distribution of all frames
+    /// keep at least three classes in use in every frame.
+    #[test]
+    fn classes_from_all_frames_keep_quiet_frames_informative() {
+        let (frames, regions) = (100, 200);
+        let value = |f: usize, k: usize| 1000.0 * 0.97f64.powi(f as i32) * (1.0 + k as f64) / 200.0;
+        let mut all: Vec<f64> = (0..frames)
+            .flat_map(|f| (0..regions).map(move |k| value(f, k)))
+            .collect();
+        let max = all.iter().copied().fold(0.0, f64::max);
+        let equal = ClassScale::new(Scale::Linear, max, 1.0);
+        let pooled = ClassScale::from_distribution(&mut all, max, 1.0);
+        assert!(
+            pooled.thresholds.windows(2).all(|w| w[0] < w[1]),
+            "{pooled:?}"
+        );
+        let used = |s: &ClassScale, f: usize| {
+            let set: std::collections::BTreeSet<u8> =
+                (0..regions).map(|k| s.index(value(f, k))).collect();
+            set.len()
+        };
+        assert_eq!(used(&equal, frames - 1), 1, "the old scale: one class");
+        for f in 0..frames {
+            assert!(used(&pooled, f) >= 3, "frame {f}: {pooled:?}");
+        }
+        assert_eq!(round_2sig(0.034_72), 0.035);
+        assert_eq!(round_2sig(1234.0), 1200.0);
+    }
+
+    /// Issue 10 item 12: whole counts have no "< 1" class.
+    #[test]
+    fn count_legends_have_no_class_below_one() {
+        let s = ClassScale::new(Scale::Log, 2_000.0, 1.5);
+        assert_eq!(s.thresholds[0], 1.0);
+        assert!(s.legend().iter().any(|r| r.1 == "< 1"));
+        let s = s.for_counts();
+        assert!(s.legend().iter().all(|r| r.1 != "< 1"), "{:?}", s.legend());
+        assert_eq!(s.legend().len(), NUM_CLASSES + 1);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use self::color::ClassScale;
 use self::encode::Timers;
 use self::frame::{Canvas, Labels};
 use self::scope::{SCOPES, ScopeMap};
-use crate::data::{Dataset, Level, Region};
+use crate::data::{Dataset, Level, Region, names};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
 pub use crate::measures::{Measure, Mode, Scale, Unit};
@@ -94,6 +94,10 @@ pub struct Coverage {
     pub shapes_without_data: Vec<String>,
     /// Regions of the scope with data but no shape.
     pub regions_without_shape: Vec<UnmappedRegion>,
+    /// Shapes joined to a region that never reports a case (0 throughout, e.g. counties
+    /// whose cases a health district reports): not counted in `shapes_with_data`.
+    #[serde(default)]
+    pub shapes_zero_throughout: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -130,7 +134,8 @@ pub struct Animation {
     pub subtitle: String,
     pub alt: String,
     pub legend: Legend,
-    /// Highest values on the last date (mapped regions only).
+    /// Highest values on the last date (mapped regions only; per capita, only those above
+    /// the population floor).
     pub top: Vec<TopRow>,
     /// `confirmed-new-pc`: the map-hover value set it shares with its lin/log twin.
     #[serde(default)]
@@ -145,6 +150,10 @@ pub struct Animation {
     /// Set when some shapes show the value of the unit that reports them.
     #[serde(default)]
     pub district_note: Option<String>,
+    /// Who is ranked in `top` when not every mapped region is (the per-capita population
+    /// floor); empty otherwise.
+    #[serde(default)]
+    pub top_note: String,
 }
 
 /// The colour legend; per-capita ticks are per `per_capita_base` people, so a page may
@@ -342,11 +351,21 @@ fn coverage(ds: &Dataset, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
             known_reason: u.reason.map(str::to_string),
         })
         .collect();
+    let shapes_zero_throughout: Vec<String> = m
+        .shapes
+        .iter()
+        .filter(|s| {
+            s.region
+                .is_some_and(|r| ds.regions[r].series.confirmed.iter().all(|&v| v <= 0))
+        })
+        .map(|s| s.name.clone())
+        .collect();
     let c = Coverage {
         shapes: m.shapes.len(),
-        shapes_with_data: m.shapes.len() - shapes_without_data.len(),
+        shapes_with_data: m.shapes.len() - shapes_without_data.len() - shapes_zero_throughout.len(),
         shapes_without_data,
         regions_without_shape,
+        shapes_zero_throughout,
     };
     let known = c
         .regions_without_shape
@@ -546,7 +565,13 @@ fn render_pair(
     out: &Output,
 ) -> Result<Vec<(Animation, AnimStats)>> {
     let mut mat = values(ds, m, me, mode, sc, step)?;
-    let adj = truth::adjust(ds, m, me, mode, sc, PER_CAPITA, &mat.dates, &mut mat.values);
+    let mut adj = truth::adjust(ds, m, me, mode, sc, PER_CAPITA, &mat.dates, &mut mat.values);
+    // Per capita, only places above the population floor are ranked (issue 10 item 10).
+    if sc == Unit::PerCapita {
+        for (k, &ri) in m.members.iter().enumerate() {
+            adj.rankable[k] &= names::ranks_per_capita(&ds.regions[ri]);
+        }
+    }
     let pair = Pair {
         ds,
         m,
@@ -572,7 +597,14 @@ fn render_pair(
     [Scale::Linear, Scale::Log]
         .into_iter()
         .map(|axis| {
-            let (mut a, stats) = render_one(&pair, domain.scale(axis), out)?;
+            let scale = domain.scale(axis);
+            // Whole counts (totals) have no "< 1" class.
+            let scale = if (mode, sc) == (Mode::Total, Unit::Absolute) {
+                scale.for_counts()
+            } else {
+                scale
+            };
+            let (mut a, stats) = render_one(&pair, scale, out)?;
             a.hover_set = set.clone();
             a.hover = hover.clone();
             Ok((a, stats))
@@ -641,8 +673,8 @@ struct Domain {
     max: f64,
     /// The 10th percentile of the positive values (the lowest class starts near it).
     low: f64,
-    /// The top of the linear classes.
-    lin_max: f64,
+    /// The default ("lin") classes: from the distribution of all frames.
+    pooled: ClassScale,
 }
 
 impl Domain {
@@ -671,12 +703,13 @@ impl Domain {
             let k = positive.len() * 995 / 1000;
             *positive.select_nth_unstable_by(k, f64::total_cmp).1
         };
-        Self { max, low, lin_max }
+        let pooled = ClassScale::from_distribution(&mut positive, lin_max, low);
+        Self { max, low, pooled }
     }
 
     fn scale(&self, axis: Scale) -> ClassScale {
         match axis {
-            Scale::Linear => ClassScale::new(axis, self.lin_max, self.low),
+            Scale::Linear => self.pooled.clone(),
             Scale::Log => ClassScale::new(axis, self.max, self.low),
         }
     }
@@ -697,7 +730,12 @@ fn labels(p: &Pair, axis: Scale) -> Labels {
     Labels {
         title: format!("{} — {}", me.label(), m.label),
         subtitle: subtitle(mode, sc, axis),
-        bars_heading: format!("Top {} {}", frame::TOP_N, m.noun.1),
+        bars_heading: format!(
+            "Top {} {}{}",
+            frame::TOP_N,
+            m.noun.1,
+            floor_note(p.ds, m, sc)
+        ),
         legend_heading: if sc == Unit::PerCapita {
             "Per 100,000 people".to_string()
         } else {
@@ -732,7 +770,7 @@ fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
         subtitle.push_str(" · per 100,000 people");
     }
     subtitle.push_str(match axis {
-        Scale::Linear => " · linear colour scale",
+        Scale::Linear => " · colour classes from all frames",
         Scale::Log => " · log colour scale",
     });
     subtitle
@@ -741,7 +779,7 @@ fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
 /// The alt text of the animation.
 fn alt(p: &Pair, axis: Scale, first: NaiveDate, last: NaiveDate) -> String {
     format!(
-        "Animated map of {}: {} ({}{}), {}, one frame every {} days from {first} to {last}, \
+        "Animated map of {}: {} ({}{}), {}, one frame every {} from {first} to {last}, \
          with a bar chart of the {} {} with the highest values.",
         p.m.label,
         p.me.label().to_lowercase(),
@@ -752,10 +790,14 @@ fn alt(p: &Pair, axis: Scale, first: NaiveDate, last: NaiveDate) -> String {
             ""
         },
         match axis {
-            Scale::Linear => "linear colour scale",
+            Scale::Linear => "colour classes from the distribution of all frames",
             Scale::Log => "logarithmic colour scale",
         },
-        p.step,
+        if p.step == 1 {
+            "day".to_string()
+        } else {
+            format!("{} days", p.step)
+        },
         frame::TOP_N,
         p.m.noun.1,
     )
@@ -843,7 +885,7 @@ fn last_date_csv(p: &Pair) -> String {
             csv,
             "{rank},{},{},{last},{value},{unit_csv},{}",
             r.id,
-            csv_field(&r.full_name(&ds.regions)),
+            csv_field(&names::jhu_full_name(r, &ds.regions)),
             p.adj.mapped[k]
         );
     }
@@ -934,8 +976,32 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
         hover: Vec::new(),
         unmapped_note: p.adj.unmapped.last().cloned().flatten(),
         district_note: p.adj.district_note.clone(),
+        top_note: top_note(p.ds, p.m, p.sc),
     };
     Ok((animation, stats))
+}
+
+/// ", pop. ≥ 100k" for per-capita rankings (the population floor of the scope's regions).
+fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
+    match (sc, m.members.first()) {
+        (Unit::PerCapita, Some(&ri)) => format!(
+            ", pop. ≥ {}",
+            crate::render::format::si(names::per_capita_floor(ds.regions[ri].level) as f64)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The sentence under a per-capita top 10 stating the population floor.
+fn top_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
+    match (sc, m.members.first()) {
+        (Unit::PerCapita, Some(&ri)) => format!(
+            "Ranked per capita: only {} with at least {} people (smaller places swing with a handful of cases); the CSV lists every region.",
+            m.noun.1,
+            crate::render::format::thousands(names::per_capita_floor(ds.regions[ri].level) as i64)
+        ),
+        _ => String::new(),
+    }
 }
 
 fn fmt_csv(v: f64) -> String {

@@ -8,7 +8,13 @@
 //! joined to their line end by a short leader.
 //!
 //! Log axes are drawn in log10 space on a linear coordinate with decade ticks, so values ≤ 0
-//! simply become gaps and are never plotted.
+//! simply become gaps and are never plotted. Values below the axis minimum are gaps too (never
+//! drawn on the axis): a line starts where it first reaches the axis.
+//!
+//! Daily bars are drawn per pixel column (see `bars`): spikes stay visible and rare outliers
+//! are clipped and labelled instead of flattening the chart. End labels sit in one column
+//! right of the plot; their leaders are dotted grey so that they cannot be read as data, and
+//! each labelled line ends in a dot.
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -16,8 +22,8 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::font;
 use super::format::si;
+use super::{bars, font};
 
 /// One plotted series: `values[i]` belongs to day `start + i`; NaN is a gap.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +45,9 @@ pub struct Panel<'a> {
     pub x_days: bool,
     /// Label every line at its last point instead of drawing a legend box.
     pub end_labels: bool,
+    /// Days of `bars` flagged as anomalies (single-day dumps, corrections): drawn in grey and
+    /// left out of the axis range. `None`: no day is flagged. (The hook for the anomaly mask.)
+    pub flagged: Option<&'a [bool]>,
     /// A description under the x axis (empty: none).
     pub x_desc: String,
     /// A second scale on the right axis: (factor, label), e.g. per 100,000 people of a
@@ -153,8 +162,15 @@ fn transform(v: f64, log: bool) -> f64 {
 type DynResult<T> = Result<T, Box<dyn std::error::Error + 'static>>;
 type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<Axis, Axis>>;
 
+/// Decades shown at most on a log axis: below that, values are gaps.
+const LOG_DECADES: f64 = 6.0;
+
 /// The y axis over everything drawn, in axis space (log10 on a log axis): (low, high, ticks).
+/// Linear daily bars get the robust axis of `bars`.
 fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
+    if let Some(a) = bar_axis(panel) {
+        return (a.lo, a.hi, a.ticks);
+    }
     let log = panel.log;
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
@@ -171,13 +187,20 @@ fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
         (lo, hi) = (0.0, 1.0);
     }
     if log {
-        let a = lo.floor().max(0.0);
-        let b = hi.ceil().max(a + 1.0);
+        let b = hi.ceil().max(lo.floor() + 1.0);
+        let a = lo.floor().max(b - LOG_DECADES);
         let ticks: Vec<f64> = (a as i32..=b as i32).map(f64::from).collect();
         (a, b, ticks)
     } else {
         nice_range(lo.min(0.0), hi.max(0.0))
     }
+}
+
+/// The axis of linear daily bars (None for log panels and panels without bars).
+fn bar_axis(panel: &Panel) -> Option<bars::BarAxis> {
+    let b = panel.bars.filter(|_| !panel.log)?;
+    let lines: Vec<&[f64]> = panel.lines.iter().map(|t| t.values).collect();
+    Some(bars::bar_axis(b.values, panel.flagged, &lines))
 }
 
 /// The x axis: days since day 0, or dates (ticks spaced for the panel's width).
@@ -214,7 +237,7 @@ fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
         .map(|(w, _)| w)
         .max()
         .unwrap_or(0);
-    widest + 14
+    widest + 18
 }
 
 fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom> {
@@ -266,13 +289,23 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom>
     {
         draw_right_axis(area, &c, *factor, label, &font)?;
     }
-    draw_series(&mut c, panel, y0)?;
+    let clipped = draw_series(area, &mut c, panel, y0)?;
     draw_markers(&mut c, panel, (y0, y1), days)?;
     if panel.end_labels {
-        draw_end_labels(area, &c, panel, &label_font)?;
+        draw_end_labels(area, &c, panel, y0, &label_font)?;
     } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
+        // The legend box goes where no clipped-bar label is.
+        let (px, _) = c.plotting_area().get_pixel_range();
+        let (bx, _) = area.get_base_pixel();
+        let left_busy = clipped
+            .iter()
+            .any(|g| g.x0 + bx < px.start + (px.end - px.start) * 2 / 5);
         c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(if left_busy {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
             .background_style(WHITE.mix(0.85))
             .border_style(GRID)
             .label_font(("sans-serif", 12).into_font())
@@ -296,26 +329,33 @@ fn panel_geom(c: &Plot, x_hi: f64, y: (f64, f64), log: bool) -> PanelGeom {
     }
 }
 
-/// The bars, then the lines (each split where it has no value).
-fn draw_series(c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<()> {
+/// The bars, then the lines (each split where it has no value, or below the axis). Returns
+/// the groups of clipped bars.
+fn draw_series(area: &Area, c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<Vec<bars::Clipped>> {
     let log = panel.log;
+    let mut clipped = Vec::new();
     if let Some(b) = panel.bars {
         let style = b.color.filled();
-        let base = if log { y0 } else { 0.0 };
-        c.draw_series(b.values.iter().enumerate().filter_map(|(i, &v)| {
-            let y = transform(v, log);
-            (y.is_finite() && v != 0.0).then(|| {
-                let x = i as f64;
-                Rectangle::new([(x - 0.5, base), (x + 0.5, y)], style)
-            })
-        }))?
-        .label(b.label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], style));
+        if let Some(axis) = bar_axis(panel) {
+            clipped = draw_bars(area, c, b, panel.flagged, &axis)?;
+        } else {
+            c.draw_series(b.values.iter().enumerate().filter_map(|(i, &v)| {
+                let y = transform(v, log);
+                (y.is_finite() && y >= y0).then(|| {
+                    let x = i as f64;
+                    Rectangle::new([(x - 0.5, y0), (x + 0.5, y)], style)
+                })
+            }))?;
+        }
+        // The legend entry (the bars themselves are drawn in pixels).
+        c.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+            .label(b.label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], style));
     }
     for t in &panel.lines {
         let style = t.color.stroke_width(2);
         let mut first = true;
-        for seg in segments(t.values, log) {
+        for seg in segments(t.values, log, y0) {
             let s = c.draw_series(LineSeries::new(seg, style))?;
             if first {
                 s.label(t.label)
@@ -324,7 +364,28 @@ fn draw_series(c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<()> {
             }
         }
     }
-    Ok(())
+    Ok(clipped)
+}
+
+/// Daily bars per pixel column, clipped to the axis (see `bars`).
+fn draw_bars(
+    area: &Area,
+    c: &Plot,
+    b: Trace,
+    flagged: Option<&[bool]>,
+    axis: &bars::BarAxis,
+) -> DynResult<Vec<bars::Clipped>> {
+    let (bx, by) = area.get_base_pixel();
+    let (xr, yr) = c.plotting_area().get_pixel_range();
+    let x_of = |x: f64| c.backend_coord(&(x, axis.lo)).0 - bx;
+    let y_of = |y: f64| c.backend_coord(&(0.0, y)).1 - by;
+    let frame = bars::Frame {
+        x_of: &x_of,
+        y_of: &y_of,
+        plot_x: (xr.start - bx, xr.end - bx),
+        plot_y: (yr.start - by, yr.end - by),
+    };
+    Ok(bars::draw(area, b.values, flagged, axis, b.color, &frame)?)
 }
 
 /// Dashed vertical markers with their label to the right, near the top.
@@ -391,63 +452,83 @@ fn darken(c: RGBColor) -> RGBColor {
     RGBColor(f(c.0), f(c.1), f(c.2))
 }
 
-/// Labels at line ends. Lines ending within 60 px of each other share a column of labels
-/// (at the rightmost end), spread apart so that none overlap.
+/// Grey of the dotted leaders from line ends to their labels: not a data colour.
+const LEADER: RGBColor = RGBColor(160, 160, 160);
+
+/// Vertical positions for labels wanted at `ys` (sorted ascending), at least `gap` apart and
+/// inside `top..=bottom` where there is room: pushed down from the top, then back up from
+/// the bottom.
+pub fn spread_labels(ys: &[i32], top: i32, bottom: i32, gap: i32) -> Vec<i32> {
+    let mut out: Vec<i32> = ys.iter().map(|y| (*y).clamp(top, bottom)).collect();
+    for k in 1..out.len() {
+        out[k] = out[k].max(out[k - 1] + gap);
+    }
+    if let Some(&last) = out.last()
+        && last > bottom
+    {
+        let n = out.len();
+        out[n - 1] = bottom;
+        for k in (0..n - 1).rev() {
+            out[k] = out[k].min(out[k + 1] - gap);
+        }
+    }
+    out
+}
+
+/// Labels at line ends, all in one column right of the plot (so no two can overlap), spread
+/// apart vertically. Each line ends in a dot of its colour; a dotted grey leader joins the
+/// dot to a label that had to move, so the leader never reads as part of the line.
 fn draw_end_labels(
     area: &Area,
     c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
     panel: &Panel,
+    y0: f64,
     font: &FontDesc,
 ) -> Result<(), Box<dyn std::error::Error + 'static>> {
     const GAP: i32 = 14;
     let (bx, by) = area.get_base_pixel();
-    let (_, yrange) = c.plotting_area().get_pixel_range();
+    let (xrange, yrange) = c.plotting_area().get_pixel_range();
     let (top, bottom) = (yrange.start - by + 6, yrange.end - by - 6);
-    // (x, y) of each line's last plottable point, in area pixels.
+    let x = xrange.end - bx + 4;
+    // (y, x) of each line's last plottable point, in area pixels.
     let mut ends: Vec<(i32, i32, usize)> = Vec::new();
     for (k, t) in panel.lines.iter().enumerate() {
-        if let Some(last) = segments(t.values, panel.log).last().and_then(|s| s.last()) {
-            let (x, y) = c.backend_coord(last);
-            ends.push((x - bx, y - by, k));
-        }
-    }
-    ends.sort_by_key(|e| (e.0, e.1, e.2));
-    let mut clusters: Vec<Vec<(i32, i32, usize)>> = Vec::new();
-    for e in ends {
-        match clusters.last_mut() {
-            Some(cl) if e.0 - cl[0].0 < 60 => cl.push(e),
-            _ => clusters.push(vec![e]),
-        }
-    }
-    for mut cl in clusters {
-        let x = cl.iter().map(|e| e.0).max().unwrap_or(0);
-        cl.sort_by_key(|e| (e.1, e.2));
-        let mut ys: Vec<i32> = cl.iter().map(|e| e.1.clamp(top, bottom)).collect();
-        for k in 1..ys.len() {
-            ys[k] = ys[k].max(ys[k - 1] + GAP);
-        }
-        if let Some(&last) = ys.last()
-            && last > bottom
+        if let Some(last) = segments(t.values, panel.log, y0)
+            .last()
+            .and_then(|s| s.last())
         {
-            let n = ys.len();
-            ys[n - 1] = bottom;
-            for k in (0..n - 1).rev() {
-                ys[k] = ys[k].min(ys[k + 1] - GAP);
-            }
+            let (px, py) = c.backend_coord(last);
+            ends.push((py - by, px - bx, k));
         }
-        for (e, &y) in cl.iter().zip(&ys) {
-            let t = &panel.lines[e.2];
-            if (y - e.1).abs() > 3 || x - e.0 > 3 {
-                area.draw(&PathElement::new(
-                    vec![(e.0 + 2, e.1), (x + 5, y)],
-                    t.color.stroke_width(1),
-                ))?;
-            }
-            let style = font
-                .color(&darken(t.color))
-                .pos(Pos::new(HPos::Left, VPos::Center));
-            area.draw(&Text::new(t.label, (x + 7, y), style))?;
+    }
+    ends.sort_by_key(|e| (e.0, e.2));
+    let want: Vec<i32> = ends.iter().map(|e| e.0).collect();
+    let ys = spread_labels(&want, top, bottom, GAP);
+    for (e, &y) in ends.iter().zip(&ys) {
+        let t = &panel.lines[e.2];
+        area.draw(&Circle::new((e.1, e.0), 3, t.color.filled()))?;
+        if (y - e.0).abs() > 3 || x - e.1 > 12 {
+            dotted(area, (e.1 + 5, e.0), (x - 1, y))?;
         }
+        let style = font
+            .color(&darken(t.color))
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(t.label, (x + 2, y), style))?;
+    }
+    Ok(())
+}
+
+/// A dotted 1-px grey line (every other pixel of a 2-px dash pattern).
+fn dotted(
+    area: &Area,
+    from: (i32, i32),
+    to: (i32, i32),
+) -> Result<(), Box<dyn std::error::Error + 'static>> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let n = dx.abs().max(dy.abs());
+    for k in (0..=n).step_by(3) {
+        let p = (from.0 + (dx * k) / n.max(1), from.1 + (dy * k) / n.max(1));
+        area.draw_pixel(p, &LEADER)?;
     }
     Ok(())
 }
@@ -501,13 +582,14 @@ impl Ranged for Axis {
     }
 }
 
-/// Consecutive runs of plottable points.
-fn segments(values: &[f64], log: bool) -> Vec<Vec<(f64, f64)>> {
+/// Consecutive runs of plottable points: finite in axis space and not below `floor` (the
+/// axis minimum), so nothing is ever drawn on or under the axis.
+fn segments(values: &[f64], log: bool, floor: f64) -> Vec<Vec<(f64, f64)>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     for (i, &v) in values.iter().enumerate() {
         let y = transform(v, log);
-        if y.is_finite() {
+        if y.is_finite() && y >= floor - 1e-9 {
             cur.push((i as f64, y));
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
@@ -605,7 +687,11 @@ mod tests {
 
     #[test]
     fn log_segments_skip_non_positive_values() {
-        let s = segments(&[1.0, 10.0, 0.0, -5.0, 100.0, f64::NAN, 1000.0], true);
+        let s = segments(
+            &[1.0, 10.0, 0.0, -5.0, 100.0, f64::NAN, 1000.0],
+            true,
+            f64::NEG_INFINITY,
+        );
         assert_eq!(
             s,
             vec![
@@ -614,7 +700,7 @@ mod tests {
                 vec![(6.0, 3.0)]
             ]
         );
-        let lin = segments(&[1.0, -5.0], false);
+        let lin = segments(&[1.0, -5.0], false, f64::NEG_INFINITY);
         assert_eq!(lin, vec![vec![(0.0, 1.0), (1.0, -5.0)]]);
     }
 

@@ -94,6 +94,55 @@ pub fn decimal(v: f64) -> String {
     }
 }
 
+/// One style for a whole column of a table: the same number of decimals on every row, enough
+/// for three significant digits on the smallest non-zero value (none from 100 up), thousands
+/// separators throughout; whole counts never get decimals. The explorer's JS
+/// (`assets/site/heatmaps.js`, `column`) uses the same rule.
+pub fn column(values: &[f64]) -> Vec<String> {
+    let whole = values.iter().all(|v| !v.is_finite() || v.fract() == 0.0);
+    let smallest = values
+        .iter()
+        .filter(|v| v.is_finite() && **v != 0.0)
+        .map(|v| v.abs())
+        .fold(f64::INFINITY, f64::min);
+    let decimals = if whole || !smallest.is_finite() {
+        0
+    } else {
+        (2 - smallest.log10().floor() as i64).clamp(0, 8) as usize
+    };
+    values.iter().map(|&v| fixed(v, decimals)).collect()
+}
+
+/// `v` with `decimals` decimals and thousands separators: 12345.678, 1 → "12,345.7".
+pub fn fixed(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let int: i64 = int.parse().unwrap_or(0);
+    let mut out = thousands(int);
+    if v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, '-');
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A count with its noun, singular for exactly one: "1 day", "2 days", "1,234 regions".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// The noun for a (possibly fractional) quantity, singular only for exactly 1: "1 day",
+/// "2.5 days".
+pub fn noun(x: f64, one: &'static str, many: &'static str) -> &'static str {
+    if x == 1.0 { one } else { many }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +158,25 @@ mod tests {
         assert_eq!(si(-2_500.0), "-2.5k");
         assert_eq!(si(0.25), "0.25");
         assert_eq!(si(1e9), "1B");
+    }
+
+    #[test]
+    fn one_style_per_column() {
+        assert_eq!(column(&[1234.0, 5.0]), vec!["1,234", "5"]);
+        assert_eq!(column(&[1234.56, 152.2]), vec!["1,235", "152"]);
+        assert_eq!(column(&[1234.56, 15.26]), vec!["1,234.6", "15.3"]);
+        assert_eq!(column(&[12.0, 0.456]), vec!["12.000", "0.456"]);
+        assert_eq!(column(&[0.0456, 0.0123]), vec!["0.0456", "0.0123"]);
+        assert_eq!(fixed(-1234.5, 1), "-1,234.5");
+        assert_eq!(fixed(-0.001, 1), "0.0");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(count(1, "day", "days"), "1 day");
+        assert_eq!(count(0, "day", "days"), "0 days");
+        assert_eq!(count(3142, "region", "regions"), "3,142 regions");
+        assert_eq!(noun(2.5, "day", "days"), "days");
     }
 
     #[test]

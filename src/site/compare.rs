@@ -15,10 +15,10 @@ use serde::Serialize;
 use super::interact::{self, SeriesRef};
 use super::{Site, script_json};
 use crate::config::CompareGroup;
-use crate::data::{Dataset, Level, Slugs, slug};
+use crate::data::{Dataset, Level, Slugs, names, slug};
 use crate::measures::{self, Measure, Mode, Scale, Unit};
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::{decimal, si, thousands};
+use crate::render::format::{count, decimal, si, thousands};
 
 /// Most lines in one chart (the palette has ten distinguishable colours).
 pub const MAX_LINES: usize = 10;
@@ -103,9 +103,10 @@ fn preset(slug: &str, name: &str, about: String, m: (Vec<usize>, Vec<usize>)) ->
 /// Australia, Canada and China, top 10 US states.
 fn presets(ds: &Dataset) -> Vec<Group> {
     let date = ds.data_date();
+    // Real places only: cruise ships, the Olympics and "Unknown" rows are not in the groups.
     let of_level = |l: Level| -> Vec<usize> {
         (0..ds.regions.len())
-            .filter(|&i| ds.regions[i].level == l)
+            .filter(|&i| ds.regions[i].level == l && !names::is_pseudo(&ds.regions[i]))
             .collect()
     };
     let mut groups = Vec::new();
@@ -675,9 +676,9 @@ fn view_texts(ds: &Dataset, g: &Group, v: View, d: &ViewData, window: usize) -> 
         )
     } else {
         format!(
-            "Line chart of {} for {} regions of the group {}, {}, on a {}, {span}. {lead}: {}.",
+            "Line chart of {} for {} of the group {}, {}, on a {}, {span}. {lead}: {}.",
             what.to_lowercase(),
-            facts.len(),
+            count(facts.len() as i64, "region", "regions"),
             g.name,
             v.align_text(),
             v.scale_text(),

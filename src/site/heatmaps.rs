@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Site, script_json};
 use crate::heatmap::{Animation, HeatmapIndex};
 use crate::measures::{Measure, Mode, Scale, Unit};
-use crate::render::format::{decimal, si};
+use crate::render::format::column;
 
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
 pub(crate) const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
@@ -38,6 +38,7 @@ struct JsAnim<'a> {
     top: Vec<(String, String, f64)>,
     /// What the map leaves out, as one sentence (or empty).
     note: String,
+    top_note: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,7 +69,7 @@ struct TopCtx {
 
 fn label_of(a: &Animation) -> String {
     format!(
-        "{}, {}, {}, {} scale",
+        "{}, {}, {}, {}",
         a.measure_label,
         if a.mode == Mode::New {
             "new per day (7-day average)"
@@ -81,15 +82,11 @@ fn label_of(a: &Animation) -> String {
             "absolute"
         },
         if a.scale == Scale::Log {
-            "log"
+            "log scale"
         } else {
-            "linear"
+            "colour classes from all frames"
         }
     )
-}
-
-fn value_text(v: f64) -> String {
-    if v.abs() >= 1e6 { si(v) } else { decimal(v) }
 }
 
 /// The animation shown first (and on the overview): world, confirmed, new, per capita.
@@ -193,6 +190,7 @@ fn js_anim(a: &Animation) -> JsAnim<'_> {
             })
             .collect(),
         note: note_of(a),
+        top_note: &a.top_note,
     }
 }
 
@@ -273,13 +271,16 @@ fn write_page(site: &Site, idx: &HeatmapIndex, a: &Animation) -> Result<()> {
 }
 
 fn top_rows(a: &Animation, root: &str) -> Vec<TopCtx> {
+    // One number style per table (whole counts without decimals).
+    let values = column(&a.top.iter().map(|t| t.value).collect::<Vec<_>>());
     a.top
         .iter()
-        .map(|t| TopCtx {
+        .zip(values)
+        .map(|(t, value)| TopCtx {
             rank: t.rank,
             name: t.name.clone(),
             href: format!("{root}regions/{}.html", t.region_id),
-            value: value_text(t.value),
+            value,
         })
         .collect()
 }

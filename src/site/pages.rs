@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::regions::RegionSummary;
 use super::{Figure, STATIC, Site};
-use crate::data::{Dataset, Level, Source};
+use crate::data::{Dataset, Level, Source, names};
 use crate::heatmap::HeatmapIndex;
 use crate::output::Output;
-use crate::render::format::{decimal, thousands};
+use crate::render::format::{column, thousands};
 
 #[derive(Serialize)]
 struct TopRow {
@@ -133,22 +133,30 @@ pub(crate) fn write_index(
     summaries: &[RegionSummary],
 ) -> Result<()> {
     let ds = site.dataset;
+    // Cruise ships and the Olympic Games are JHU rows, not countries.
     let countries: Vec<&RegionSummary> = summaries
         .iter()
-        .filter(|s| s.level == Level::Country)
+        .filter(|s| s.level == Level::Country && !names::is_pseudo(&ds.regions[s.index]))
         .collect();
-    let row = |s: &&RegionSummary| TopRow {
-        name: s.name.clone(),
-        page: s.page.clone(),
-        confirmed: thousands(s.confirmed),
-        deaths: thousands(s.deaths),
-        new7: decimal(s.new7),
-    };
     let mut by_conf = countries.clone();
     by_conf.sort_by(|a, b| b.confirmed.cmp(&a.confirmed).then(a.name.cmp(&b.name)));
     let mut by_new = countries.clone();
     by_new.sort_by(|a, b| b.new7.total_cmp(&a.new7).then(a.name.cmp(&b.name)));
-    let top = |v: &[&RegionSummary]| v.iter().take(10).map(row).collect::<Vec<_>>();
+    // One number style per table: the 7-day means of a table share their decimals.
+    let top = |list: &[&RegionSummary]| -> Vec<TopRow> {
+        let list = &list[..list.len().min(10)];
+        let new7 = column(&list.iter().map(|s| s.new7).collect::<Vec<_>>());
+        list.iter()
+            .zip(new7)
+            .map(|(s, new7)| TopRow {
+                name: s.name.clone(),
+                page: s.page.clone(),
+                confirmed: thousands(s.confirmed),
+                deaths: thousands(s.deaths),
+                new7,
+            })
+            .collect()
+    };
     let mut ctx = heat_context(site, "index.html", "Overview", heat);
     ctx.insert("global_end", &ds.global_range.end.to_string());
     ctx.insert("us_end", &ds.us_range.end.to_string());
@@ -184,7 +192,13 @@ pub(crate) fn write_about(site: &Site, heat: &HeatmapIndex) -> Result<()> {
             to: ds
                 .recovered_until
                 .map_or_else(|| "not published".into(), |d| d.to_string()),
-            regions: count(&|r| r.series.recovered.is_some()),
+            // Regions whose recovered series holds a value, not just a column of zeros.
+            regions: count(&|r| {
+                r.series
+                    .recovered
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(|&x| x > 0))
+            }),
         },
     ];
     let mut ctx = heat_context(site, "about/index.html", "About", heat);
@@ -192,6 +206,11 @@ pub(crate) fn write_about(site: &Site, heat: &HeatmapIndex) -> Result<()> {
     ctx.insert("coverage", &coverage);
     ctx.insert("window", &site.window());
     ctx.insert("per_capita", &thousands(site.per_capita() as i64));
+    ctx.insert("pc_floor", &thousands(names::PER_CAPITA_FLOOR as i64));
+    ctx.insert(
+        "pc_floor_county",
+        &thousands(names::PER_CAPITA_FLOOR_COUNTY as i64),
+    );
     ctx.insert(
         "recovered_until",
         &ds.recovered_until

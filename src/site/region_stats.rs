@@ -374,7 +374,7 @@ pub(crate) fn insert_index_context(ctx: &mut tera::Context, ds: &Dataset, per: f
     let stats = all_stats(ds);
     let of = |l: Level| -> Vec<usize> {
         (0..ds.regions.len())
-            .filter(|&i| ds.regions[i].level == l)
+            .filter(|&i| ds.regions[i].level == l && !crate::data::names::is_pseudo(&ds.regions[i]))
             .collect()
     };
     ctx.insert(

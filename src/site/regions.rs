@@ -8,11 +8,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Figure, Site, interact, script_json};
-use crate::data::{Dataset, Level, Region};
+use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
 use crate::output::Output;
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::{decimal, thousands};
+use crate::render::format::{count, decimal, thousands};
 
 pub const CSV_HEADER: &str =
     "date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active";
@@ -241,6 +241,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             ["new_confirmed", "ma_confirmed"],
             &d.new_confirmed,
             &d.ma_confirmed,
+            &d.anomalies_confirmed,
             chart::CASES_LIGHT,
             chart::CASES,
         ),
@@ -251,6 +252,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             ["new_deaths", "ma_deaths"],
             &d.new_deaths,
             &d.ma_deaths,
+            &d.anomalies_deaths,
             chart::DEATHS_LIGHT,
             chart::DEATHS,
         ),
@@ -271,13 +273,25 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
         ),
         None => String::new(),
     };
-    for (kind, title, what, keys, values, ma, light, dark) in daily {
+    for (kind, title, what, keys, values, ma, anomalies, light, dark) in daily {
         let bars = measures::to_f64(values);
+        // Anomalous days (data rules) are drawn grey and do not set the axis.
+        let flags: Vec<bool> = anomalies.iter().map(Option::is_some).collect();
+        let flagged = flags.contains(&true).then_some(flags.as_slice());
         let negatives = values.iter().filter(|&&x| x < 0).count();
-        let neg_note = if negatives > 0 {
-            format!(" {negatives} days have negative values (corrections), drawn below zero.")
+        let neg_note = match negatives {
+            0 => String::new(),
+            1 => " 1 day has a negative value (a correction), drawn below zero.".to_string(),
+            n => format!(
+                " {} days have negative values (corrections), drawn below zero.",
+                thousands(n as i64)
+            ),
+        };
+        let clip_note = clipped_note(a, &bars, flagged, ma);
+        let grey = if flagged.is_some() {
+            " Grey bars: days with a reporting anomaly, left out of the average."
         } else {
-            String::new()
+            ""
         };
         let chart = a.chart(vec![Panel {
             title: title.to_string(),
@@ -293,6 +307,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
                 color: dark,
             }],
             right_axis: per_axis.clone(),
+            flagged,
             ..Default::default()
         }]);
         charts.emit(
@@ -300,15 +315,38 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             &chart,
             &[&keys],
             format!(
-                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}",
+                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}{clip_note}{grey}",
                 title[..1].to_lowercase(),
                 &title[1..],
                 a.peak_text(ma, what),
             ),
-            format!("{title}, with the {w}-day centered moving average.{per_note}"),
+            format!("{title}, with the {w}-day centered moving average.{grey}{per_note}"),
         )?;
     }
     Ok(())
+}
+
+/// Days beyond the axis of a daily chart (single-day dumps, big corrections) are cut at its
+/// edge and labelled with their value: the alt text names them, so picture and text agree.
+fn clipped_note(a: &About, bars: &[f64], flagged: Option<&[bool]>, ma: &[f64]) -> String {
+    let axis = crate::render::bars::bar_axis(bars, flagged, &[ma]);
+    let clipped: Vec<String> = bars
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| axis.clips(**v))
+        .map(|(i, v)| format!("{} on {}", thousands(*v as i64), a.r.series.date(i)))
+        .collect();
+    match clipped.len() {
+        0 => String::new(),
+        n if n <= 5 => format!(
+            " Beyond the axis, cut at its edge and marked with their value: {}.",
+            clipped.join(", ")
+        ),
+        n => format!(
+            " {} beyond the axis are cut at its edge and marked with their value.",
+            count(n as i64, "day", "days")
+        ),
+    }
 }
 
 /// Cumulative totals on a linear and on a log axis.
@@ -637,13 +675,12 @@ fn tree(ds: &Dataset, i: usize) -> TreeNode {
 /// `regions/index.html`: every region, grouped, with a search box over an embedded JSON index.
 pub(crate) fn write_index(site: &Site) -> Result<()> {
     let ds = site.dataset;
-    let countries: Vec<TreeNode> = ds
-        .regions
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.parent.is_none())
-        .map(|(i, _)| tree(ds, i))
-        .collect();
+    // Cruise ships and the Olympic Games are rows of the data, not countries: listed apart.
+    let (countries, others): (Vec<usize>, Vec<usize>) = (0..ds.regions.len())
+        .filter(|&i| ds.regions[i].parent.is_none())
+        .partition(|&i| !names::is_pseudo(&ds.regions[i]));
+    let countries: Vec<TreeNode> = countries.into_iter().map(|i| tree(ds, i)).collect();
+    let others: Vec<TreeNode> = others.into_iter().map(|i| tree(ds, i)).collect();
     // Search index: [name, full name, level, href] — embedded so it works from file://.
     let index: Vec<[String; 3]> = ds
         .regions
@@ -656,11 +693,21 @@ pub(crate) fn write_index(site: &Site) -> Result<()> {
             ]
         })
         .collect();
-    let count = |l: Level| ds.regions.iter().filter(|r| r.level == l).count();
+    let count = |l: Level| {
+        ds.regions
+            .iter()
+            .filter(|r| r.level == l && !names::is_pseudo(r))
+            .count()
+    };
     let rel = "regions/index.html";
     let mut ctx = site.context(rel, "All regions", rel);
     ctx.insert("countries", &countries);
     super::region_stats::insert_index_context(&mut ctx, ds, site.per_capita() as f64);
+    ctx.insert("others", &others);
+    ctx.insert(
+        "n_others",
+        &ds.regions.iter().filter(|r| names::is_pseudo(r)).count(),
+    );
     ctx.insert("search_index", &script_json(&index)?);
     ctx.insert("n_regions", &ds.regions.len());
     ctx.insert("n_countries", &count(Level::Country));

@@ -12,7 +12,7 @@ use super::{Site, interact, script_json};
 use crate::config::SandboxScenario;
 use crate::data::{Slugs, slug};
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::thousands;
+use crate::render::format::{noun, thousands};
 use crate::sandbox::{self as model, Run, Step, Summary};
 
 const GRID_W: u32 = 400;
@@ -47,10 +47,31 @@ fn people(x: f64) -> String {
     format!("{} ({})", thousands(x.round() as i64), pct(x))
 }
 
+/// X-axis lengths (days) of the grid charts. Each grid run is drawn for every horizon at
+/// least as long as itself, so two scenarios side by side can always be shown on the same
+/// axes: the shorter of the horizons that fits both (y is 0 … N for every run).
+pub(crate) const HORIZONS: [usize; 3] = [100, 300, 1500];
+
+/// The shortest horizon that shows a whole run.
+pub(crate) fn horizon(run_days: usize) -> usize {
+    HORIZONS
+        .into_iter()
+        .find(|&h| h >= run_days)
+        .unwrap_or(HORIZONS[HORIZONS.len() - 1])
+}
+
+fn sir_image(key: &str, horizon: usize) -> String {
+    format!("img/sir-{key}-h{horizon}.png")
+}
+
+fn days_text(d: f64) -> String {
+    format!("{} {}", num(d), noun(d, "day", "days"))
+}
+
 fn sir_chart<'a>(
     title: String,
-    w: u32,
-    h: u32,
+    (w, h): (u32, u32),
+    days: usize,
     run: &'a Run,
     extra: Option<Trace<'a>>,
     markers: Vec<(usize, String)>,
@@ -77,7 +98,7 @@ fn sir_chart<'a>(
         width: w,
         height: h,
         start: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date"),
-        days: run.s.len(),
+        days,
         panels: vec![Panel {
             title,
             lines,
@@ -115,19 +136,29 @@ struct GridView {
     peak_day: String,
     total: String,
     end: String,
-    /// `data-hover` of the chart (see `site::interact`); left out of the page's JSON when
-    /// `hover_template` filled with `key` and `x_hi` gives the same text.
+    /// `data-hover` of the chart at the view's own horizon (see `site::interact`); left out
+    /// of the page's JSON when `hover_template` filled with `key` and `x_hi` gives the same
+    /// text.
     #[serde(skip_serializing_if = "String::is_empty")]
     hover: String,
-    /// The last day on the chart's x axis, as written in `hover`.
+    /// The last day on the x axis of that chart, as written in `hover` (the page fills the
+    /// template with the shared horizon, `{max:h}`, instead).
+    #[serde(skip)]
     x_hi: String,
+    /// The shortest horizon that shows the whole run (image `sir-KEY-hH.png`).
+    h: usize,
 }
 
 fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
     GridView {
+        h: horizon(run.days()),
         r: num(r),
-        d: d.to_string(),
-        days: thousands(s.days as i64),
+        d: days_text(f64::from(d)),
+        days: format!(
+            "{} {}",
+            thousands(s.days as i64),
+            noun(s.days as f64, "day", "days")
+        ),
         peak: people(s.peak),
         peak_day: format!("day {}", s.peak_day),
         total: people(s.total),
@@ -137,12 +168,16 @@ fn grid_view(r: f64, d: u32, s: &Summary, run: &Run) -> GridView {
     }
 }
 
-/// The full `data-hover` of a grid view.
-fn view_hover(tpl: &str, key: &str, v: &GridView) -> String {
+/// The full `data-hover` of a grid view drawn at horizon `h` (the image both sides share).
+fn view_hover(tpl: &str, key: &str, v: &GridView, h: usize) -> String {
+    let x_hi = serde_json::to_string(&(h as f64)).expect("a number serializes");
     if v.hover.is_empty() {
-        tpl.replace("{key}", key).replace("{x_hi}", &v.x_hi)
+        tpl.replace("{key}", key).replace("{x_hi}", &x_hi)
     } else {
-        v.hover.clone()
+        v.hover.replace(
+            &format!("\"x_hi\":{},", v.x_hi),
+            &format!("\"x_hi\":{x_hi},"),
+        )
     }
 }
 
@@ -282,40 +317,36 @@ fn write_grid(site: &Site) -> Result<usize> {
         .iter()
         .map(|&d| GridRow {
             d,
-            cells: rs
-                .iter()
-                .map(|&r| {
-                    let key = grid_key(r, d);
-                    let v = index[key.as_str()];
-                    GridCell {
-                        href: format!("img/sir-{key}.png"),
-                        text: format!("{:.0}", share[key.as_str()]),
-                        label: format!("r = {}, d = {d}: {} ever infected", num(r), v.total),
-                    }
-                })
-                .collect(),
+            cells: rs.iter().map(|&r| grid_cell(&index, r, d)).collect(),
         })
         .collect();
-    let sides = [
-        side("a", "Scenario A", (2.5, 7), &hover_tpl, &index),
-        side("b", "Scenario B", (1.5, 7), &hover_tpl, &index),
+    let mut sides = [
+        side("a", "Scenario A", (2.5, 7)),
+        side("b", "Scenario B", (1.5, 7)),
     ];
+    let shared_h = sides.iter().map(|s| s.view.h).max().unwrap_or(HORIZONS[0]);
+    for s in &mut sides {
+        s.view.hover = view_hover(&hover_tpl, &s.key, index[s.key.as_str()], shared_h);
+    }
     let r_opts: Vec<(String, String)> = rs
         .iter()
         .map(|&r| (format!("r{}", num(r)), num(r)))
         .collect();
     let d_opts: Vec<(String, String)> = ds
         .iter()
-        .map(|&d| (format!("d{d}"), format!("{d} days")))
+        .map(|&d| (format!("d{d}"), days_text(f64::from(d))))
         .collect();
     let rel = "sandbox/index.html";
     let mut ctx = site.context(rel, "Epidemic sandbox", rel);
     ctx.insert("sides", &sides);
-    ctx.insert("hover_tpl", &hover_tpl);
+    // switch.js fills `{max:h}` with the horizon both sides are drawn at.
+    ctx.insert("hover_tpl", &hover_tpl.replace("{x_hi}", "{max:h}"));
     ctx.insert("r_opts", &r_opts);
     ctx.insert("d_opts", &d_opts);
     ctx.insert("r_values", &rs.iter().map(|&r| num(r)).collect::<Vec<_>>());
     ctx.insert("rows", &rows);
+    ctx.insert("shares", &shares(&share, &rs, &ds));
+    ctx.insert("shared_h", &shared_h);
     ctx.insert("views_json", &script_json(&index)?);
     ctx.insert("width", &GRID_W);
     ctx.insert("height", &GRID_H);
@@ -328,31 +359,71 @@ fn write_grid(site: &Site) -> Result<usize> {
     Ok(cells.len())
 }
 
-/// One run of the grid: its image, its texts and the share of people ever infected (%).
+/// One cell of the scenario grid: the day of the infected peak (it depends on r and d),
+/// linking to the run's chart; the visible number starts its accessible name.
+fn grid_cell(index: &std::collections::BTreeMap<&str, &GridView>, r: f64, d: u32) -> GridCell {
+    let key = grid_key(r, d);
+    let v = index[key.as_str()];
+    GridCell {
+        href: sir_image(&key, v.h),
+        text: v.peak_day.trim_start_matches("day ").to_string(),
+        label: format!(
+            "r = {}, d = {d}: infected peak on {}, {} ever infected",
+            num(r),
+            v.peak_day,
+            v.total
+        ),
+    }
+}
+
+/// The share ever infected (%) for each r: the same for every d (rounded), so one row; a
+/// range if some d differed.
+fn shares(share: &std::collections::BTreeMap<&str, f64>, rs: &[f64], ds: &[u32]) -> Vec<String> {
+    rs.iter()
+        .map(|&r| {
+            let texts: std::collections::BTreeSet<String> = ds
+                .iter()
+                .map(|&d| format!("{:.0}", share[grid_key(r, d).as_str()]))
+                .collect();
+            let first = texts.first().cloned().unwrap_or_default();
+            match texts.last() {
+                Some(last) if *last != first => format!("{first}–{last}"),
+                _ => first,
+            }
+        })
+        .collect()
+}
+
+/// One run of the grid: its images (one per horizon at least as long as the run), its
+/// texts and the share of people ever infected (%).
 fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
     let run = model::simulate(&model::constant(r, f64::from(d)));
     let s = run.summary();
     let key = grid_key(r, d);
-    let c = sir_chart(
-        format!("r = {}, d = {d} days", num(r)),
-        GRID_W,
-        GRID_H,
-        &run,
-        None,
-        Vec::new(),
-    );
-    let (png, geom) = chart::render_png_small_geom(&c)?;
-    site.output
-        .write(&format!("sandbox/img/sir-{key}.png"), &png)?;
+    let mut view = grid_view(r, d, &s, &run);
     let data = format!("sandbox/sir-{key}");
     site.output.write(
         &interact::data_path(&data),
         interact::sir_script(&data, &run, None).as_bytes(),
     )?;
-    let series = interact::series_of(&c, &data, &[&["s", "i", "r"]]);
-    let mut view = grid_view(r, d, &s, &run);
-    view.hover = interact::hover_spec(&c, &geom, &series);
-    view.x_hi = serde_json::to_string(&geom[0].x_hi)?;
+    for h in HORIZONS.into_iter().filter(|&h| h >= view.h) {
+        let c = sir_chart(
+            format!("r = {}, d = {}", num(r), days_text(f64::from(d))),
+            (GRID_W, GRID_H),
+            h + 1,
+            &run,
+            None,
+            Vec::new(),
+        );
+        let (png, geom) = chart::render_png_small_geom(&c)?;
+        site.output
+            .write(&format!("sandbox/{}", sir_image(&key, h)), &png)?;
+        if h == view.h {
+            let series = interact::series_of(&c, &data, &[&["s", "i", "r"]]);
+            view.hover = interact::hover_spec(&c, &geom, &series);
+            view.x_hi = serde_json::to_string(&geom[0].x_hi)?;
+        }
+    }
     Ok((key, view, s.total / model::N * 100.0))
 }
 
@@ -361,8 +432,6 @@ fn side(
     name: &'static str,
     title: &'static str,
     (r, d): (f64, u32),
-    hover_tpl: &str,
-    index: &std::collections::BTreeMap<&str, &GridView>,
 ) -> Side {
     let run = model::simulate(&model::constant(r, f64::from(d)));
     let key = grid_key(r, d);
@@ -371,10 +440,7 @@ fn side(
         title,
         r: format!("r{}", num(r)),
         d: format!("d{d}"),
-        view: GridView {
-            hover: view_hover(hover_tpl, &key, index[key.as_str()]),
-            ..grid_view(r, d, &run.summary(), &run)
-        },
+        view: grid_view(r, d, &run.summary(), &run),
         key,
     }
 }
@@ -452,8 +518,8 @@ fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
         .collect();
     let c = sir_chart(
         name.clone(),
-        SC_W,
-        SC_H,
+        (SC_W, SC_H),
+        run.s.len(),
         &run,
         Some(Trace {
             label: "infected, no change",
@@ -503,14 +569,14 @@ fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
 fn scenario_alt(name: &str, steps: &[Step], s: &Summary, b: &Summary) -> String {
     let changes: Vec<String> = steps[1..]
         .iter()
-        .map(|x| format!("day {}: r = {}, d = {} days", x.day, num(x.r), num(x.d)))
+        .map(|x| format!("day {}: r = {}, d = {}", x.day, num(x.r), days_text(x.d)))
         .collect();
     format!(
-        "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {} days{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
+        "Line chart of the SIR model for the scenario “{name}” over {} days: susceptible, infected and recovered people out of {}, starting with r = {} and d = {}{}{}. Infected peak at {} on day {}; {} ever infected, against {} without the changes (grey line).",
         thousands(s.days as i64),
         thousands(model::N as i64),
         num(steps[0].r),
-        num(steps[0].d),
+        days_text(steps[0].d),
         if changes.is_empty() {
             ""
         } else {

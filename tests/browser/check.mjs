@@ -14,12 +14,15 @@
 //   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
 //   - every <img> (lazy ones too, after scrolling) decodes (naturalWidth > 0);
 //   - at 360 px: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
-//   - axe-core: no violation of impact "serious" or "critical" (others are listed as notes);
+//   - axe-core, experimental rules included: no violation of impact "serious" or "critical"
+//     (others are listed as notes);
 // and, at 1280 px from both origins, the page's controls (<select>, radio buttons, check boxes,
 // range inputs and buttons inside <main>): every control must change what the page shows (an
 // image's src, which must then load, or the text), on a page with controls at least one
 // control must switch an image, and when the controls put the view in the URL, reloading that
 // URL must show the same view.
+// On the heat-map explorer, every "Per N people" divisor must give correct labels (see
+// checkDivisors).
 // --screenshots DIR saves a full-page screenshot of every load (for looking at the pages).
 // Prints a JSON summary on stdout; human-readable failures on stderr; exit status 1 on failure.
 
@@ -347,12 +350,90 @@ async function checkWidgets(page, check, path) {
   await widgets.checkWidgets(page, check, path, { siteDir, fail, runAxe });
 }
 
+/**
+ * The heat-map explorer's "Per N people" divisor: for every divisor, with per-capita values,
+ * each top-10 value and legend bound shown must equal the underlying value (from the page's
+ * JSON) times N / 100,000 to three significant digits (never "0" for a value that is not 0),
+ * and the caption, legend caption and table heading must name the divisor.
+ */
+async function checkDivisors(page, check) {
+  const has = await page.$("#hm-div");
+  if (!has) return null;
+  await page.selectOption("#hm-scale", "pc");
+  const divisors = await page.$$eval("#hm-div option", (os) => os.map((o) => o.value));
+  const report = [];
+  for (const div of divisors) {
+    await page.selectOption("#hm-div", div);
+    await page.waitForTimeout(20);
+    const r = await page.evaluate(() => {
+      const $ = (id) => document.getElementById(id);
+      const anims = JSON.parse($("hm-data").textContent);
+      const key = $("hm-scope").value + "/" + ["measure", "mode", "scale", "axis"].map((f) => $("hm-" + f).value).join("-");
+      const a = anims.find((x) => x.key === key);
+      const cells = (id, sel) => Array.from($(id).querySelectorAll(sel)).map((e) => e.textContent.trim());
+      return {
+        key,
+        pc: a ? a.pc : null,
+        top: a ? a.top.map((t) => t[2]) : [],
+        thresholds: a ? a.thresholds : [],
+        shownTop: cells("hm-top", "tbody tr td:last-child"),
+        shownLegend: cells("hm-legend", "tbody tr td:last-child"),
+        title: $("hm-title").textContent,
+        legendCaption: $("hm-legend-caption").textContent,
+        unit: $("hm-top-unit").textContent,
+      };
+    });
+    const n = Number(div);
+    const f = n / 100000;
+    const per = n === 1 ? "per person" : `per ${n.toLocaleString("en-US")} people`;
+    const problems = [];
+    const parse = (t) => {
+      const m = /^[<≥]?\s*(-?[\d,]*\.?\d+)([kMB]?)$/.exec(t.trim());
+      if (!m) return NaN;
+      return Number(m[1].replace(/,/g, "")) * { "": 1, k: 1e3, M: 1e6, B: 1e9 }[m[2]];
+    };
+    const close = (shown, want) =>
+      want === 0 ? shown === 0 : Math.abs(shown - want) <= Math.abs(want) * 0.005 + 1e-12;
+    if (r.pc !== true) problems.push(`view ${r.key} is not per capita`);
+    r.top.forEach((v, i) => {
+      const shown = parse(r.shownTop[i] || "");
+      if (!close(shown, v * f)) problems.push(`top ${i + 1}: shows "${r.shownTop[i]}" for ${v * f}`);
+    });
+    // Legend rows, highest class first, then "0" and "No data".
+    const t = r.thresholds;
+    for (let i = 0; i <= t.length; i++) {
+      const c = t.length - i;
+      const label = r.shownLegend[i] || "";
+      const parts = label.split("–").map(parse);
+      const want = c === t.length ? [t[c - 1] * f] : c === 0 ? [t[0] * f] : [t[c - 1] * f, t[c] * f];
+      if (parts.length !== want.length || !parts.every((p, k) => close(p, want[k]))) {
+        problems.push(`legend row ${i + 1}: "${label}" for ${want.join("–")}`);
+      }
+    }
+    if (new Set(r.shownLegend).size !== r.shownLegend.length) problems.push(`legend labels repeat: ${r.shownLegend.join(" | ")}`);
+    for (const [what, text] of [["title", r.title], ["legend caption", r.legendCaption], ["table heading", r.unit]]) {
+      const lower = text.toLowerCase();
+      if (!lower.includes(per)) problems.push(`${what} "${text}" does not say "${per}"`);
+      if (n !== 100000 && lower.includes("per 100,000")) problems.push(`${what} "${text}" still says per 100,000`);
+    }
+    for (const p of problems) fail(check, `divisor ${div}: ${p}`);
+    report.push({ divisor: n, ok: problems.length === 0, top: r.shownTop.slice(0, 3), legend: r.shownLegend });
+  }
+  return report;
+}
+
 async function runAxe(page, check) {
   await page.addScriptTag({ content: axeSource });
   const res = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     // preload: false — otherwise axe fetches stylesheets with XHR, which file:// pages may not do.
-    const r = await axe.run(document, { resultTypes: ["violations"], preload: false });
+    // Experimental rules too (label-content-name-mismatch is one): a serious or critical
+    // violation of any rule fails the page.
+    const rules = {};
+    // eslint-disable-next-line no-undef
+    for (const rule of axe.getRules(["experimental"])) rules[rule.ruleId] = { enabled: true };
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"], preload: false, rules });
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
@@ -470,6 +551,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
     phase("widgets");
     if (withControls) check.controls = await exerciseControls(page, check);
     phase("controls");
+    if (withControls) check.divisors = await checkDivisors(page, check);
     await page.waitForTimeout(50); // let late console errors arrive
   } catch (e) {
     fail(check, `exception: ${e.message.split("\n")[0]}`);
@@ -757,6 +839,7 @@ const summary = {
     notes: r.notes,
     controls: r.controls,
     widgets: r.widgets,
+    divisors: r.divisors,
   })),
 };
 console.log(JSON.stringify(summary, null, 2));
