@@ -185,7 +185,7 @@
   function frameDate(a, i) {
     if (i >= a.frames - 1) return a.last;
     var d = new Date(a.first + "T00:00:00Z");
-    d.setUTCDate(d.getUTCDate() + i * step);
+    d.setUTCDate(d.getUTCDate() + i * (a.step || step));
     return d.toISOString().slice(0, 10);
   }
   function showPoster() {

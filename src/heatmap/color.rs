@@ -177,7 +177,7 @@ impl ClassScale {
                     axis: Scale::Linear,
                     thresholds: t,
                     not_reporting: false,
-            whole: false,
+                    whole: false,
                 };
             }
         }

@@ -61,7 +61,7 @@ pub fn bar_range(bars: &[f64], flagged: Option<&[bool]>, lines: &[&[f64]]) -> (f
     let mut kept: Vec<f64> = bars
         .iter()
         .enumerate()
-        .filter(|&(i, v)| v.is_finite() && !flagged.is_some_and(|f| f.get(i) == Some(&true)))
+        .filter(|&(i, v)| v.is_finite() && flagged.is_none_or(|f| f.get(i) != Some(&true)))
         .map(|(_, &v)| v)
         .collect();
     if kept.len() < MIN_DAYS_FOR_CLIP {
@@ -288,7 +288,7 @@ fn mark_clipped<DB: DrawingBackend>(
         ))?;
         let text = si(g.value);
         let width = root
-            .estimate_text_size(&text, &TextStyle::from(font.clone()))
+            .estimate_text_size(&text, &font.clone())
             .map(|(w, _)| w as i32)
             .unwrap_or(30);
         let right_side = g.x1 + 5 + width <= f.plot_x.1;

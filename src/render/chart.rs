@@ -122,8 +122,7 @@ pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)>
     ))
 }
 
-/// Renders the chart into an RGB8 buffer.
-#[cfg(test)]
+/// Renders the chart into an RGB8 buffer (tests read its pixels).
 pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
     Ok(render_rgb_geom(chart)?.0)
 }

@@ -29,6 +29,8 @@ struct JsAnim<'a> {
     w: usize,
     h: usize,
     frames: usize,
+    /// Days between frames.
+    step: u32,
     first: String,
     last: String,
     unit: &'a str,
@@ -167,6 +169,7 @@ fn js_anim(a: &Animation) -> JsAnim<'_> {
         w: a.width,
         h: a.height,
         frames: a.frames,
+        step: a.step,
         first: a.first_date.to_string(),
         last: a.last_date.to_string(),
         unit: &a.legend.unit,
@@ -240,6 +243,10 @@ fn write_explorer(site: &Site, idx: &HeatmapIndex) -> Result<()> {
     ctx.insert("first_scope_label", &first.scope_label);
     ctx.insert("divisors", &divisors);
     ctx.insert("frame_step", &idx.frame_step);
+    ctx.insert(
+        "county_step",
+        &crate::heatmap::scope_step("us-counties", idx.frame_step),
+    );
     ctx.insert("data_json", &script_json(&data)?);
     site.write_page(rel, "heatmaps.html", &ctx)
 }

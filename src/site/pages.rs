@@ -197,7 +197,7 @@ pub(crate) fn write_about(site: &Site, heat: &HeatmapIndex) -> Result<()> {
                 r.series
                     .recovered
                     .as_ref()
-                    .is_some_and(|v| v.iter().any(|&x| x > 0))
+                    .is_some_and(|v| v.iter().any(|x| x.is_some_and(|x| x > 0)))
             }),
         },
     ];

@@ -428,11 +428,7 @@ fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
 }
 
 /// One side of the comparison as the page starts.
-fn side(
-    name: &'static str,
-    title: &'static str,
-    (r, d): (f64, u32),
-) -> Side {
+fn side(name: &'static str, title: &'static str, (r, d): (f64, u32)) -> Side {
     let run = model::simulate(&model::constant(r, f64::from(d)));
     let key = grid_key(r, d);
     Side {
