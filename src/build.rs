@@ -98,6 +98,7 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         nav: site::nav(&sections(&heat)),
         output: &out,
         keys: &keys,
+        og_image: site::heatmaps::featured(&heat).map(|a| a.poster.clone()),
     };
     let summaries = rep.stage("regions", |rep| regions(&site, rep))?;
     rep.stage("pages", |_| pages(&site, &heat, &summaries))?;

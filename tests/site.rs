@@ -54,7 +54,7 @@ fn fixture_site_has_pages_downloads_and_passes_check() {
         page.matches(" alt=\"").count()
     );
     assert!(
-        page.contains("negative values"),
+        page.contains("negative value"),
         "the correction day is mentioned"
     );
     let ok = Command::new(bin())
@@ -385,4 +385,70 @@ fn sitemap_lists_every_page_including_compare_and_sandbox() {
         "a page listed twice"
     );
     t.page_contains("robots.txt", &format!("Sitemap: {base}sitemap.xml"));
+}
+
+/// The `content` of `<meta property|name="KEY">` in `html`, entities decoded.
+fn meta(html: &str, key: &str) -> Option<String> {
+    let at = html
+        .find(&format!("property=\"{key}\""))
+        .or_else(|| html.find(&format!("name=\"{key}\"")))?;
+    let rest = &html[at..];
+    let c = rest.find("content=\"")? + 9;
+    let end = rest[c..].find('"')?;
+    Some(
+        rest[c..c + end]
+            .replace("&#x2F;", "/")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[test]
+fn every_page_has_a_link_preview_whose_image_exists() {
+    let t = SiteTest::fixture("small");
+    let base = "https://covid.example.org/";
+    let o = t.build_with(&["--base-url", base]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pages: Vec<String> = snapshot(&t.out())
+        .into_keys()
+        .filter(|p| p.ends_with(".html") && p != "404.html")
+        .collect();
+    assert!(pages.len() > 20, "{pages:?}");
+    for p in &pages {
+        let html = t.read(p);
+        for key in ["og:title", "og:description", "og:url", "twitter:card"] {
+            assert!(
+                meta(&html, key).is_some_and(|v| !v.is_empty()),
+                "{p}: no {key}"
+            );
+        }
+        let url = meta(&html, "og:url").unwrap();
+        assert_eq!(
+            url,
+            format!("{base}{}", p.trim_end_matches("index.html")),
+            "{p}"
+        );
+        let img = meta(&html, "og:image").unwrap_or_else(|| panic!("{p}: no og:image"));
+        let file = img
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{p}: og:image {img} is not absolute under {base}"));
+        assert!(
+            t.out().join(file).is_file(),
+            "{p}: og:image {file} is missing"
+        );
+    }
+    // Region pages preview their own chart, heat-map pages their poster.
+    let region = t.read("regions/alphaland.html");
+    assert!(
+        meta(&region, "og:image")
+            .unwrap()
+            .ends_with("regions/img/alphaland-new-cases.png")
+    );
+    // Without a base URL the image link is relative to the page and still resolves.
+    let t2 = SiteTest::fixture("small");
+    t2.build();
+    let html = t2.read("regions/alphaland.html");
+    let img = meta(&html, "og:image").unwrap();
+    assert!(img.starts_with("../"), "{img}");
+    assert!(t2.out().join("regions").join(&img).is_file(), "{img}");
+    assert!(meta(&html, "og:url").is_none());
 }

@@ -425,6 +425,12 @@ fn draw_right_axis(
     let (lo, hi) = (c.y_range().start, c.y_range().end);
     let style = font.pos(Pos::new(HPos::Left, VPos::Center));
     // Round values on the right scale, placed where they fall on the left one.
+    // An axis line for the ticks to hang from: without it a tick beside its label read as a
+    // minus sign ("-200" for 200).
+    area.draw(&PathElement::new(
+        vec![(x, yr.start - by), (x, yr.end - by)],
+        AXIS,
+    ))?;
     let (_, _, ticks) = nice_range(lo * factor, hi * factor);
     for t in ticks {
         let v = t / factor;
@@ -433,7 +439,7 @@ fn draw_right_axis(
         }
         let (_, y) = c.backend_coord(&(c.x_range().end, v));
         area.draw(&PathElement::new(vec![(x, y - by), (x + 3, y - by)], AXIS))?;
-        area.draw(&Text::new(si(t), (x + 5, y - by), style.clone()))?;
+        area.draw(&Text::new(si(t), (x + 7, y - by), style.clone()))?;
     }
     // The axis name above its top label, right-aligned with the labels.
     let top = font.pos(Pos::new(HPos::Right, VPos::Bottom));

@@ -718,6 +718,10 @@ pub(crate) fn build(site: &Site, groups: &[Group]) -> Result<(usize, usize)> {
         .collect::<Result<Vec<_>>>()?;
     let rel = "compare/index.html";
     let mut ctx = site.context(rel, "Compare regions", rel);
+    ctx.insert(
+        "description",
+        "Compare regions: COVID-19 case curves of several countries, provinces or states overlaid",
+    );
     ctx.insert("groups", &cards);
     ctx.insert("window", &site.window());
     site.write_page(rel, "compare_index.html", &ctx)?;
@@ -824,6 +828,14 @@ fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Re
     let rel = format!("compare/{}.html", g.slug);
     let mut ctx = site.context(&rel, &format!("Compare: {}", g.name), "compare/index.html");
     ctx.insert("group", &g.name);
+    ctx.insert(
+        "description",
+        &format!("COVID-19 case curves compared: {}", g.name),
+    );
+    ctx.insert(
+        "og_image",
+        &format!("compare/{}", image_rel(g, views[default])),
+    );
     ctx.insert("slug", &g.slug);
     ctx.insert("about", &g.about);
     ctx.insert("from_config", &g.from_config);

@@ -266,6 +266,8 @@ fn write_page(site: &Site, idx: &HeatmapIndex, a: &Animation) -> Result<()> {
         })
         .collect();
     let mut ctx = site.context(&page, &a.title, "heatmaps/index.html");
+    ctx.insert("description", &format!("{}. {}", a.title, a.subtitle));
+    ctx.insert("og_image", &a.poster);
     ctx.insert("a", a);
     ctx.insert("label", &label_of(a));
     ctx.insert("note", &note_of(a));

@@ -273,6 +273,10 @@ fn examples(ds: &Dataset) -> Vec<(String, String)> {
 pub(crate) fn write_compare_any(site: &Site) -> Result<()> {
     let rel = "compare/any.html";
     let mut ctx = site.context(rel, "Compare any regions", "compare/index.html");
+    ctx.insert(
+        "description",
+        "Compare any regions: COVID-19 cases or deaths of up to ten countries, provinces, US states or counties in one chart",
+    );
     ctx.insert("examples", &examples(site.dataset));
     ctx.insert("window", &site.window());
     site.write_page(rel, "compare_any.html", &ctx)

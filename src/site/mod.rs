@@ -192,6 +192,9 @@ pub(crate) struct Site<'a> {
     pub(crate) nav: Vec<NavItem>,
     pub(crate) output: &'a Output,
     pub(crate) keys: &'a BaseKeys,
+    /// The link-preview image of pages without one of their own (the featured heat map's
+    /// poster), from the site root.
+    pub(crate) og_image: Option<String>,
 }
 
 impl Site<'_> {
@@ -220,6 +223,28 @@ impl Site<'_> {
         ctx.insert("root", &root);
         ctx.insert("title", title);
         ctx.insert("current", current);
+        ctx.insert(
+            "description",
+            &format!("COVID-19 dashboard from the JHU CSSE time series: {title}"),
+        );
+        // Link previews (Open Graph): crawlers need absolute URLs, so with a base URL every
+        // link of the card is absolute; without one they stay relative (enough for a preview
+        // of a local copy).
+        let base = self
+            .config
+            .site
+            .base_url
+            .as_deref()
+            .and_then(|b| sitemap::base(b).ok());
+        if let Some(b) = &base {
+            // As in sitemap.xml: a folder's index is its folder.
+            let page = rel.strip_suffix("index.html").unwrap_or(rel);
+            ctx.insert("page_url", &format!("{b}{page}"));
+        }
+        ctx.insert("og_root", base.as_deref().unwrap_or(&root));
+        if let Some(img) = &self.og_image {
+            ctx.insert("og_image", img);
+        }
         ctx
     }
 

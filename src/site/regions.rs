@@ -604,6 +604,11 @@ fn write_page(
     };
     let rel = page_path(r);
     let mut ctx = site.context(&rel, full, "regions/index.html");
+    ctx.insert(
+        "description",
+        &format!("COVID-19 in {full}: confirmed cases and deaths per day, totals, per 100,000 people, charts and the data as CSV (JHU CSSE)"),
+    );
+    ctx.insert("og_image", &format!("regions/img/{}-new-cases.png", r.id));
     ctx.insert("name", &r.name);
     ctx.insert("full_name", full);
     ctx.insert("level", r.level.label());

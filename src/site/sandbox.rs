@@ -338,6 +338,14 @@ fn write_grid(site: &Site) -> Result<usize> {
         .collect();
     let rel = "sandbox/index.html";
     let mut ctx = site.context(rel, "Epidemic sandbox", rel);
+    ctx.insert(
+        "description",
+        "An SIR epidemic sandbox: compare two epidemics with different reproduction numbers and infectious periods",
+    );
+    ctx.insert(
+        "og_image",
+        &format!("sandbox/{}", sir_image(&sides[0].key, shared_h)),
+    );
     ctx.insert("sides", &sides);
     // switch.js fills `{max:h}` with the horizon both sides are drawn at.
     ctx.insert("hover_tpl", &hover_tpl.replace("{x_hi}", "{max:h}"));
@@ -486,6 +494,10 @@ fn write_scenarios(site: &Site, config: &[SandboxScenario]) -> Result<usize> {
         rel,
         "Epidemic sandbox: scenarios that change",
         "sandbox/index.html",
+    );
+    ctx.insert(
+        "description",
+        "SIR epidemic scenarios with lockdowns and reopenings",
     );
     ctx.insert("scenarios", &scenarios);
     ctx.insert("width", &SC_W);
