@@ -90,7 +90,8 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     // Config groups name region ids: check them before the long stages.
     let groups = site::compare::resolve_groups(&ds, &cfg.compare.groups)?;
     let out = Output::new(staged.path(), &out_dir, prev)?;
-    let heat = rep.stage("heatmaps", |_| heatmaps(cfg, &ds, &out, &keys, &mut diag))?;
+    let mut heat = rep.stage("heatmaps", |_| heatmaps(cfg, &ds, &out, &keys, &mut diag))?;
+    site::heatmaps::describe(&mut heat);
     let site = Site {
         config: cfg,
         dataset: &ds,

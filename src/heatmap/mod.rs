@@ -134,6 +134,12 @@ pub struct Animation {
     pub title: String,
     /// One line saying what the values are (unit, average, scale).
     pub subtitle: String,
+    /// The scope's regions, plural ("countries").
+    pub noun: String,
+    /// Per capita: the population below which a region is not ranked.
+    pub rank_floor: Option<u64>,
+    /// Page prose, written by the pages (`site::heatmaps::describe`), not the renderer.
+    #[serde(default)]
     pub alt: String,
     pub legend: Legend,
     /// Highest values on the last date (mapped regions only; per capita, only those above
@@ -153,7 +159,7 @@ pub struct Animation {
     #[serde(default)]
     pub district_note: Option<String>,
     /// Who is ranked in `top` when not every mapped region is (the per-capita population
-    /// floor); empty otherwise.
+    /// floor); empty otherwise. Page prose, like `alt`.
     #[serde(default)]
     pub top_note: String,
 }
@@ -770,7 +776,7 @@ fn labels(p: &Pair, axis: Scale) -> Labels {
     }
 }
 
-fn what(mode: Mode) -> &'static str {
+pub(crate) fn what(mode: Mode) -> &'static str {
     match mode {
         Mode::Total => "Cumulative total",
         Mode::New => "New per day, 7-day average",
@@ -788,33 +794,6 @@ fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
         Scale::Log => " · log colour scale",
     });
     subtitle
-}
-
-/// The alt text of the animation.
-fn alt(p: &Pair, axis: Scale, first: NaiveDate, last: NaiveDate) -> String {
-    format!(
-        "Animated map of {}: {} ({}{}), {}, one frame every {} from {first} to {last}, \
-         with a bar chart of the {} {} with the highest values.",
-        p.m.label,
-        p.me.label().to_lowercase(),
-        what(p.mode).to_lowercase(),
-        if p.sc == Unit::PerCapita {
-            ", per 100,000 people"
-        } else {
-            ""
-        },
-        match axis {
-            Scale::Linear => "colour classes from the distribution of all frames",
-            Scale::Log => "logarithmic colour scale",
-        },
-        if p.step == 1 {
-            "day".to_string()
-        } else {
-            format!("{} days", p.step)
-        },
-        frame::TOP_N,
-        p.m.noun.1,
-    )
 }
 
 /// The animated GIF and the poster (the last date) of one colour scale.
@@ -983,7 +962,9 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
         gif_bytes: gif.len(),
         poster_bytes: poster.len(),
         title: format!("{}: {}", labels.title, labels.subtitle.to_lowercase()),
-        alt: alt(p, axis, first, last),
+        noun: p.m.noun.1.to_string(),
+        rank_floor: rank_floor(p.ds, p.m, p.sc),
+        alt: String::new(),
         legend: legend(&scale, &labels.legend_heading, p.sc == Unit::PerCapita),
         subtitle: labels.subtitle,
         top: top_rows(p),
@@ -991,32 +972,24 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
         hover: Vec::new(),
         unmapped_note: p.adj.unmapped.last().cloned().flatten(),
         district_note: p.adj.district_note.clone(),
-        top_note: top_note(p.ds, p.m, p.sc),
+        top_note: String::new(),
     };
     Ok((animation, stats))
 }
 
-/// ", pop. ≥ 100k" for per-capita rankings (the population floor of the scope's regions).
-fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
+/// Per capita: the population floor of the scope's regions' ranking.
+fn rank_floor(ds: &Dataset, m: &ScopeMap, sc: Unit) -> Option<u64> {
     match (sc, m.members.first()) {
-        (Unit::PerCapita, Some(&ri)) => format!(
-            ", pop. ≥ {}",
-            crate::render::format::si(names::per_capita_floor(ds.regions[ri].level) as f64)
-        ),
-        _ => String::new(),
+        (Unit::PerCapita, Some(&ri)) => Some(names::per_capita_floor(ds.regions[ri].level)),
+        _ => None,
     }
 }
 
-/// The sentence under a per-capita top 10 stating the population floor.
-fn top_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
-    match (sc, m.members.first()) {
-        (Unit::PerCapita, Some(&ri)) => format!(
-            "Ranked per capita: only {} with at least {} people (smaller places swing with a handful of cases); the CSV lists every region.",
-            m.noun.1,
-            crate::render::format::thousands(names::per_capita_floor(ds.regions[ri].level) as i64)
-        ),
-        _ => String::new(),
-    }
+/// ", pop. ≥ 100k" for per-capita rankings, drawn above the bars.
+fn floor_note(ds: &Dataset, m: &ScopeMap, sc: Unit) -> String {
+    rank_floor(ds, m, sc).map_or(String::new(), |f| {
+        format!(", pop. ≥ {}", crate::render::format::si(f as f64))
+    })
 }
 
 fn fmt_csv(v: f64) -> String {

@@ -359,37 +359,29 @@ pub(crate) fn descriptor(ds: &Dataset) -> Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn notes_fields_are_the_notes_header() {
-        let fields = notes_fields();
-        let names: Vec<&str> = fields
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names.join(","), crate::quality::assess::NOTES_HEADER);
-    }
-
-    #[test]
-    fn region_fields_are_the_csv_header() {
-        let names: Vec<String> = region_fields()
+    /// The `name` of every field of a schema's field list.
+    fn names(fields: &Value) -> Vec<String> {
+        fields
             .as_array()
             .unwrap()
             .iter()
             .map(|f| f["name"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(names.join(","), crate::site::regions::CSV_HEADER);
+            .collect()
     }
 
     #[test]
-    fn latest_fields_are_the_latest_columns() {
-        let names: Vec<String> = latest_fields()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["name"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(names, crate::site::opendata::LATEST_COLUMNS);
+    fn field_lists_match_the_files_they_describe() {
+        assert_eq!(
+            names(&notes_fields()).join(","),
+            crate::quality::assess::NOTES_HEADER
+        );
+        assert_eq!(
+            names(&region_fields()).join(","),
+            crate::site::regions::CSV_HEADER
+        );
+        assert_eq!(
+            names(&latest_fields()),
+            crate::site::opendata::LATEST_COLUMNS
+        );
     }
 }

@@ -293,3 +293,52 @@ fn top_rows(a: &Animation, root: &str) -> Vec<TopCtx> {
         })
         .collect()
 }
+
+/// Writes the page prose of every animation: its alt text and the note under a per-capita
+/// top 10 (the renderer gives the facts: scope, measure, dates, step, floor).
+pub(crate) fn describe(idx: &mut HeatmapIndex) {
+    for a in &mut idx.animations {
+        a.alt = alt(a);
+        a.top_note = top_note(a);
+    }
+}
+
+/// The alt text of an animation.
+fn alt(a: &Animation) -> String {
+    format!(
+        "Animated map of {}: {} ({}{}), {}, one frame every {} from {} to {}, \
+         with a bar chart of the {} {} with the highest values.",
+        a.scope_label,
+        a.measure.label().to_lowercase(),
+        crate::heatmap::what(a.mode).to_lowercase(),
+        if a.unit == Unit::PerCapita {
+            ", per 100,000 people"
+        } else {
+            ""
+        },
+        match a.scale {
+            Scale::Linear => "colour classes from the distribution of all frames",
+            Scale::Log => "logarithmic colour scale",
+        },
+        if a.step == 1 {
+            "day".to_string()
+        } else {
+            format!("{} days", a.step)
+        },
+        a.first_date,
+        a.last_date,
+        crate::heatmap::frame::TOP_N,
+        a.noun,
+    )
+}
+
+/// The sentence under a per-capita top 10 stating the population floor.
+fn top_note(a: &Animation) -> String {
+    a.rank_floor.map_or(String::new(), |f| {
+        format!(
+            "Ranked per capita: only {} with at least {} people (smaller places swing with a handful of cases); the CSV lists every region.",
+            a.noun,
+            crate::render::format::thousands(f as i64)
+        )
+    })
+}

@@ -137,9 +137,51 @@ pub(crate) fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(Strin
 /// Loads the templates (see [`template_sources`]).
 pub(crate) fn templates(sources: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
+    tera.register_filter("nowrap_dates", nowrap_dates_filter);
     tera.add_raw_templates(sources.to_vec())
         .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
     Ok(tera)
+}
+
+/// Tera filter `nowrap_dates`: the text HTML-escaped, with every ISO date in a
+/// `<span class="nw">` (CSS `white-space: nowrap`), so a narrow card never breaks a date at
+/// its hyphens ("2021-⏎08-04"). Its output is HTML: follow it with `| safe`.
+fn nowrap_dates_filter(
+    v: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match v {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(nowrap_dates(&text)))
+}
+
+pub(crate) fn nowrap_dates(text: &str) -> String {
+    let b = text.as_bytes();
+    let is_date = |i: usize| {
+        i + 10 <= b.len()
+            && b[i..i + 10].iter().enumerate().all(|(k, c)| match k {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    let mut out = String::with_capacity(text.len() + 32);
+    let (mut i, mut from) = (0, 0);
+    while i < b.len() {
+        if is_date(i) && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            out.push_str(&tera::escape_html(&text[from..i]));
+            out.push_str("<span class=\"nw\">");
+            out.push_str(&text[i..i + 10]);
+            out.push_str("</span>");
+            i += 10;
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&tera::escape_html(&text[from..]));
+    out
 }
 
 /// Tera hides the useful part of an error in its source chain.
@@ -285,4 +327,16 @@ pub(crate) fn script_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 /// Relative prefix from a page at `rel` (e.g. `regions/x.html`) back to the root.
 pub(crate) fn root_of(rel: &str) -> String {
     "../".repeat(rel.matches('/').count())
+}
+
+#[cfg(test)]
+mod nowrap_tests {
+    #[test]
+    fn dates_are_kept_whole_and_the_rest_escaped() {
+        assert_eq!(
+            super::nowrap_dates("series from 2020-01-22; <b> & 12020-01-22"),
+            "series from <span class=\"nw\">2020-01-22</span>; &lt;b&gt; &amp; 12020-01-22"
+        );
+        assert_eq!(super::nowrap_dates("no date"), "no date");
+    }
 }

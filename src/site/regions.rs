@@ -89,15 +89,6 @@ struct ChartCtx {
     hover: String,
 }
 
-#[derive(Serialize, serde::Deserialize)]
-struct Row {
-    date: String,
-    confirmed: String,
-    new_confirmed: String,
-    deaths: String,
-    new_deaths: String,
-}
-
 const W: u32 = 720;
 const H: u32 = 260;
 
@@ -223,7 +214,6 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
     recovered_chart(&about, &mut charts)?;
     let assets = RegionAssets {
         figures: key_figures(r, &d, site.per_capita()),
-        rows: last_weeks(r, &d),
         summary: summary(r, idx, &d, full),
         charts: charts.list,
     };
@@ -519,22 +509,6 @@ fn per_capita_figures(population: Option<u64>, cases: i64, deaths: i64, per: u64
     ]
 }
 
-/// The last four weeks, newest first.
-fn last_weeks(r: &Region, d: &Derived) -> Vec<Row> {
-    let s = &r.series;
-    let days = s.len();
-    (days.saturating_sub(28)..days)
-        .rev()
-        .map(|i| Row {
-            date: s.date(i).to_string(),
-            confirmed: thousands(s.confirmed[i]),
-            new_confirmed: thousands(d.new_confirmed[i]),
-            deaths: thousands(s.deaths[i]),
-            new_deaths: thousands(d.new_deaths[i]),
-        })
-        .collect()
-}
-
 fn summary(r: &Region, idx: usize, d: &Derived, full_name: String) -> RegionSummary {
     let s = &r.series;
     RegionSummary {
@@ -570,7 +544,6 @@ pub struct RegionAssets {
     summary: RegionSummary,
     figures: Vec<Figure>,
     charts: Vec<ChartCtx>,
-    rows: Vec<Row>,
 }
 
 /// Renders a region's page from its assets (written only if its bytes changed).
@@ -617,7 +590,6 @@ fn write_page(
     ctx.insert("child_label", child_label);
     ctx.insert("figures", &a.figures);
     ctx.insert("charts", &a.charts);
-    ctx.insert("rows", &a.rows);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
     ctx.insert("window", &site.window());
     ctx.insert(

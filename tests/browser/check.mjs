@@ -422,6 +422,15 @@ async function checkDivisors(page, check) {
   return report;
 }
 
+/**
+ * Requests the browser itself gives up, which are not errors of the site: an image replaced by
+ * a newer one before it finished, and the favicon of a page left (search's Enter navigates).
+ */
+function abortedByBrowser(req, why) {
+  if (why !== "net::ERR_ABORTED") return false;
+  return req.resourceType() === "image" || /\/favicon\.svg$/.test(req.url());
+}
+
 async function runAxe(page, check) {
   await page.addScriptTag({ content: axeSource });
   const res = await page.evaluate(async () => {
@@ -492,9 +501,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
   page.on("pageerror", (err) => fail(check, `page error: ${err.message}`));
   page.on("requestfailed", (req) => {
     const why = req.failure() ? req.failure().errorText : "failed";
-    // An image replaced by a newer one before it finished is aborted by the browser; not an error.
-    if (why === "net::ERR_ABORTED" && req.resourceType() === "image") return;
-    fail(check, `request failed: ${req.url()} (${why})`);
+    if (!abortedByBrowser(req, why)) fail(check, `request failed: ${req.url()} (${why})`);
   });
   page.on("response", (res) => {
     if (notFound && res.url() === url && res.status() === 404) return;
@@ -598,8 +605,7 @@ async function interactionPage(check, width, scheme) {
   page.on("pageerror", (err) => fail(check, `page error: ${err.message}`));
   page.on("requestfailed", (req) => {
     const why = req.failure() ? req.failure().errorText : "failed";
-    if (why === "net::ERR_ABORTED" && req.resourceType() === "image") return;
-    fail(check, `request failed: ${req.url()} (${why})`);
+    if (!abortedByBrowser(req, why)) fail(check, `request failed: ${req.url()} (${why})`);
   });
   page.on("response", (res) => {
     if (res.status() >= 400) fail(check, `HTTP ${res.status()} for ${res.url()}`);

@@ -110,6 +110,13 @@ function expected(ctx, s, day, window) {
   return v;
 }
 
+/** Days in a model run's data file (`data/sandbox/…js`: `seecovidData(NAME, {s, i, r})`). */
+function modelDays(ctx, s) {
+  const text = readFileSync(join(ctx.siteDir, "data", s.data + ".js"), "utf8");
+  const json = text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"));
+  return JSON.parse(json)[s.key].length;
+}
+
 const dayLabel = (spec, day) => (spec.start ? addDays(spec.start, day) : `day ${day}`);
 
 /** Focus chart `fig`, press End, ArrowLeft ×3, Home: the tooltip shows each day's values. */
@@ -138,9 +145,12 @@ async function keysOn(page, check, ctx, fig, report) {
         ctx.fail(check, `chart ${fig} ${want}: no tooltip row for "${s.label}"`);
         return;
       }
-      // Model runs (sandbox) have no CSV: their values only need to be there.
+      // Model runs (sandbox) have no CSV: their values only need to be there while the run
+      // lasts; past its end (a chart drawn to a longer shared horizon) there is no value.
       if (!s.data.startsWith("regions/")) {
-        if (!/\d/.test(row.text)) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip shows "${row.text}"`);
+        const len = modelDays(ctx, s);
+        if (day < len && !/\d/.test(row.text)) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip shows "${row.text}"`);
+        if (day >= len && /\d/.test(row.text)) ctx.fail(check, `chart ${fig} ${want} "${s.label}": the run has ${len} days, yet the tooltip shows "${row.text}"`);
         return;
       }
       const exp = expected(ctx, s, day, window);
