@@ -12,7 +12,7 @@ use crate::measures::WINDOW_RANGE;
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct Config {
+pub(crate) struct Config {
     pub site: SiteConfig,
     pub build: BuildConfig,
     pub measures: MeasuresConfig,
@@ -22,7 +22,7 @@ pub struct Config {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct SiteConfig {
+pub(crate) struct SiteConfig {
     pub title: String,
     /// Absolute URL of the deployed site (for sitemap.xml).
     pub base_url: Option<String>,
@@ -42,7 +42,7 @@ impl Default for SiteConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct BuildConfig {
+pub(crate) struct BuildConfig {
     pub data: PathBuf,
     pub out: PathBuf,
     pub jobs: Option<usize>,
@@ -65,7 +65,7 @@ impl Default for BuildConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct MeasuresConfig {
+pub(crate) struct MeasuresConfig {
     /// Centered moving-average window in days (1–28).
     pub window: usize,
     /// Per-capita divisor shown by default (per 100,000).
@@ -83,13 +83,13 @@ impl Default for MeasuresConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct CompareConfig {
+pub(crate) struct CompareConfig {
     pub groups: Vec<CompareGroup>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct CompareGroup {
+pub(crate) struct CompareGroup {
     pub name: String,
     /// Region ids as in `data/regions.json` (e.g. `sweden`, `us--texas`).
     pub regions: Vec<String>,
@@ -97,13 +97,13 @@ pub struct CompareGroup {
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct SandboxConfig {
+pub(crate) struct SandboxConfig {
     pub scenarios: Vec<SandboxScenario>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SandboxScenario {
+pub(crate) struct SandboxScenario {
     pub name: String,
     /// Breakpoints: from `day` on, use `r` and `d`. The first must be day 0.
     pub steps: Vec<SandboxStep>,
@@ -111,18 +111,18 @@ pub struct SandboxScenario {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SandboxStep {
+pub(crate) struct SandboxStep {
     pub day: u32,
     pub r: f64,
     pub d: f64,
 }
 
 /// Default config file looked up in the working directory.
-pub const DEFAULT_FILE: &str = "seecovid.toml";
+pub(crate) const DEFAULT_FILE: &str = "seecovid.toml";
 
 impl Config {
     /// Loads `path`, or `seecovid.toml` if it exists, or the defaults.
-    pub fn load(path: Option<&Path>) -> Result<Self> {
+    pub(crate) fn load(path: Option<&Path>) -> Result<Self> {
         let path = match path {
             Some(p) => p.to_path_buf(),
             None => {
@@ -138,7 +138,7 @@ impl Config {
         Self::parse(&text).with_context(|| format!("invalid config file {}", path.display()))
     }
 
-    pub fn parse(text: &str) -> Result<Self> {
+    pub(crate) fn parse(text: &str) -> Result<Self> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
             // toml's message names the key and line; keep it on one paragraph.
             anyhow::anyhow!("{}", e.to_string().trim().replace('\n', " "))
@@ -147,7 +147,7 @@ impl Config {
         Ok(cfg)
     }
 
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if !WINDOW_RANGE.contains(&self.measures.window) {
             bail!(
                 "`measures.window` = {} is out of range (1–28 days)",
@@ -215,7 +215,7 @@ impl Config {
 
 /// Days between heat-map frames: at least 1 (checked once, here, for the config, the flag and
 /// the library call).
-pub fn check_frame_step(step: u32) -> Result<()> {
+pub(crate) fn check_frame_step(step: u32) -> Result<()> {
     if step == 0 {
         bail!("`build.frame_step` (--frame-step) must be at least 1 day");
     }

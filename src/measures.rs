@@ -20,13 +20,13 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 4] = [
+    pub(crate) const ALL: [Measure; 4] = [
         Measure::Confirmed,
         Measure::Deaths,
         Measure::Recovered,
         Measure::Active,
     ];
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Measure::Confirmed => "confirmed",
             Measure::Deaths => "deaths",
@@ -34,7 +34,7 @@ impl Measure {
             Measure::Active => "active",
         }
     }
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Measure::Confirmed => "Confirmed cases",
             Measure::Deaths => "Deaths",
@@ -43,7 +43,7 @@ impl Measure {
         }
     }
     /// Recovered and active exist only while recovered was published.
-    pub fn needs_recovered(self) -> bool {
+    pub(crate) fn needs_recovered(self) -> bool {
         matches!(self, Measure::Recovered | Measure::Active)
     }
 }
@@ -57,7 +57,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::Total => "total",
             Mode::New => "new",
@@ -75,14 +75,14 @@ pub enum Unit {
 
 impl Unit {
     /// Heat-map file names: `abs`, `pc`.
-    pub fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Unit::Absolute => "abs",
             Unit::PerCapita => "pc",
         }
     }
     /// Compare keys: `absolute`, `per100k`.
-    pub fn long(self) -> &'static str {
+    pub(crate) fn long(self) -> &'static str {
         match self {
             Unit::Absolute => "absolute",
             Unit::PerCapita => "per100k",
@@ -100,14 +100,14 @@ pub enum Scale {
 
 impl Scale {
     /// Heat-map file names: `lin`, `log`.
-    pub fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Scale::Linear => "lin",
             Scale::Log => "log",
         }
     }
     /// Compare keys: `linear`, `log`.
-    pub fn long(self) -> &'static str {
+    pub(crate) fn long(self) -> &'static str {
         match self {
             Scale::Linear => "linear",
             Scale::Log => "log",
@@ -117,11 +117,11 @@ impl Scale {
 
 /// Per-capita values are per this many people unless `measures.per_capita` says otherwise
 /// (heat-map images and compare charts always use it).
-pub const PER_CAPITA_BASE: u64 = 100_000;
+pub(crate) const PER_CAPITA_BASE: u64 = 100_000;
 /// Default moving-average window in days.
-pub const DEFAULT_WINDOW: usize = 7;
+pub(crate) const DEFAULT_WINDOW: usize = 7;
 /// Allowed moving-average windows.
-pub const WINDOW_RANGE: std::ops::RangeInclusive<usize> = 1..=28;
+pub(crate) const WINDOW_RANGE: std::ops::RangeInclusive<usize> = 1..=28;
 
 /// Day-over-day difference of a cumulative series. The first day's value is the cumulative
 /// value itself (the files start mid-epidemic, e.g. Hubei at 444), never 0. Corrections make
@@ -138,7 +138,11 @@ pub fn new_per_day(cum: &[i64]) -> Vec<i64> {
 
 /// `active = confirmed − recovered − deaths`, 0 where that is negative; as long as `recovered`,
 /// unknown (`None`) where recovered is.
-pub fn active(confirmed: &[i64], deaths: &[i64], recovered: &[Option<i64>]) -> Vec<Option<i64>> {
+pub(crate) fn active(
+    confirmed: &[i64],
+    deaths: &[i64],
+    recovered: &[Option<i64>],
+) -> Vec<Option<i64>> {
     recovered
         .iter()
         .zip(confirmed)
@@ -149,7 +153,7 @@ pub fn active(confirmed: &[i64], deaths: &[i64], recovered: &[Option<i64>]) -> V
 
 /// Day-over-day difference of a cumulative series with unknown days: unknown where either
 /// day is unknown (the first day is the value itself, as in `new_per_day`).
-pub fn new_per_day_opt(cum: &[Option<i64>]) -> Vec<Option<i64>> {
+pub(crate) fn new_per_day_opt(cum: &[Option<i64>]) -> Vec<Option<i64>> {
     let mut prev = Some(0);
     cum.iter()
         .map(|&v| {
@@ -161,14 +165,14 @@ pub fn new_per_day_opt(cum: &[Option<i64>]) -> Vec<Option<i64>> {
 }
 
 /// Values as f64 with NaN for unknown days (charts draw NaN as a gap).
-pub fn opt_to_f64(v: &[Option<i64>]) -> Vec<f64> {
+pub(crate) fn opt_to_f64(v: &[Option<i64>]) -> Vec<f64> {
     v.iter().map(|x| x.map_or(f64::NAN, |x| x as f64)).collect()
 }
 
 /// Centered rolling mean with pandas `rolling(w, center=True, min_periods=1).mean()` semantics:
 /// the window at `i` covers `i - w/2 ..= i - w/2 + w - 1`, clipped to the series; NaN values
 /// are skipped, and a window with no values gives NaN.
-pub fn centered_mean(v: &[f64], w: usize) -> Vec<f64> {
+pub(crate) fn centered_mean(v: &[f64], w: usize) -> Vec<f64> {
     let w = w.max(1);
     let before = w / 2;
     let after = w - 1 - before;
@@ -176,7 +180,7 @@ pub fn centered_mean(v: &[f64], w: usize) -> Vec<f64> {
 }
 
 /// Trailing mean over the last `w` days (`i-w+1 ..= i`), `min_periods = 1`.
-pub fn trailing_mean(v: &[f64], w: usize) -> Vec<f64> {
+pub(crate) fn trailing_mean(v: &[f64], w: usize) -> Vec<f64> {
     window_mean(v, w.max(1) - 1, 0)
 }
 
@@ -205,13 +209,13 @@ fn window_mean(v: &[f64], before: usize, after: usize) -> Vec<f64> {
 }
 
 /// `value × per / population`; `None` without a (positive) population.
-pub fn per_capita(value: f64, population: Option<u64>, per: f64) -> Option<f64> {
+pub(crate) fn per_capita(value: f64, population: Option<u64>, per: f64) -> Option<f64> {
     population
         .filter(|&p| p > 0)
         .map(|p| value * per / p as f64)
 }
 
-pub fn to_f64(v: &[i64]) -> Vec<f64> {
+pub(crate) fn to_f64(v: &[i64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }
 

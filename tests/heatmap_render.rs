@@ -224,7 +224,7 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
     for a in &index.animations {
         let last = if matches!(
             a.measure,
-            heatmap::Measure::Recovered | heatmap::Measure::Active
+            seecovid::measures::Measure::Recovered | seecovid::measures::Measure::Active
         ) {
             rec_until
         } else {

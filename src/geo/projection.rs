@@ -7,9 +7,6 @@ use super::topojson::{Feature, Point, Ring, bbox_of};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Projection {
-    /// Coordinates are already projected, screen-oriented (us-atlas `*-albers-*`: Albers USA
-    /// with the Alaska/Hawaii insets, y down).
-    Identity,
     /// Equal Earth (Šavrič, Patterson & Jenny 2018): equal-area, for the world map.
     EqualEarth,
     /// Albers equal-area conic on the sphere, for single countries. Degrees.
@@ -23,9 +20,8 @@ pub enum Projection {
 
 impl Projection {
     /// Projects `[lon, lat]` in degrees (or passes pre-projected points through).
-    pub fn project(&self, p: Point) -> Point {
+    pub(crate) fn project(&self, p: Point) -> Point {
         match *self {
-            Projection::Identity => p,
             Projection::EqualEarth => {
                 let [x, y] = equal_earth(p[0].to_radians(), p[1].to_radians());
                 [x, -y]
@@ -52,7 +48,7 @@ impl Projection {
     /// Projects every ring of `features`. For Equal Earth, rings that cross the antimeridian
     /// (world-atlas keeps Chukotka and Fiji whole) are first cut in two, else one edge would
     /// span the whole map.
-    pub fn project_features(&self, features: &[Feature]) -> Vec<Feature> {
+    pub(crate) fn project_features(&self, features: &[Feature]) -> Vec<Feature> {
         features
             .iter()
             .map(|f| {
@@ -75,7 +71,7 @@ impl Projection {
 /// The ring is unwrapped to continuous longitudes, clipped against the meridian it crosses
 /// (Sutherland–Hodgman; it handles non-convex rings, leaving at most zero-width seams along the
 /// cut, which even-odd filling ignores), and the far part is shifted back by 360°.
-pub fn cut_antimeridian(ring: &[Point]) -> Vec<Ring> {
+pub(crate) fn cut_antimeridian(ring: &[Point]) -> Vec<Ring> {
     if !ring.windows(2).any(|w| (w[1][0] - w[0][0]).abs() > 180.0) {
         return vec![ring.to_vec()];
     }
@@ -153,7 +149,7 @@ fn clip_x(ring: &[Point], m: f64, keep_le: bool) -> Ring {
 }
 
 /// Equal Earth on the unit sphere, y up.
-pub fn equal_earth(lambda: f64, phi: f64) -> Point {
+pub(crate) fn equal_earth(lambda: f64, phi: f64) -> Point {
     const A1: f64 = 1.340264;
     const A2: f64 = -0.081106;
     const A3: f64 = 0.000893;
@@ -168,7 +164,14 @@ pub fn equal_earth(lambda: f64, phi: f64) -> Point {
 }
 
 /// Albers equal-area conic on the unit sphere (Snyder 1987, eq. 14-1 to 14-4), y up. Radians.
-pub fn albers(lambda: f64, phi: f64, lambda0: f64, phi0: f64, phi1: f64, phi2: f64) -> Point {
+pub(crate) fn albers(
+    lambda: f64,
+    phi: f64,
+    lambda0: f64,
+    phi0: f64,
+    phi1: f64,
+    phi2: f64,
+) -> Point {
     let n = (phi1.sin() + phi2.sin()) / 2.0;
     let c = phi1.cos().powi(2) + 2.0 * n * phi1.sin();
     let rho0 = (c - 2.0 * n * phi0.sin()).max(0.0).sqrt() / n;
@@ -195,7 +198,7 @@ pub struct Fit {
 impl Fit {
     /// Fits the bounding box `[x0, y0, x1, y1]` into a `width × height` pixel box with `pad`
     /// pixels of margin, keeping the aspect ratio and centring the result.
-    pub fn new(bbox: [f64; 4], width: f64, height: f64, pad: f64) -> Self {
+    pub(crate) fn new(bbox: [f64; 4], width: f64, height: f64, pad: f64) -> Self {
         let (bw, bh) = (
             (bbox[2] - bbox[0]).max(1e-12),
             (bbox[3] - bbox[1]).max(1e-12),
@@ -207,17 +210,17 @@ impl Fit {
     }
 
     /// Fits all points of `features`.
-    pub fn to_features(features: &[Feature], width: f64, height: f64, pad: f64) -> Self {
+    pub(crate) fn to_features(features: &[Feature], width: f64, height: f64, pad: f64) -> Self {
         let b = bbox_of(features.iter().flat_map(|f| f.rings.iter().flatten()))
             .unwrap_or([0.0, 0.0, 1.0, 1.0]);
         Self::new(b, width, height, pad)
     }
 
-    pub fn apply(&self, p: Point) -> Point {
+    pub(crate) fn apply(&self, p: Point) -> Point {
         [self.tx + p[0] * self.scale, self.ty + p[1] * self.scale]
     }
 
-    pub fn apply_features(&self, features: &[Feature]) -> Vec<Feature> {
+    pub(crate) fn apply_features(&self, features: &[Feature]) -> Vec<Feature> {
         features
             .iter()
             .map(|f| f.map_rings(|r| vec![r.iter().map(|&p| self.apply(p)).collect()]))

@@ -5,15 +5,15 @@
 use super::topojson::Ring;
 
 /// Nothing drawn (paper).
-pub const BACKGROUND: u16 = 0;
+pub(crate) const BACKGROUND: u16 = 0;
 /// Outline drawn on the background just outside a shape (coasts, the map's edge).
-pub const OUTLINE: u16 = 1;
+pub(crate) const OUTLINE: u16 = 1;
 /// Line between two neighbouring shapes.
-pub const BORDER: u16 = 2;
+pub(crate) const BORDER: u16 = 2;
 /// Land shown for orientation only (neighbouring countries); never coloured by data.
-pub const CONTEXT: u16 = 3;
+pub(crate) const CONTEXT: u16 = 3;
 /// Shape `i` has label `FIRST_SHAPE + i`.
-pub const FIRST_SHAPE: u16 = 4;
+pub(crate) const FIRST_SHAPE: u16 = 4;
 
 /// Pixel → label, row-major.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct LabelRaster {
 }
 
 impl LabelRaster {
-    pub fn new(width: usize, height: usize) -> Self {
+    pub(crate) fn new(width: usize, height: usize) -> Self {
         Self {
             width,
             height,
@@ -32,7 +32,7 @@ impl LabelRaster {
         }
     }
 
-    pub fn get(&self, x: usize, y: usize) -> u16 {
+    pub(crate) fn get(&self, x: usize, y: usize) -> u16 {
         self.labels[y * self.width + x]
     }
 
@@ -40,7 +40,7 @@ impl LabelRaster {
     /// Lesotho inside South Africa) stay open. A pixel is inside when its centre is. Returns the
     /// number of pixels set. A shape too small to cover any pixel centre (a small island state
     /// on the world map) gets the pixel under its bounding-box centre, so it stays visible.
-    pub fn fill(&mut self, rings: &[Ring], label: u16) -> usize {
+    pub(crate) fn fill(&mut self, rings: &[Ring], label: u16) -> usize {
         let (w, h) = (self.width as i64, self.height as i64);
         // (row, x) of every edge crossing a pixel-centre scan line.
         let mut crossings: Vec<(i32, f32)> = Vec::new();
@@ -91,7 +91,7 @@ impl LabelRaster {
     /// - with `borders`, a land pixel whose right or lower neighbour is other land becomes
     ///   [`BORDER`] — unless its shape is tiny (< `MIN_PIXELS`), in which case the neighbour
     ///   takes the border, so small shapes keep their colour.
-    pub fn mark_edges(&mut self, borders: bool) {
+    pub(crate) fn mark_edges(&mut self, borders: bool) {
         const MIN_PIXELS: usize = 40;
         let src = self.labels.clone();
         let (w, h) = (self.width, self.height);
@@ -133,7 +133,7 @@ impl LabelRaster {
 
     /// Draws [`BORDER`] wherever `other` (same size, e.g. US states) changes label between two
     /// land pixels: state lines over a county map that has no county lines of its own.
-    pub fn overlay_borders(&mut self, other: &LabelRaster) {
+    pub(crate) fn overlay_borders(&mut self, other: &LabelRaster) {
         assert_eq!((self.width, self.height), (other.width, other.height));
         let w = self.width;
         let src = &other.labels;
@@ -155,7 +155,7 @@ impl LabelRaster {
     }
 
     /// Number of pixels per label.
-    pub fn histogram(&self) -> Vec<usize> {
+    pub(crate) fn histogram(&self) -> Vec<usize> {
         let mut count = vec![0usize; self.labels.iter().copied().max().unwrap_or(0) as usize + 1];
         for &l in &self.labels {
             count[l as usize] += 1;

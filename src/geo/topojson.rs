@@ -9,14 +9,14 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// A point in the topology's coordinate space (lon/lat degrees, or pixels for pre-projected files).
-pub type Point = [f64; 2];
+pub(crate) type Point = [f64; 2];
 /// A closed ring (first point == last point as stored in TopoJSON).
-pub type Ring = Vec<Point>;
+pub(crate) type Ring = Vec<Point>;
 
 /// One feature of an object: its rings, all polygons flattened. Rasterising the rings together
 /// with the even-odd rule fills outer rings and leaves holes empty.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Feature {
+pub(crate) struct Feature {
     pub id: Option<String>,
     pub name: Option<String>,
     pub rings: Vec<Ring>,
@@ -24,7 +24,7 @@ pub struct Feature {
 
 impl Feature {
     /// The same feature with every ring replaced by the rings `f` makes of it.
-    pub fn map_rings(&self, f: impl FnMut(&Ring) -> Vec<Ring>) -> Feature {
+    pub(crate) fn map_rings(&self, f: impl FnMut(&Ring) -> Vec<Ring>) -> Feature {
         Feature {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -33,12 +33,13 @@ impl Feature {
     }
 
     /// Bounding box `[min_x, min_y, max_x, max_y]`; `None` without points.
-    pub fn bbox(&self) -> Option<[f64; 4]> {
+    #[cfg(test)]
+    pub(crate) fn bbox(&self) -> Option<[f64; 4]> {
         bbox_of(self.rings.iter().flatten())
     }
 }
 
-pub fn bbox_of<'a>(pts: impl Iterator<Item = &'a Point>) -> Option<[f64; 4]> {
+pub(crate) fn bbox_of<'a>(pts: impl Iterator<Item = &'a Point>) -> Option<[f64; 4]> {
     let mut b = [
         f64::INFINITY,
         f64::INFINITY,
@@ -90,14 +91,14 @@ struct RawGeometry {
 }
 
 /// A decoded topology: absolute arc coordinates plus the raw objects.
-pub struct Topology {
+pub(crate) struct Topology {
     arcs: Vec<Vec<Point>>,
     objects: BTreeMap<String, RawObject>,
 }
 
 impl Topology {
     /// Parses TopoJSON text; `what` names the source in error messages.
-    pub fn parse(bytes: &[u8], what: &str) -> Result<Self> {
+    pub(crate) fn parse(bytes: &[u8], what: &str) -> Result<Self> {
         let raw: RawTopology =
             serde_json::from_slice(bytes).with_context(|| format!("{what}: not TopoJSON"))?;
         if raw.kind != "Topology" {
@@ -117,12 +118,8 @@ impl Topology {
         })
     }
 
-    pub fn object_names(&self) -> impl Iterator<Item = &str> {
-        self.objects.keys().map(String::as_str)
-    }
-
     /// The polygon features of object `name` (in file order).
-    pub fn features(&self, name: &str) -> Result<Vec<Feature>> {
+    pub(crate) fn features(&self, name: &str) -> Result<Vec<Feature>> {
         let obj = self
             .objects
             .get(name)
@@ -221,7 +218,7 @@ mod tests {
     use super::*;
 
     /// Two unit squares side by side sharing the arc x=1; the right square uses it reversed.
-    pub const TWO_SQUARES: &str = r#"{
+    pub(crate) const TWO_SQUARES: &str = r#"{
       "type": "Topology",
       "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
       "objects": {"sq": {"type": "GeometryCollection", "geometries": [

@@ -12,23 +12,23 @@ use crate::render::format::{Compact, compact};
 /// Palette indices. Kept below 32 so the GIF's LZW starts from 5-bit codes.
 pub const WHITE: u8 = 0;
 /// Anti-aliasing ramp for text on white, lightest to darkest.
-pub const INK: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
-pub const OUTLINE: u8 = 9;
-pub const NO_DATA: u8 = 10;
-pub const ZERO: u8 = 11;
-pub const CONTEXT: u8 = 12;
-pub const RULE: u8 = 13;
+pub(crate) const INK: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+pub(crate) const OUTLINE: u8 = 9;
+pub(crate) const NO_DATA: u8 = 10;
+pub(crate) const ZERO: u8 = 11;
+pub(crate) const CONTEXT: u8 = 12;
+pub(crate) const RULE: u8 = 13;
 pub const CLASS0: u8 = 14;
 /// "Not reporting" (docs/data-rules.md §3): after the classes.
-pub const NOT_REPORTING: u8 = 22;
+pub(crate) const NOT_REPORTING: u8 = 22;
 pub const NUM_CLASSES: usize = 8;
 /// Marks "unchanged since the previous frame" in GIF frames after the first.
 pub const TRANSPARENT: u8 = 31;
-pub const PALETTE_LEN: usize = 32;
+pub(crate) const PALETTE_LEN: usize = 32;
 
 /// ColorBrewer YlOrRd (9 classes) without its palest step, which is too close to the white
 /// paper and to the zero colour.
-pub const CLASS_COLORS: [[u8; 3]; NUM_CLASSES] = [
+pub(crate) const CLASS_COLORS: [[u8; 3]; NUM_CLASSES] = [
     [0xff, 0xed, 0xa0],
     [0xfe, 0xd9, 0x76],
     [0xfe, 0xb2, 0x4c],
@@ -38,18 +38,18 @@ pub const CLASS_COLORS: [[u8; 3]; NUM_CLASSES] = [
     [0xbd, 0x00, 0x26],
     [0x80, 0x00, 0x26],
 ];
-pub const INK_RGB: [u8; 3] = [0x1e, 0x1e, 0x1e];
-pub const OUTLINE_RGB: [u8; 3] = [0x9a, 0x9a, 0x9a];
-pub const NO_DATA_RGB: [u8; 3] = [0xbd, 0xbd, 0xbd];
+pub(crate) const INK_RGB: [u8; 3] = [0x1e, 0x1e, 0x1e];
+pub(crate) const OUTLINE_RGB: [u8; 3] = [0x9a, 0x9a, 0x9a];
+pub(crate) const NO_DATA_RGB: [u8; 3] = [0xbd, 0xbd, 0xbd];
 /// Pale blue-grey: clearly "nothing" yet not the paper, the grey of no-data or a yellow class.
-pub const ZERO_RGB: [u8; 3] = [0xdc, 0xe6, 0xee];
-pub const CONTEXT_RGB: [u8; 3] = [0xf0, 0xf0, 0xf0];
-pub const RULE_RGB: [u8; 3] = [0xd4, 0xd4, 0xd4];
+pub(crate) const ZERO_RGB: [u8; 3] = [0xdc, 0xe6, 0xee];
+pub(crate) const CONTEXT_RGB: [u8; 3] = [0xf0, 0xf0, 0xf0];
+pub(crate) const RULE_RGB: [u8; 3] = [0xd4, 0xd4, 0xd4];
 /// Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
-pub const NOT_REPORTING_RGB: [u8; 3] = [0x9e, 0x9a, 0xc8];
+pub(crate) const NOT_REPORTING_RGB: [u8; 3] = [0x9e, 0x9a, 0xc8];
 
 /// The global palette, `PALETTE_LEN` RGB triples.
-pub fn palette() -> Vec<[u8; 3]> {
+pub(crate) fn palette() -> Vec<[u8; 3]> {
     let mut p = vec![[0xff, 0xff, 0xff]; PALETTE_LEN];
     for (k, &i) in INK.iter().enumerate() {
         // Blend ink over white: k = 0 is the faintest edge pixel, the last is full ink.
@@ -71,13 +71,13 @@ pub fn palette() -> Vec<[u8; 3]> {
     p
 }
 
-pub fn hex(c: [u8; 3]) -> String {
+pub(crate) fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
 /// Class breaks: class 0 is `(0, t[0])`, class k is `[t[k-1], t[k])`, the last `[t[n-1], ∞)`.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
-pub struct ClassScale {
+pub(crate) struct ClassScale {
     pub axis: Scale,
     pub thresholds: Vec<f64>,
     /// Whether the legend lists the "not reporting" class (some frame has such a member).
@@ -94,7 +94,7 @@ impl ClassScale {
     /// frames). Linear: 7 equal "nice" steps. Log: powers of ten (1, 10, 100 …) when the data
     /// span six decades or more, else 1-3-10 or 1-2-5 steps, so every class is used; `low` is a
     /// typical small positive value (a low percentile) that says how far down to reach.
-    pub fn new(axis: Scale, max: f64, low: f64) -> Self {
+    pub(crate) fn new(axis: Scale, max: f64, low: f64) -> Self {
         let n = NUM_CLASSES - 1;
         let max = if max.is_finite() && max > 0.0 {
             max
@@ -150,7 +150,7 @@ impl ClassScale {
     }
 
     /// Marks the scale as one for whole counts (see `whole`).
-    pub fn for_counts(mut self) -> Self {
+    pub(crate) fn for_counts(mut self) -> Self {
         self.whole = true;
         self
     }
@@ -161,7 +161,7 @@ impl ClassScale {
     /// frame (the last one, most of 2020) into the lowest class; with these breaks every frame
     /// keeps several classes and colours still compare across frames. Falls back to equal
     /// steps up to `max` when there are too few distinct values. Reorders `positive`.
-    pub fn from_distribution(positive: &mut [f64], max: f64, low: f64) -> Self {
+    pub(crate) fn from_distribution(positive: &mut [f64], max: f64, low: f64) -> Self {
         let n = NUM_CLASSES - 1;
         if positive.len() >= 4 * NUM_CLASSES {
             let len = positive.len();
@@ -186,7 +186,7 @@ impl ClassScale {
 
     /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
     /// corrections and are coloured as zero), else the class colour.
-    pub fn index(&self, v: f64) -> u8 {
+    pub(crate) fn index(&self, v: f64) -> u8 {
         if v.is_nan() {
             NO_DATA
         } else if v == f64::NEG_INFINITY {
@@ -199,7 +199,7 @@ impl ClassScale {
     }
 
     /// Legend rows, highest class first: (palette index, label). Ends with zero and no data.
-    pub fn legend(&self) -> Vec<(u8, String)> {
+    pub(crate) fn legend(&self) -> Vec<(u8, String)> {
         let t = &self.thresholds;
         let mut rows = Vec::new();
         for k in (0..=t.len()).rev() {
@@ -243,7 +243,7 @@ fn round_sig(v: f64) -> f64 {
 }
 
 /// Smallest of 1, 2, 2.5, 5 × 10^k that is ≥ `v`.
-pub fn nice_ceil(v: f64) -> f64 {
+pub(crate) fn nice_ceil(v: f64) -> f64 {
     if !(v.is_finite() && v > 0.0) {
         return 1.0;
     }
@@ -258,7 +258,7 @@ pub fn nice_ceil(v: f64) -> f64 {
 }
 
 /// Compact number: 1.2M, 34.5k, 850, 12.3, 0.45 (what bar values and legend ticks show).
-pub fn fmt_num(v: f64) -> String {
+pub(crate) fn fmt_num(v: f64) -> String {
     compact(v, Compact::Legend)
 }
 

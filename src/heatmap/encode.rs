@@ -21,7 +21,7 @@ const CHUNK: usize = 12;
 
 /// Nanosecond counters of where the time goes (summed over threads, i.e. CPU time).
 #[derive(Debug, Default)]
-pub struct Timers {
+pub(crate) struct Timers {
     pub map_ns: AtomicU64,
     pub bars_ns: AtomicU64,
     pub encode_ns: AtomicU64,
@@ -31,18 +31,18 @@ pub struct Timers {
 }
 
 impl Timers {
-    pub fn add(&self, c: &AtomicU64, t: Instant) {
+    pub(crate) fn add(&self, c: &AtomicU64, t: Instant) {
         c.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 }
 
-pub fn palette_bytes() -> Vec<u8> {
+pub(crate) fn palette_bytes() -> Vec<u8> {
     palette().into_iter().flatten().collect()
 }
 
 /// The part of `cur` that differs from `prev`: a frame cropped to the changed rectangle with
 /// unchanged pixels transparent. An unchanged frame becomes one transparent pixel.
-pub fn diff_frame(prev: &Indexed, cur: &Indexed) -> Frame<'static> {
+pub(crate) fn diff_frame(prev: &Indexed, cur: &Indexed) -> Frame<'static> {
     let w = cur.width;
     let rows = |y: usize| (&prev.px[y * w..(y + 1) * w], &cur.px[y * w..(y + 1) * w]);
     let changed: Vec<usize> = (0..cur.height)
@@ -95,7 +95,7 @@ pub fn diff_frame(prev: &Indexed, cur: &Indexed) -> Frame<'static> {
 }
 
 /// Encodes frames `0..n` (made by `render`) into a looping GIF. `delay(i)` in 1/100 s.
-pub fn gif<R>(
+pub(crate) fn gif<R>(
     width: usize,
     height: usize,
     n: usize,
@@ -156,7 +156,7 @@ where
 }
 
 /// A palette PNG of `img` (only the palette entries it uses are written).
-pub fn png(img: &Indexed) -> Result<Vec<u8>> {
+pub(crate) fn png(img: &Indexed) -> Result<Vec<u8>> {
     let used = img.px.iter().copied().max().unwrap_or(0) as usize + 1;
     let pal: Vec<u8> = palette_bytes()[..used.min(PALETTE_LEN) * 3].to_vec();
     let mut out = Vec::new();

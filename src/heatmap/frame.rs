@@ -15,8 +15,8 @@ use crate::geo::raster::{self, LabelRaster};
 pub const WIDTH: usize = 960;
 pub const HEIGHT: usize = 600;
 /// Map box.
-pub const MAP_X: usize = 8;
-pub const MAP_Y: usize = 64;
+pub(crate) const MAP_X: usize = 8;
+pub(crate) const MAP_Y: usize = 64;
 pub const MAP_W: usize = 624;
 pub const MAP_H: usize = 508;
 /// Right panel: bars, then legend.
@@ -34,7 +34,7 @@ const LEGEND_TOP: i32 = 376;
 const LEGEND_ROW: i32 = 17;
 
 /// Texts of the static layer.
-pub struct Labels {
+pub(crate) struct Labels {
     pub title: String,
     pub subtitle: String,
     pub bars_heading: String,
@@ -43,7 +43,7 @@ pub struct Labels {
 }
 
 /// Everything a frame needs besides the values of its date.
-pub struct Canvas<'a> {
+pub(crate) struct Canvas<'a> {
     pub raster: &'a LabelRaster,
     /// Member index drawn into each shape (by shape index), if any.
     pub shape_member: &'a [Option<usize>],
@@ -58,7 +58,7 @@ pub struct Canvas<'a> {
 }
 
 impl<'a> Canvas<'a> {
-    pub fn new(
+    pub(crate) fn new(
         raster: &'a LabelRaster,
         shape_member: &'a [Option<usize>],
         scale: &'a ClassScale,
@@ -127,7 +127,7 @@ impl<'a> Canvas<'a> {
 
     /// Adds what the map leaves out: a note per date under the bars, and a static line under
     /// the legend (counties painted with their reporting unit's value).
-    pub fn with_notes(
+    pub(crate) fn with_notes(
         mut self,
         notes: Vec<(NaiveDate, String)>,
         legend_note: Option<&str>,
@@ -151,7 +151,7 @@ impl<'a> Canvas<'a> {
     }
 
     /// The frame for `date` with `values` (by member; NaN = no data).
-    pub fn render(&self, date: NaiveDate, values: &[f64], timers: &Timers) -> Indexed {
+    pub(crate) fn render(&self, date: NaiveDate, values: &[f64], timers: &Timers) -> Indexed {
         let t = Instant::now();
         let mut img = self.base.clone();
         // Label → palette index for this frame.
@@ -264,7 +264,12 @@ pub fn draw_date(img: &mut Indexed, date: NaiveDate) {
 
 /// The `n` members with the highest positive values among `rankable` ones, highest first
 /// (ties by name so the order is stable).
-pub fn top_n(values: &[f64], rankable: &[bool], names: &[String], n: usize) -> Vec<(usize, f64)> {
+pub(crate) fn top_n(
+    values: &[f64],
+    rankable: &[bool],
+    names: &[String],
+    n: usize,
+) -> Vec<(usize, f64)> {
     let mut v: Vec<(usize, f64)> = values
         .iter()
         .enumerate()

@@ -17,12 +17,13 @@ impl Indexed {
         }
     }
 
-    pub fn get(&self, x: usize, y: usize) -> u8 {
+    #[cfg(test)]
+    pub(crate) fn get(&self, x: usize, y: usize) -> u8 {
         self.px[y * self.width + x]
     }
 
     /// Fills the rectangle, clipped to the image.
-    pub fn fill_rect(&mut self, x: i32, y: i32, w: i32, h: i32, c: u8) {
+    pub(crate) fn fill_rect(&mut self, x: i32, y: i32, w: i32, h: i32, c: u8) {
         let x0 = x.clamp(0, self.width as i32) as usize;
         let x1 = (x + w).clamp(0, self.width as i32) as usize;
         let y0 = y.clamp(0, self.height as i32) as usize;
@@ -36,7 +37,7 @@ impl Indexed {
     }
 
     /// Outline of a rectangle, 1 px.
-    pub fn stroke_rect(&mut self, x: i32, y: i32, w: i32, h: i32, c: u8) {
+    pub(crate) fn stroke_rect(&mut self, x: i32, y: i32, w: i32, h: i32, c: u8) {
         self.fill_rect(x, y, w, 1, c);
         self.fill_rect(x, y + h - 1, w, 1, c);
         self.fill_rect(x, y, 1, h, c);

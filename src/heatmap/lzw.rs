@@ -9,7 +9,7 @@
 const MAX_CODE: u16 = 4095;
 
 /// Compresses palette indices (all `< 1 << min_code_size`).
-pub fn encode(data: &[u8]) -> Vec<u8> {
+pub(crate) fn encode(data: &[u8]) -> Vec<u8> {
     let max = data.iter().copied().max().unwrap_or(0) as u32;
     // As the gif crate: at least 2 bits, enough for the largest index.
     let min = (max + 1).max(4).next_power_of_two().trailing_zeros() as u8;

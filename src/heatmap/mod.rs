@@ -6,14 +6,14 @@
 //! transparent frame differences and parallel LZW (see docs/performance.md).
 
 pub mod color;
-pub mod encode;
+pub(crate) mod encode;
 pub mod frame;
 pub(crate) mod hover;
 pub mod image;
-pub mod lzw;
+pub(crate) mod lzw;
 pub mod scope;
-pub mod text;
-pub mod truth;
+pub(crate) mod text;
+pub(crate) mod truth;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -30,14 +30,14 @@ use self::scope::{SCOPES, ScopeMap};
 use crate::data::{Dataset, Level, Region, names};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
-pub use crate::measures::{Measure, Mode, Scale, Unit};
+pub(crate) use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::output::Output;
 use crate::quality;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
-pub const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
+pub(crate) const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
 /// "New" on maps and bars: trailing mean over this many days of new cases per day.
-pub const NEW_WINDOW: usize = 7;
+pub(crate) const NEW_WINDOW: usize = 7;
 /// Frame delays in 1/100 s: weekly frames at ~8 per second, then a pause on the last date.
 pub const FRAME_DELAY: u16 = 12;
 pub const LAST_FRAME_DELAY: u16 = 300;
@@ -192,7 +192,7 @@ pub struct TopRow {
 }
 
 /// `confirmed-new-pc-lin`: the name of one view of a scope (file names, the explorer's keys).
-pub fn view_name(me: Measure, mode: Mode, unit: Unit, scale: Scale) -> String {
+pub(crate) fn view_name(me: Measure, mode: Mode, unit: Unit, scale: Scale) -> String {
     format!(
         "{}-{}-{}-{}",
         me.as_str(),
@@ -204,7 +204,7 @@ pub fn view_name(me: Measure, mode: Mode, unit: Unit, scale: Scale) -> String {
 
 impl Animation {
     /// `world/confirmed-new-pc-lin`: the animation's path under `heatmaps/`, without extension.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!(
             "{}/{}",
             self.scope,
@@ -413,7 +413,7 @@ fn coverage(ds: &Dataset, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
 /// The frame step of a scope. US counties take every second step: with colour classes from
 /// the distribution of all frames, ~3,100 small shapes change class from week to week, and
 /// their weekly GIFs measured up to 3.8 MB, over the 3 MB budget a visitor's phone downloads.
-pub fn scope_step(scope: &str, frame_step: u32) -> u32 {
+pub(crate) fn scope_step(scope: &str, frame_step: u32) -> u32 {
     if scope == "us-counties" {
         frame_step * 2
     } else {

