@@ -1,17 +1,18 @@
-//! The explorer's JavaScript number formatter (`fmt` in assets/site/heatmaps.js, which
-//! relabels legends and tables for other per-capita divisors) mirrors the Rust one
-//! (`render::format::si`, `Compact::Ticks`). Runs the real script's functions with Node on a
-//! sweep of values and compares every result with Rust's.
+//! The explorer's JavaScript table formatter (`column` in assets/site/heatmaps.js, which
+//! relabels the top-10 values for other per-capita divisors) mirrors the Rust one
+//! (`render::format::column`, used for the same tables in the pages). Runs the real script's
+//! function with Node on a sweep of values and compares every result with Rust's.
 //!
-//! One difference is inherent and pinned here: at an exact decimal tie (12,250 → 12.25k at
-//! one decimal) Rust's formatting rounds half to even ("12.2k") and JavaScript's `toFixed`
-//! rounds half up ("12.3k"). Every other value must give the same text.
+//! One difference is inherent and allowed: at a decimal tie (0.125 at two decimals, or
+//! 0.09995 at four) Rust's formatting rounds the exact binary value half to even and
+//! JavaScript's `Intl.NumberFormat` rounds the shortest decimal half away from zero. Every
+//! other value must give the same text.
 
 mod common;
 
 use std::process::Command;
 
-use seecovid::render::format::si;
+use seecovid::render::format::column;
 
 /// The source of `function NAME(…) { … }` in `js` (the functions have no nested braces
 /// beyond one level, so brace counting is enough).
@@ -66,26 +67,40 @@ fn values() -> Vec<f64> {
 
 /// True when `x`, as a decimal, ends in exactly 5 at the first digit that `digits` decimals
 /// drop (a tie that the two languages round differently).
+/// Also when the shortest decimal that reads back as `x` is such a tie (0.09995, stored as
+/// 0.0999499…): JavaScript rounds that decimal, Rust the exact binary value.
 fn is_tie(x: f64, digits: usize) -> bool {
     let exact = format!("{:.60}", x.abs());
     let point = exact.find('.').expect("a point");
     let tail = exact[point + 1 + digits..].trim_end_matches('0');
-    tail == "5"
+    let shortest = format!("{}", x.abs());
+    let short_tail = shortest
+        .split_once('.')
+        .map_or("", |(_, f)| f.get(digits..).unwrap_or(""));
+    tail == "5" || short_tail == "5"
 }
 
 #[test]
-fn javascript_fmt_matches_rust_si() {
+fn javascript_column_matches_rust_column() {
     let js = std::fs::read_to_string(common::repo_dir().join("assets/site/heatmaps.js")).unwrap();
     let script = format!(
-        "{}\n{}\nconst vs = JSON.parse(process.argv[1]);\nconsole.log(JSON.stringify(vs.map(fmt)));",
-        function_source(&js, "fmt"),
-        function_source(&js, "trim")
+        "{}\nconst sets = JSON.parse(process.argv[1]);\nconsole.log(JSON.stringify(sets.map(column)));",
+        function_source(&js, "column"),
     );
+    // Every value alone, beside its neighbour in the sweep (a column's decimals come from its
+    // smallest value), and a few table-like columns.
     let vals = values();
+    let mut sets: Vec<Vec<f64>> = vals.iter().map(|&v| vec![v]).collect();
+    sets.extend(vals.windows(2).map(<[f64]>::to_vec));
+    sets.extend([
+        vec![1234.56, 15.26],
+        vec![55.5, 33.9, 0.0, 0.456],
+        vec![103_802_702.0, 44_690_738.0],
+    ]);
     let out = Command::new("node")
         .arg("-e")
         .arg(&script)
-        .arg(serde_json::to_string(&vals).unwrap())
+        .arg(serde_json::to_string(&sets).unwrap())
         .output()
         .expect("node must be installed (scripts/test.sh installs it)");
     assert!(
@@ -93,38 +108,22 @@ fn javascript_fmt_matches_rust_si() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let from_js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(from_js.len(), vals.len());
-    let mut ties = 0;
-    for (v, j) in vals.iter().zip(&from_js) {
-        let r = si(*v);
-        if &r == j {
-            continue;
+    let from_js: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(from_js.len(), sets.len());
+    let mut same = 0;
+    for (set, js) in sets.iter().zip(&from_js) {
+        let rust = column(set);
+        for ((v, r), j) in set.iter().zip(&rust).zip(js) {
+            if r == j {
+                same += 1;
+                continue;
+            }
+            let digits = r.split_once('.').map_or(0, |(_, f)| f.len());
+            assert!(
+                is_tie(*v, digits),
+                "{v} in {set:?}: Rust gives {r:?}, JavaScript {j:?} (not a rounding tie)"
+            );
         }
-        // The scaled value and the decimals both sides used.
-        let a = v.abs();
-        let x = if a >= 1e9 {
-            a / 1e9
-        } else if a >= 1e6 {
-            a / 1e6
-        } else if a >= 1e3 {
-            a / 1e3
-        } else {
-            a
-        };
-        let digits = if x >= 100.0 {
-            0
-        } else if x >= 10.0 {
-            1
-        } else {
-            2
-        };
-        assert!(
-            is_tie(x, digits),
-            "{v}: Rust gives {r:?}, JavaScript {j:?} (not a rounding tie)"
-        );
-        ties += 1;
     }
-    // The sweep does reach the tie case, so the difference above is real and pinned.
-    assert!(ties > 0, "the sweep has no exact tie");
+    assert!(same > 300, "only {same} values compared equal");
 }
