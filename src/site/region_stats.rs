@@ -216,7 +216,11 @@ pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Optio
     let (siblings, group): (Vec<usize>, String) = match r.parent {
         Some(p) => (
             ds.regions[p].children.clone(),
-            format!("{} of {}", child_noun(ds, p), ds.regions[p].name),
+            format!(
+                "{} of {}",
+                child_noun(ds, p),
+                with_article(&ds.regions[p].name)
+            ),
         ),
         None => (
             (0..ds.regions.len())
@@ -239,6 +243,14 @@ pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Optio
         values.len(),
         thousands(per as i64)
     ))
+}
+
+/// A parent's name as it reads after "of": "the US", "the United Kingdom", "Texas".
+fn with_article(name: &str) -> String {
+    match name {
+        "US" | "United Kingdom" | "Netherlands" => format!("the {name}"),
+        _ => name.to_string(),
+    }
 }
 
 pub(crate) fn ordinal(n: usize) -> String {

@@ -14,6 +14,7 @@
 //   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
 //   - every <img> (lazy ones too, after scrolling) decodes (naturalWidth > 0);
 //   - at 360 px: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
+//   - no date kept whole (span.nw: cards, table heads) broken across two lines;
 //   - axe-core, experimental rules included: no violation of impact "serious" or "critical"
 //     (others are listed as notes);
 // and, at 1280 px from both origins, the page's controls (<select>, radio buttons, check boxes,
@@ -548,6 +549,12 @@ async function checkPage(path, origin, width, scheme, withControls) {
     if (width <= 360 && overflow.scrollWidth > overflow.clientWidth) {
       fail(check, `horizontal overflow at ${width}px: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth}; widest: ${overflow.wide.join(", ")}`);
     }
+    // Dates on cards and table heads are kept whole (span.nw): one line box each.
+    const broken = await page.$$eval(".nw", (els) =>
+      els.filter((e) => e.getClientRects().length > 1).map((e) => e.textContent),
+    );
+    if (broken.length) fail(check, `dates broken across lines at ${width}px: ${broken.slice(0, 5).join(", ")}`);
+    check.wholeDates = await page.$$eval(".nw", (els) => els.length);
     if (opts.screenshots) {
       const name = `${path.replace(/\.html$/, "").replace(/[^A-Za-z0-9-]+/g, "_")}-${origin}-${width}-${scheme}.png`;
       await page.screenshot({ path: join(opts.screenshots, name), fullPage: true });
