@@ -49,22 +49,9 @@ fn raw_global(kind: &str) -> HashMap<(String, String), Vec<i64>> {
         .unwrap();
     let mut out = HashMap::new();
     for line in text.lines().skip(1) {
-        let f = split_csv(line);
+        let f = common::split_csv(line);
         let vals = f[4..].iter().map(|v| v.parse().unwrap()).collect();
         out.insert((f[0].clone(), f[1].clone()), vals);
-    }
-    out
-}
-
-fn split_csv(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            _ => out.last_mut().unwrap().push(c),
-        }
     }
     out
 }

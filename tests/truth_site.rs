@@ -33,20 +33,6 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(site().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// The fields of a CSV line (quoted fields may hold commas).
-fn split_csv(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            _ => out.last_mut().unwrap().push(c),
-        }
-    }
-    out
-}
-
 /// The cells of the row of `date` in a region CSV.
 fn row(csv: &str, date: &str) -> Vec<String> {
     csv.lines()
@@ -139,7 +125,7 @@ fn utah_district_counties_are_painted_with_the_district_value() {
             .lines()
             .find(|l| l.split(',').nth(1) == Some(id))
             .unwrap_or_else(|| panic!("no {id}"));
-        split_csv(l)[4].parse().unwrap()
+        common::split_csv(l)[4].parse().unwrap()
     };
     let sw = value("us--utah--southwest-utah");
     let w = value("us--utah--washington");

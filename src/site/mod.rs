@@ -138,6 +138,7 @@ pub(crate) fn template_sources(override_dir: Option<&Path>) -> Result<Vec<(Strin
 pub(crate) fn templates(sources: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.register_filter("nowrap_dates", nowrap_dates_filter);
+    tera.register_filter("thousands", thousands_filter);
     tera.add_raw_templates(sources.to_vec())
         .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
     Ok(tera)
@@ -155,6 +156,17 @@ fn nowrap_dates_filter(
         other => other.to_string(),
     };
     Ok(tera::Value::String(nowrap_dates(&text)))
+}
+
+/// Tera filter `thousands`: a whole number with separators (3686 → "3,686").
+fn thousands_filter(
+    v: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let n = v
+        .as_i64()
+        .ok_or_else(|| tera::Error::msg(format!("thousands: {v} is not a whole number")))?;
+    Ok(tera::Value::String(crate::render::format::thousands(n)))
 }
 
 pub(crate) fn nowrap_dates(text: &str) -> String {

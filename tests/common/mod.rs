@@ -162,3 +162,17 @@ pub fn serve(dir: &std::path::Path) -> Serve {
     }
     panic!("serve did not start");
 }
+
+/// The fields of a CSV line (quoted fields may hold commas).
+pub fn split_csv(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            _ => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
