@@ -100,6 +100,12 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
         output: &out,
         keys: &keys,
         og_image: site::heatmaps::featured(&heat).map(|a| a.poster.clone()),
+        base_url: cfg
+            .site
+            .base_url
+            .as_deref()
+            .map(site::sitemap::base)
+            .transpose()?,
     };
     let summaries = rep.stage("regions", |rep| regions(&site, rep))?;
     rep.stage("pages", |_| pages(&site, &heat, &summaries))?;

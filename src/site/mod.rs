@@ -139,6 +139,10 @@ pub(crate) fn templates(sources: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.register_filter("nowrap_dates", nowrap_dates_filter);
     tera.register_filter("thousands", thousands_filter);
+    tera.register_filter("with_article", |v: &tera::Value, _: &_| {
+        let name = v.as_str().unwrap_or_default();
+        Ok(tera::Value::String(region_stats::with_article(name)))
+    });
     tera.add_raw_templates(sources.to_vec())
         .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
     Ok(tera)
@@ -249,6 +253,8 @@ pub(crate) struct Site<'a> {
     /// The link-preview image of pages without one of their own (the featured heat map's
     /// poster), from the site root.
     pub(crate) og_image: Option<String>,
+    /// `site.base_url` ending in `/` (`sitemap::base`), for the absolute links of previews.
+    pub(crate) base_url: Option<String>,
 }
 
 impl Site<'_> {
@@ -284,18 +290,12 @@ impl Site<'_> {
         // Link previews (Open Graph): crawlers need absolute URLs, so with a base URL every
         // link of the card is absolute; without one they stay relative (enough for a preview
         // of a local copy).
-        let base = self
-            .config
-            .site
-            .base_url
-            .as_deref()
-            .and_then(|b| sitemap::base(b).ok());
-        if let Some(b) = &base {
+        if let Some(b) = &self.base_url {
             // As in sitemap.xml: a folder's index is its folder.
             let page = rel.strip_suffix("index.html").unwrap_or(rel);
             ctx.insert("page_url", &format!("{b}{page}"));
         }
-        ctx.insert("og_root", base.as_deref().unwrap_or(&root));
+        ctx.insert("og_root", self.base_url.as_deref().unwrap_or(&root));
         if let Some(img) = &self.og_image {
             ctx.insert("og_image", img);
         }

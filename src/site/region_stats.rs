@@ -246,7 +246,7 @@ pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Optio
 }
 
 /// A parent's name as it reads after "of": "the US", "the United Kingdom", "Texas".
-fn with_article(name: &str) -> String {
+pub(crate) fn with_article(name: &str) -> String {
     match name {
         "US" | "United Kingdom" | "Netherlands" => format!("the {name}"),
         _ => name.to_string(),
