@@ -81,7 +81,7 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
     let v = views(&page, "views");
     assert_eq!(v.len(), 48);
     for (key, view) in &v {
-        let img = format!("img/top-countries-{key}.png");
+        let img = format!("img/top-countries-{key}.svg");
         t.has_file(&format!("compare/{img}"));
         assert!(
             page.contains(&format!("href=\"{img}\"")),
@@ -112,14 +112,14 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
         // Each run is drawn on its own (shortest) horizon, linked from the table, and on
         // every longer one for the side-by-side view.
         let h = view["h"].as_u64().unwrap();
-        let img = format!("img/sir-{key}-h{h}.png");
+        let img = format!("img/sir-{key}-h{h}.svg");
         t.has_file(&format!("sandbox/{img}"));
         assert!(
             page.contains(&format!("href=\"{img}\"")),
             "no link to {img}"
         );
         for longer in [100, 300, 1500].into_iter().filter(|&x| x >= h) {
-            t.has_file(&format!("sandbox/img/sir-{key}-h{longer}.png"));
+            t.has_file(&format!("sandbox/img/sir-{key}-h{longer}.svg"));
         }
     }
     assert_eq!(page.matches("data-switch=\"").count(), 2);
@@ -155,35 +155,33 @@ fn sandbox_side_by_side_shares_axes_and_grid_rows_differ(t: &SiteTest, page: &st
         })
         .collect();
     assert_eq!(srcs.len(), 2, "{srcs:?}");
-    let decode = |src: &str| {
-        let bytes = std::fs::read(t.out().join("sandbox").join(src)).unwrap();
-        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
-        dec.set_transformations(png::Transformations::EXPAND);
-        let mut r = dec.read_info().unwrap();
-        let mut buf = vec![0; r.output_buffer_size().unwrap()];
-        let info = r.next_frame(&mut buf).unwrap();
-        (
-            info.width as usize,
-            info.height as usize,
-            buf[..info.buffer_size()].to_vec(),
-        )
+    // The x axes: every text in the bottom 30 px of each SVG (tick labels and the axis
+    // description, with their positions) and the images' sizes must be the same.
+    let bottom_texts = |src: &str| -> (String, Vec<String>) {
+        let svg = std::fs::read_to_string(t.out().join("sandbox").join(src)).unwrap();
+        let attr = |tag: &str, name: &str| -> f64 {
+            let k = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[k..k + tag[k..].find('"').unwrap()].parse().unwrap()
+        };
+        let head = &svg[..svg.find('>').unwrap()];
+        let h = attr(head, "height");
+        let texts = svg
+            .split("<text")
+            .skip(1)
+            .filter(|t| attr(t, "y") > h - 30.0)
+            .map(|t| t[..t.find("</text>").unwrap()].to_string())
+            .collect();
+        (head.to_string(), texts)
     };
-    let (a, b) = (decode(srcs[0]), decode(srcs[1]));
-    assert_eq!((a.0, a.1), (b.0, b.1));
-    // The bottom 30 rows: x-axis ticks, tick labels and the axis description, as a mask of
-    // ink (the indexed PNGs may snap rare antialiasing shades to different palette colours).
-    let strip = |img: &(usize, usize, Vec<u8>)| -> Vec<bool> {
-        let row = img.2.len() / img.1;
-        img.2[(img.1 - 30) * row..]
-            .chunks(row / img.0)
-            .map(|p| p.iter().take(3).any(|&c| c < 128))
-            .collect()
-    };
+    let (a, b) = (bottom_texts(srcs[0]), bottom_texts(srcs[1]));
+    assert!(!a.1.is_empty(), "no x-axis labels found in {}", srcs[0]);
     assert!(
-        strip(&a) == strip(&b),
-        "{} and {} have different x axes",
+        a == b,
+        "{} and {} have different x axes: {:?} vs {:?}",
         srcs[0],
-        srcs[1]
+        srcs[1],
+        a.1,
+        b.1
     );
     // Grid rows (the cells of each "N days" row) are not all the same.
     let rows: std::collections::BTreeSet<String> = page
@@ -213,8 +211,8 @@ fn config_group_and_scenario_appear_on_the_site() {
         "compare/test-group.html",
         "href=\"../regions/us--alabama.html\"",
     );
-    t.has_file("compare/img/test-group-cases-new-log-per100k-p10k.png");
-    t.has_file("compare/img/test-group-deaths-new-log-per100k-p10k.png");
+    t.has_file("compare/img/test-group-cases-new-log-per100k-p10k.svg");
+    t.has_file("compare/img/test-group-deaths-new-log-per100k-p10k.svg");
     // Betaland South has no population: left out of the per-capita views, with a note.
     let page = read(&t, "compare/test-group.html");
     let v = views(&page, "views");
@@ -234,7 +232,7 @@ fn config_group_and_scenario_appear_on_the_site() {
         "sandbox/scenarios.html",
         "<th scope=\"row\">77</th><td>1.5</td><td>5.5</td>",
     );
-    t.has_file("sandbox/img/scenario-test-lockdown.png");
+    t.has_file("sandbox/img/scenario-test-lockdown.svg");
 
     let ok = Command::new(bin())
         .arg("check")

@@ -35,8 +35,8 @@ fn fixture_site_has_pages_downloads_and_passes_check() {
         .has_file("robots.txt")
         .has_file("favicon.svg");
     // Recovered/active chart only where recovered is published.
-    t.has_file("regions/img/alphaland-recovered-active.png");
-    assert!(!t.out().join("regions/img/us-recovered-active.png").exists());
+    t.has_file("regions/img/alphaland-recovered-active.svg");
+    assert!(!t.out().join("regions/img/us-recovered-active.svg").exists());
     // Parent and child links.
     t.page_contains(
         "regions/us--alabama.html",

@@ -6,8 +6,11 @@
  *       {"px":[x0,x1],"py":[y0,y1],"x_lo":0,"x_hi":N,"y_lo":a,"y_hi":b,"log":false,
  *        "series":[{"label":…,"data":"regions/ID","key":"new_confirmed","off":0,"per":0,
  *                   "color":"#…","bar":true}, …]}, …]}'>
- *     <a href="…png"><img …></a><figcaption>…</figcaption>
+ *     <a href="…svg"><picture><source media="M" srcset="…-phone.svg"><img …></picture></a>
+ *     <figcaption>…</figcaption>
  *   </figure>
+ * A chart offered in two layouts adds "alt":{"media":M,"w":…,"h":…,"panels":[geometry…]}:
+ * while media query M matches, the phone layout is shown and its geometry applies.
  * Day x_lo is drawn at image column px[0], day x_hi at px[1]; axis value y_lo at image row
  * py[0], y_hi at py[1] (log10 of the value on log panels). Day i of a series is index i + off
  * of field `key` of the data file data/NAME.js, which calls seecovidData(NAME, OBJECT); files
@@ -91,7 +94,11 @@
       var dd = S.field(d, 'deaths');
       v = S.field(d, 'recovered').map(function (r, i) { return Math.max(0, c[i] - r - dd[i]); });
     } else if (key.indexOf('ma_') === 0) {
-      v = centeredMean(d['new_' + key.slice(3)] || [], d.window || 7);
+      // Reporting anomalies are left out of the averages, as in the drawn charts.
+      var m = key.slice(3);
+      var daily = (d['new_' + m] || []).slice();
+      (d['anomalies_' + m] || []).forEach(function (i) { daily[i] = NaN; });
+      v = centeredMean(daily, d.window || 7);
     } else {
       v = d[key] || [];
     }
@@ -146,6 +153,9 @@
    * hover/keyboard/touch value reader. `label` names the chart for assistive technology. */
   S.attach = function (box, spec, label) {
     var days = Math.round(spec.panels[0].x_hi);
+    var mq = spec.alt && window.matchMedia ? window.matchMedia(spec.alt.media) : null;
+    /** The geometry of the layout on screen: {w, h, panels}. */
+    function geo() { return mq && mq.matches ? spec.alt : spec; }
     var data = null;
     var day = days;
     var pinned = false;
@@ -187,12 +197,14 @@
       day = Math.max(0, Math.min(days, i));
       if (!data) { ensure(function () { show(day); }); return; }
       var rows = [];
-      spec.panels.forEach(function (p, k) {
+      var g = geo();
+      spec.panels.forEach(function (ps, k) {
+        var p = g.panels[k];
         var x = p.px[0] + ((day - p.x_lo) / (p.x_hi - p.x_lo || 1)) * (p.px[1] - p.px[0]);
-        lines[k].style.left = pct(x, spec.w);
-        lines[k].style.top = pct(Math.min(p.py[0], p.py[1]), spec.h);
-        lines[k].style.height = pct(Math.abs(p.py[0] - p.py[1]), spec.h);
-        p.series.forEach(function (s, j) {
+        lines[k].style.left = pct(x, g.w);
+        lines[k].style.top = pct(Math.min(p.py[0], p.py[1]), g.h);
+        lines[k].style.height = pct(Math.abs(p.py[0] - p.py[1]), g.h);
+        ps.series.forEach(function (s, j) {
           var v = S.value(s, data[s.data], day);
           var a = v === null ? NaN : p.log ? (v > 0 ? Math.log(v) / Math.LN10 : NaN) : v;
           var dot = dots[k][j];
@@ -201,8 +213,8 @@
           } else {
             var y = p.py[0] + ((a - p.y_lo) / (p.y_hi - p.y_lo || 1)) * (p.py[1] - p.py[0]);
             dot.hidden = false;
-            dot.style.left = pct(x, spec.w);
-            dot.style.top = pct(y, spec.h);
+            dot.style.left = pct(x, g.w);
+            dot.style.top = pct(y, g.h);
           }
           rows.push({ s: s, v: v });
         });
@@ -224,10 +236,10 @@
       tip.hidden = false;
       marks.hidden = false;
       // Beside the crosshair, on the side with more room.
-      var p0 = spec.panels[0];
+      var p0 = g.panels[0];
       var xs = p0.px[0] + ((day - p0.x_lo) / (p0.x_hi - p0.x_lo || 1)) * (p0.px[1] - p0.px[0]);
       var bw = box.clientWidth;
-      var cx = (xs / spec.w) * bw;
+      var cx = (xs / g.w) * bw;
       var tw = tip.offsetWidth;
       var left = cx > bw / 2 ? cx - tw - 10 : cx + 10;
       tip.style.left = Math.max(0, Math.min(bw - tw, left)) + 'px';
@@ -246,10 +258,15 @@
 
     function dayAt(ev) {
       var r = layer.getBoundingClientRect();
-      var x = ((ev.clientX - r.left) * spec.w) / (r.width || 1);
-      var best = spec.panels[0];
-      spec.panels.forEach(function (p) {
-        if (x >= Math.min(p.px[0], p.px[1]) - 8) best = p;
+      var g = geo();
+      var x = ((ev.clientX - r.left) * g.w) / (r.width || 1);
+      var y = ((ev.clientY - r.top) * g.h) / (r.height || 1);
+      // The panel under the pointer: side by side, the last one starting left of it; stacked
+      // (the phone layout), the last one starting above it.
+      var best = g.panels[0];
+      g.panels.forEach(function (p) {
+        var stacked = g.panels.length > 1 && g.panels[1].py[1] > g.panels[0].py[0];
+        if (stacked ? y >= Math.min(p.py[0], p.py[1]) - 24 : x >= Math.min(p.px[0], p.px[1]) - 8) best = p;
       });
       var f = (x - best.px[0]) / (best.px[1] - best.px[0] || 1);
       return Math.round(best.x_lo + f * (best.x_hi - best.x_lo));
@@ -285,6 +302,8 @@
     try { spec = JSON.parse(fig.getAttribute('data-hover')); } catch (e) { spec = null; }
     var img = fig.querySelector('img');
     if (!spec || !spec.panels || !spec.panels.length || !img) return;
+    // The element that holds the picture: <picture> when the chart has a phone layout.
+    var pic = img.parentNode.tagName === 'PICTURE' ? img.parentNode : img;
     var box = fig.querySelector('.hv-box');
     if (box) {
       Array.prototype.slice.call(box.querySelectorAll('.hv-layer, .hv-marks, .hv-tip')).forEach(function (e) {
@@ -292,10 +311,10 @@
       });
     } else {
       // The overlay takes the pointer: keep the full-size image one link away.
-      var link = img.parentNode.tagName === 'A' ? img.parentNode : null;
+      var link = pic.parentNode.tagName === 'A' ? pic.parentNode : null;
       box = el('div');
-      (link || img).parentNode.insertBefore(box, link || img);
-      box.appendChild(link || img);
+      (link || pic).parentNode.insertBefore(box, link || pic);
+      box.appendChild(link || pic);
       var cap0 = fig.querySelector('figcaption');
       if (link && cap0) {
         cap0.appendChild(document.createTextNode(' '));

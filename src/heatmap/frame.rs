@@ -198,9 +198,21 @@ impl<'a> Canvas<'a> {
     fn bars(&self, img: &mut Indexed, values: &[f64]) {
         let top = top_n(values, self.rankable, self.names, TOP_N);
         let Some(&(_, vmax)) = top.first() else {
+            // Nothing above zero to rank. "No cases yet" was false on the last frames, where
+            // every place had stopped reporting.
+            let ranked = || values.iter().zip(self.rankable).filter(|p| *p.1);
+            let silent = ranked()
+                .filter(|p| *p.0 == super::truth::NOT_REPORTING)
+                .count();
             text::draw(
                 img,
-                "No cases yet",
+                if silent > 0 && silent == ranked().count() {
+                    "Not reporting on this date"
+                } else if silent > 0 {
+                    "None above zero; some not reporting"
+                } else {
+                    "None above zero on this date"
+                },
                 PANEL_X as f32,
                 BAR_TOP + 14,
                 Style::Label,

@@ -216,76 +216,166 @@ pub struct Frame<'m> {
     /// Plot area in absolute pixels: x range and y range (top < bottom).
     pub plot_x: (i32, i32),
     pub plot_y: (i32, i32),
+    /// Draw each layer as polygons over runs of adjacent columns (for SVG: a few elements
+    /// instead of one rectangle per pixel column) instead of one rectangle per column.
+    pub polygons: bool,
 }
 
-fn fill<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    x: i32,
-    y_a: i32,
-    y_b: i32,
+type Root<DB> = DrawingArea<DB, plotters::coord::Shift>;
+type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// One colour layer of the bars: per pixel column, the filled pixel rows `top..=bottom`
+/// (None: nothing in that column).
+struct Layer {
     color: RGBColor,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (top, bottom) = (y_a.min(y_b), y_a.max(y_b));
-    root.draw(&Rectangle::new(
-        [(x, top), (x + 1, bottom + 1)],
-        color.filled(),
-    ))
+    spans: Vec<Option<(i32, i32)>>,
+}
+
+impl Layer {
+    fn new(color: RGBColor, n: usize) -> Self {
+        Layer {
+            color,
+            spans: vec![None; n],
+        }
+    }
+
+    fn set(&mut self, k: usize, y_a: i32, y_b: i32) {
+        self.spans[k] = Some((y_a.min(y_b), y_a.max(y_b)));
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &Root<DB>,
+        x0: i32,
+        polygons: bool,
+    ) -> DrawResult<(), DB> {
+        let style = self.color.filled();
+        if !polygons {
+            for (k, s) in self.spans.iter().enumerate() {
+                if let Some((top, bottom)) = *s {
+                    let x = x0 + k as i32;
+                    root.draw(&Rectangle::new([(x, top), (x + 1, bottom + 1)], style))?;
+                }
+            }
+            return Ok(());
+        }
+        let mut k = 0;
+        while k < self.spans.len() {
+            if self.spans[k].is_none() {
+                k += 1;
+                continue;
+            }
+            let a = k;
+            while k < self.spans.len() && self.spans[k].is_some() {
+                k += 1;
+            }
+            root.draw(&Polygon::new(
+                run_outline(x0 + a as i32, &self.spans[a..k]),
+                style,
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// The outline of adjacent filled columns starting at pixel `x`: along the tops left to
+/// right, then along the bottoms back (pixel edges, so column `x` covers `x..x + 1`), with
+/// no point where the edge goes straight on.
+fn run_outline(x: i32, spans: &[Option<(i32, i32)>]) -> Vec<(i32, i32)> {
+    let cols: Vec<(i32, i32)> = spans.iter().map(|s| s.unwrap_or((0, 0))).collect();
+    let mut pts = Vec::new();
+    let edge = |pts: &mut Vec<(i32, i32)>, xa: i32, xb: i32, y: i32| {
+        // A horizontal edge from xa to xb at row y, joined to the last one by a vertical step.
+        match pts.last() {
+            Some(&(_, ly)) if ly == y => {
+                pts.pop();
+            }
+            _ => pts.push((xa, y)),
+        }
+        pts.push((xb, y));
+    };
+    for (k, &(top, _)) in cols.iter().enumerate() {
+        let xk = x + k as i32;
+        edge(&mut pts, xk, xk + 1, top);
+    }
+    for (k, &(_, bottom)) in cols.iter().enumerate().rev() {
+        let xk = x + k as i32;
+        edge(&mut pts, xk + 1, xk, bottom + 1);
+    }
+    pts
 }
 
 /// Draws the bar columns onto `root` (a drawing area whose origin is the image's), clipped
 /// to the axis, then marks the clipped groups with their value. Returns the clipped groups.
 pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    root: &Root<DB>,
     values: &[f64],
     flagged: Option<&[bool]>,
     axis: &BarAxis,
     color: RGBColor,
     f: &Frame,
-) -> Result<Vec<Clipped>, DrawingAreaErrorKind<DB::ErrorType>> {
+    font: FontDesc,
+) -> DrawResult<Vec<Clipped>, DB> {
     let (x0, cols) = columns(values, flagged, f.x_of);
     let clamp = |v: f64| v.clamp(axis.lo, axis.hi);
-    let zero = (f.y_of)(clamp(0.0));
+    let y = |v: f64| (f.y_of)(clamp(v));
+    let zero = y(0.0);
+    // Up and down from zero in the bar colour, then the flagged days beyond them in grey.
+    let mut layers = [
+        Layer::new(color, cols.len()),
+        Layer::new(color, cols.len()),
+        Layer::new(FLAGGED, cols.len()),
+        Layer::new(FLAGGED, cols.len()),
+    ];
     for (k, c) in cols.iter().enumerate() {
         let x = x0 + k as i32;
         if x < f.plot_x.0 || x >= f.plot_x.1 {
             continue;
         }
         if c.max > 0.0 {
-            fill(root, x, zero, (f.y_of)(clamp(c.max)), color)?;
+            layers[0].set(k, zero, y(c.max));
         }
         if c.min < 0.0 {
-            fill(root, x, zero, (f.y_of)(clamp(c.min)), color)?;
+            layers[1].set(k, zero, y(c.min));
         }
         // Flagged days: only the part beyond the ordinary days, in grey.
         if c.flagged_max > c.max.max(0.0) {
-            let from = (f.y_of)(clamp(c.max.max(0.0)));
-            fill(root, x, from, (f.y_of)(clamp(c.flagged_max)), FLAGGED)?;
+            layers[2].set(k, y(c.max.max(0.0)), y(c.flagged_max));
         }
         if c.flagged_min < c.min.min(0.0) {
-            let from = (f.y_of)(clamp(c.min.min(0.0)));
-            fill(root, x, from, (f.y_of)(clamp(c.flagged_min)), FLAGGED)?;
+            layers[3].set(k, y(c.min.min(0.0)), y(c.flagged_min));
         }
     }
+    for l in &layers {
+        l.draw(root, x0, f.polygons)?;
+    }
     let groups = clipped(x0, &cols, axis);
-    mark_clipped(root, &groups, f)?;
+    mark_clipped(root, &groups, f, font)?;
     Ok(groups)
 }
 
 /// A dark cap on each clipped group and its value beside it; a label that would overlap the
 /// previous one on the same edge is left out (the cap still shows).
 fn mark_clipped<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    root: &Root<DB>,
     groups: &[Clipped],
     f: &Frame,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font = ("sans-serif", 11).into_font().color(&MARK);
-    let mut last_end = [i32::MIN, i32::MIN];
+    font: FontDesc,
+) -> DrawResult<(), DB> {
+    let font = font.color(&MARK);
     for g in groups {
         let y = if g.top { f.plot_y.0 } else { f.plot_y.1 - 2 };
         root.draw(&Rectangle::new(
             [(g.x0 - 2, y), (g.x1 + 3, y + 2)],
             MARK.filled(),
         ))?;
+    }
+    // Labels by size, largest first: where two would overlap, the larger one is kept (the
+    // cap of the other still shows), so the most extreme day is always labelled.
+    let mut order: Vec<&Clipped> = groups.iter().collect();
+    order.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()));
+    let mut taken: Vec<(bool, i32, i32)> = Vec::new();
+    for g in order {
         let text = si(g.value);
         let width = root
             .estimate_text_size(&text, &font.clone())
@@ -297,11 +387,13 @@ fn mark_clipped<DB: DrawingBackend>(
         } else {
             (g.x0 - 4, g.x0 - 4 - width, g.x0 - 4)
         };
-        let side = usize::from(!g.top);
-        if start <= last_end[side] + 4 {
+        if taken
+            .iter()
+            .any(|&(top, a, b)| top == g.top && start <= b + 4 && end + 4 >= a)
+        {
             continue;
         }
-        last_end[side] = end;
+        taken.push((g.top, start, end));
         let h = if right_side { HPos::Left } else { HPos::Right };
         let (v, y_text) = if g.top {
             (VPos::Top, f.plot_y.0 + 2)

@@ -1,6 +1,12 @@
-//! Time-series charts (plotters → RGB buffer → indexed PNG). One drawing routine serves every
+//! Time-series charts. One drawing routine, generic over plotters' backends, serves every
 //! chart kind: a chart is one or more panels side by side, each with optional daily bars, any
-//! number of lines, and an optional vertical marker.
+//! number of lines, and an optional vertical marker. The site publishes SVG (sharp at any
+//! pixel density, and small: lines are simplified to the pixel grid and daily bars are a few
+//! polygons); the RGB buffer serves the pixel tests and PNG link previews.
+//!
+//! Every chart has two layouts: the desktop one (`width` × `height`, 12-px type) and a phone
+//! one (`Chart::for_phone`: [`PHONE_W`] wide, type × [`PHONE_TEXT`], fewer ticks, panels stacked)
+//! whose smallest text is at least 11 CSS px when the image is shown at ≥ 0.9 × its width.
 //!
 //! A panel's x axis shows dates from `Chart::start`, or plain day numbers (`x_days`, for
 //! "days since …" alignments and model runs). Lines can be labelled at their ends instead of
@@ -63,6 +69,53 @@ pub struct Chart<'a> {
     pub start: NaiveDate,
     pub days: usize,
     pub panels: Vec<Panel<'a>>,
+    /// The phone layout: type × [`PHONE_TEXT`], fewer ticks, panels stacked (see `for_phone`).
+    pub phone: bool,
+}
+
+/// Width of the phone layout: the content width of a 360-px screen (12-px page margins).
+pub const PHONE_W: u32 = 336;
+/// Type scale of the phone layout. plotters writes SVG font sizes as size / 1.24, so the
+/// smallest text (size 11) becomes 11 × 1.3 / 1.24 = 11.5 px: ≥ 11 CSS px down to 0.96 × the
+/// design width, and the 12-px ticks 12.6 px.
+pub const PHONE_TEXT: f64 = 1.35;
+
+impl<'a> Chart<'a> {
+    /// The phone layout of this chart: [`PHONE_W`] wide, `panel_h` tall per panel, panels
+    /// stacked (side by side they would be half a phone wide).
+    pub fn for_phone(&self, panel_h: u32) -> Chart<'a> {
+        Chart {
+            width: PHONE_W,
+            height: panel_h * self.panels.len().max(1) as u32,
+            phone: true,
+            ..self.clone()
+        }
+    }
+
+    /// Text and margin scale of the layout.
+    fn k(&self) -> f64 {
+        if self.phone { PHONE_TEXT } else { 1.0 }
+    }
+
+    /// A length of the desktop layout in this layout's pixels.
+    fn px(&self, v: u32) -> u32 {
+        (f64::from(v) * self.k()).round() as u32
+    }
+
+    /// The font of desktop size `size` in this layout.
+    fn font(&self, size: f64) -> FontDesc<'static> {
+        ("sans-serif", size * self.k()).into_font()
+    }
+
+    /// Width and height of one panel.
+    fn panel_size(&self) -> (u32, u32) {
+        let n = self.panels.len().max(1) as u32;
+        if self.phone {
+            (self.width, self.height / n)
+        } else {
+            (self.width / n, self.height)
+        }
+    }
 }
 
 /// Colours for up to ten overlaid lines: the Okabe–Ito palette without its yellow (too
@@ -103,23 +156,27 @@ pub struct PanelGeom {
     pub log: bool,
 }
 
-/// Renders the chart and returns an indexed PNG and the geometry of each panel.
-pub fn render_png_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
-    let (rgb, geom) = render_rgb_geom(chart)?;
-    Ok((
-        super::png::encode_indexed(&rgb, chart.width, chart.height)?,
-        geom,
-    ))
+/// Renders the chart as a small indexed PNG (for link previews, which cannot be SVG).
+pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
+    let (rgb, _) = render_rgb_geom(chart)?;
+    super::png::encode_indexed(&rgb, chart.width, chart.height)
 }
 
-/// Renders the chart and returns a smaller, slower-to-encode indexed PNG and the geometry of
-/// each panel.
-pub fn render_png_small_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
-    let (rgb, geom) = render_rgb_geom(chart)?;
-    Ok((
-        super::png::encode_indexed_small(&rgb, chart.width, chart.height)?,
-        geom,
-    ))
+/// Renders the chart as SVG and returns it with the geometry of each panel.
+pub fn render_svg_geom(chart: &Chart) -> Result<(String, Vec<PanelGeom>)> {
+    font::register();
+    let mut svg = String::with_capacity(32 * 1024);
+    let geom = {
+        let root =
+            SVGBackend::with_string(&mut svg, (chart.width, chart.height)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(|e| anyhow!("chart drawing failed: {e}"))?;
+        let geom = draw_chart(&root, chart, true)?;
+        root.present()
+            .map_err(|e| anyhow!("chart drawing failed: {e}"))?;
+        geom
+    };
+    Ok((super::svg::compact(&svg), geom))
 }
 
 /// Renders the chart into an RGB8 buffer (tests read its pixels).
@@ -130,25 +187,40 @@ pub fn render_rgb(chart: &Chart) -> Result<Vec<u8>> {
 /// Renders the chart into an RGB8 buffer and returns the geometry of each panel.
 pub fn render_rgb_geom(chart: &Chart) -> Result<(Vec<u8>, Vec<PanelGeom>)> {
     font::register();
-    let mut geom = Vec::with_capacity(chart.panels.len());
     let (w, h) = (chart.width, chart.height);
     let mut buf = vec![255u8; (w * h * 3) as usize];
-    {
+    let geom = {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        let n = chart.panels.len().max(1);
-        let areas = root.split_evenly((1, n));
-        for (area, panel) in areas.iter().zip(&chart.panels) {
-            geom.push(
-                draw_panel(area, chart, panel).map_err(|e| anyhow!("chart drawing failed: {e}"))?,
-            );
-        }
+        let geom = draw_chart(&root, chart, false)?;
         root.present()
             .map_err(|e| anyhow!("chart drawing failed: {e}"))?;
-    }
+        geom
+    };
     Ok((buf, geom))
 }
 
-type Area<'b> = DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>;
+/// Draws every panel (side by side, or stacked in the phone layout). `vector`: the backend
+/// is SVG, so daily bars are drawn as polygons rather than pixel columns.
+fn draw_chart<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart,
+    vector: bool,
+) -> Result<Vec<PanelGeom>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = chart.panels.len().max(1);
+    let areas = root.split_evenly(if chart.phone { (n, 1) } else { (1, n) });
+    areas
+        .iter()
+        .zip(&chart.panels)
+        .map(|(area, panel)| {
+            draw_panel(area, chart, panel, vector).map_err(|e| anyhow!("chart drawing failed: {e}"))
+        })
+        .collect()
+}
+
+type Area<DB> = DrawingArea<DB, plotters::coord::Shift>;
 
 fn transform(v: f64, log: bool) -> f64 {
     if log {
@@ -159,7 +231,7 @@ fn transform(v: f64, log: bool) -> f64 {
 }
 
 type DynResult<T> = Result<T, Box<dyn std::error::Error + 'static>>;
-type Plot<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<Axis, Axis>>;
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
 
 /// Decades shown at most on a log axis: below that, values are gaps.
 const LOG_DECADES: f64 = 6.0;
@@ -204,11 +276,11 @@ fn bar_axis(panel: &Panel) -> Option<bars::BarAxis> {
 
 /// The x axis: days since day 0, or dates (ticks spaced for the panel's width).
 fn x_axis(chart: &Chart, panel: &Panel, days: usize) -> Axis {
-    let panel_w = chart.width as usize / chart.panels.len().max(1);
+    let panel_w = chart.panel_size().0 as usize;
     let keys: Vec<f64> = if panel.x_days {
-        day_ticks(days - 1, (panel_w / 70).max(2))
+        day_ticks(days - 1, (panel_w / chart.px(70) as usize).max(2))
     } else {
-        date_ticks(chart.start, days, (panel_w / 95).max(2))
+        date_ticks(chart.start, days, (panel_w / chart.px(95) as usize).max(2))
             .iter()
             .map(|t| t.0)
             .collect()
@@ -221,10 +293,15 @@ fn x_axis(chart: &Chart, panel: &Panel, days: usize) -> Axis {
 }
 
 /// Right margin: room for the end labels when the lines have them.
-fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
+fn right_margin<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &Chart,
+    panel: &Panel,
+    label_font: &FontDesc,
+) -> u32 {
     if !panel.end_labels {
         // Room for the per-capita axis labels.
-        return if panel.right_axis.is_some() { 52 } else { 14 };
+        return chart.px(if panel.right_axis.is_some() { 52 } else { 14 });
     }
     let widest = panel
         .lines
@@ -236,10 +313,18 @@ fn right_margin(area: &Area, panel: &Panel, label_font: &FontDesc) -> u32 {
         .map(|(w, _)| w)
         .max()
         .unwrap_or(0);
-    widest + 18
+    widest + chart.px(18)
 }
 
-fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom> {
+fn draw_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &Chart,
+    panel: &Panel,
+    vector: bool,
+) -> DynResult<PanelGeom>
+where
+    DB::ErrorType: 'static,
+{
     let log = panel.log;
     let (y0, y1, yticks) = y_axis(panel);
     let days = chart.days.max(2);
@@ -248,15 +333,21 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom>
         hi: y1,
         keys: yticks,
     };
-    let font = ("sans-serif", 12).into_font().color(&AXIS);
-    let label_font = ("sans-serif", 12).into_font();
+    let font = chart.font(12.0).color(&AXIS);
+    let label_font = chart.font(12.0);
+    let xr = x_axis(chart, panel, days);
+    // Ticks a year apart say only the year ("2021", not "Jan 2021"): room on a phone.
+    let yearly = xr.keys.len() > 1 && xr.keys.windows(2).all(|w| w[1] - w[0] >= 365.0);
+    let items = legend_items(panel);
+    let legend = Legend::layout(area, chart, &items, &label_font);
+    let title_h = draw_title(area, chart, &panel.title)?;
     let mut c = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 14).into_font())
-        .margin(6)
-        .margin_right(right_margin(area, panel, &label_font))
-        .x_label_area_size(if panel.x_desc.is_empty() { 20 } else { 36 })
-        .y_label_area_size(48)
-        .build_cartesian_2d(x_axis(chart, panel, days), yr)?;
+        .margin(chart.px(6))
+        .margin_top(chart.px(6) + title_h + legend.height)
+        .margin_right(right_margin(area, chart, panel, &label_font))
+        .x_label_area_size(chart.px(if panel.x_desc.is_empty() { 20 } else { 36 }))
+        .y_label_area_size(chart.px(48))
+        .build_cartesian_2d(xr, yr)?;
     let geom = panel_geom(&c, (days - 1) as f64, (y0, y1), log);
     let start = chart.start;
     let x_days = panel.x_days;
@@ -265,13 +356,28 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom>
             return format!("{}", x.round() as i64);
         }
         let d = start + Duration::days(x.round() as i64);
-        if days > 120 {
+        if yearly {
+            d.format("%Y").to_string()
+        } else if days > 120 {
             d.format("%b %Y").to_string()
         } else {
             d.format("%-d %b").to_string()
         }
     };
-    let yfmt = move |y: &f64| -> String { if log { si(10f64.powf(*y)) } else { si(*y) } };
+    let yfmt = move |y: &f64| -> String {
+        if !log {
+            return si(*y);
+        }
+        let v = 10f64.powf(*y);
+        if v < 1.0 {
+            // Decades below 1 in full ("0.001"): `si` rounds them to "0", which a log axis
+            // cannot show.
+            let d = (-v.log10()).round().max(0.0) as usize;
+            format!("{v:.d$}")
+        } else {
+            si(v)
+        }
+    };
     let mut mesh = c.configure_mesh();
     if !panel.x_desc.is_empty() {
         mesh.x_desc(panel.x_desc.as_str());
@@ -286,36 +392,145 @@ fn draw_panel(area: &Area, chart: &Chart, panel: &Panel) -> DynResult<PanelGeom>
     if let Some((factor, label)) = &panel.right_axis
         && !log
     {
-        draw_right_axis(area, &c, *factor, label, &font)?;
+        draw_right_axis(area, chart, &c, (*factor, label), &font)?;
     }
-    let clipped = draw_series(area, &mut c, panel, y0)?;
-    draw_markers(&mut c, panel, (y0, y1), days)?;
+    draw_series(area, chart, &mut c, panel, (y0, vector))?;
+    draw_markers(&mut c, chart, panel, (y0, y1), days)?;
     if panel.end_labels {
-        draw_end_labels(area, &c, panel, y0, &label_font)?;
-    } else if panel.lines.len() + usize::from(panel.bars.is_some()) > 1 {
-        // The legend box goes where no clipped-bar label is.
-        let (px, _) = c.plotting_area().get_pixel_range();
-        let (bx, _) = area.get_base_pixel();
-        let left_busy = clipped
-            .iter()
-            .any(|g| g.x0 + bx < px.start + (px.end - px.start) * 2 / 5);
-        c.configure_series_labels()
-            .position(if left_busy {
-                SeriesLabelPosition::UpperRight
-            } else {
-                SeriesLabelPosition::UpperLeft
-            })
-            .background_style(WHITE.mix(0.85))
-            .border_style(GRID)
-            .label_font(("sans-serif", 12).into_font())
-            .draw()?;
+        draw_end_labels(area, chart, &c, panel, y0, &label_font)?;
+    } else {
+        let (_, yr) = c.plotting_area().get_pixel_range();
+        legend.draw(
+            area,
+            chart,
+            &items,
+            yr.start - area.get_base_pixel().1,
+            &label_font,
+        )?;
     }
     Ok(geom)
 }
 
+/// The panel title, centred at the top; returns the height it takes (plotters' own caption
+/// would sit above the margin, leaving no room for the legend between title and plot).
+fn draw_title<DB: DrawingBackend>(area: &Area<DB>, chart: &Chart, title: &str) -> DynResult<u32>
+where
+    DB::ErrorType: 'static,
+{
+    if title.is_empty() {
+        return Ok(0);
+    }
+    let font = chart.font(14.0);
+    let (_, h) = area.estimate_text_size(title, &TextStyle::from(font.clone()))?;
+    let pad = (h / 2).min(5);
+    let (w, _) = area.dim_in_pixel();
+    let style = font.color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw(&Text::new(
+        title,
+        ((w / 2) as i32, (chart.px(6) + pad) as i32),
+        style,
+    ))?;
+    Ok(h + 2 * pad)
+}
+
+/// One legend entry: label, colour, and whether it is bars (a box) or a line.
+type LegendItem<'a> = (&'a str, RGBColor, bool);
+
+/// The legend entries of a panel without end labels: bars, then lines (none for one series,
+/// which its title names).
+fn legend_items<'a>(panel: &Panel<'a>) -> Vec<LegendItem<'a>> {
+    if panel.end_labels {
+        return Vec::new();
+    }
+    let items: Vec<LegendItem> = panel
+        .bars
+        .iter()
+        .map(|b| (b.label, b.color, true))
+        .chain(panel.lines.iter().map(|t| (t.label, t.color, false)))
+        .collect();
+    if items.len() > 1 { items } else { Vec::new() }
+}
+
+/// The legend as rows of entries between the title and the plot: outside the plot, so it
+/// never covers data (a box inside it hid the only data of some charts, and on phones the
+/// clipped-bar labels).
+struct Legend {
+    /// Each entry's (x, row), in area pixels.
+    at: Vec<(i32, i32)>,
+    height: u32,
+}
+
+impl Legend {
+    fn layout<DB: DrawingBackend>(
+        area: &Area<DB>,
+        chart: &Chart,
+        items: &[LegendItem],
+        font: &FontDesc,
+    ) -> Legend {
+        if items.is_empty() {
+            return Legend {
+                at: Vec::new(),
+                height: 0,
+            };
+        }
+        let (w, _) = area.dim_in_pixel();
+        let (left, right) = (chart.px(12) as i32, w as i32 - chart.px(8) as i32);
+        let (swatch, gap) = (chart.px(18) as i32, chart.px(16) as i32);
+        let mut at = Vec::with_capacity(items.len());
+        let (mut x, mut row) = (left, 0);
+        for (label, _, _) in items {
+            let tw = area
+                .estimate_text_size(label, &TextStyle::from(font.clone()))
+                .map_or(80, |(tw, _)| tw as i32);
+            if x > left && x + swatch + tw > right {
+                (x, row) = (left, row + 1);
+            }
+            at.push((x, row));
+            x += swatch + tw + gap;
+        }
+        Legend {
+            at,
+            height: (row as u32 + 1) * chart.px(17),
+        }
+    }
+
+    /// Draws the entries in the rows above `plot_top` (area pixels).
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        chart: &Chart,
+        items: &[LegendItem],
+        plot_top: i32,
+        font: &FontDesc,
+    ) -> DynResult<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let k = |v: u32| chart.px(v) as i32;
+        let rows = self.at.iter().map(|a| a.1).max().unwrap_or(0) + 1;
+        for (&(label, color, bar), &(x, row)) in items.iter().zip(&self.at) {
+            let y = plot_top - k(6) - (rows - row) * k(17) + k(8);
+            if bar {
+                area.draw(&Rectangle::new(
+                    [(x, y - k(4)), (x + k(13), y + k(4))],
+                    color.filled(),
+                ))?;
+            } else {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + k(13), y)],
+                    color.stroke_width(2),
+                ))?;
+            }
+            let style = font.color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(label, (x + k(18), y), style))?;
+        }
+        Ok(())
+    }
+}
+
 /// The image pixels of days 0 and `x_hi` and of axis values `y.0` and `y.1` (the renderer's own
 /// mapping, for `PanelGeom`).
-fn panel_geom(c: &Plot, x_hi: f64, y: (f64, f64), log: bool) -> PanelGeom {
+fn panel_geom<DB: DrawingBackend>(c: &Plot<DB>, x_hi: f64, y: (f64, f64), log: bool) -> PanelGeom {
     let (p0, p1) = (c.backend_coord(&(0.0, y.0)), c.backend_coord(&(x_hi, y.1)));
     PanelGeom {
         px: [p0.0, p1.0],
@@ -330,13 +545,21 @@ fn panel_geom(c: &Plot, x_hi: f64, y: (f64, f64), log: bool) -> PanelGeom {
 
 /// The bars, then the lines (each split where it has no value, or below the axis). Returns
 /// the groups of clipped bars.
-fn draw_series(area: &Area, c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<Vec<bars::Clipped>> {
+fn draw_series<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &Chart,
+    c: &mut Plot<DB>,
+    panel: &Panel,
+    (y0, vector): (f64, bool),
+) -> DynResult<()>
+where
+    DB::ErrorType: 'static,
+{
     let log = panel.log;
-    let mut clipped = Vec::new();
     if let Some(b) = panel.bars {
         let style = b.color.filled();
         if let Some(axis) = bar_axis(panel) {
-            clipped = draw_bars(area, c, b, panel.flagged, &axis)?;
+            draw_bars(area, (chart, vector), c, b, panel.flagged, &axis)?;
         } else {
             c.draw_series(b.values.iter().enumerate().filter_map(|(i, &v)| {
                 let y = transform(v, log);
@@ -346,34 +569,78 @@ fn draw_series(area: &Area, c: &mut Plot, panel: &Panel, y0: f64) -> DynResult<V
                 })
             }))?;
         }
-        // The legend entry (the bars themselves are drawn in pixels).
-        c.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
-            .label(b.label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], style));
     }
+    let (bx, by) = area.get_base_pixel();
     for t in &panel.lines {
         let style = t.color.stroke_width(2);
-        let mut first = true;
-        for seg in segments(t.values, log, y0) {
-            let s = c.draw_series(LineSeries::new(seg, style))?;
-            if first {
-                s.label(t.label)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], style));
-                first = false;
-            }
+        let segs = segments(t.values, log, y0);
+        // Drawn in pixels, simplified to what the pixel grid can show (a 1,100-day line
+        // becomes a few dozen points in the SVG).
+        for seg in segs {
+            let px: Vec<(i32, i32)> = seg
+                .iter()
+                .map(|p| {
+                    let (x, y) = c.backend_coord(p);
+                    (x - bx, y - by)
+                })
+                .collect();
+            area.draw(&PathElement::new(simplify(&px, 0.5), style))?;
         }
     }
-    Ok(clipped)
+    Ok(())
+}
+
+/// The points of a pixel polyline that matter at tolerance `eps` (Ramer–Douglas–Peucker):
+/// the drawn line stays within `eps` pixels of the full one.
+pub fn simplify(points: &[(i32, i32)], eps: f64) -> Vec<(i32, i32)> {
+    let mut pts: Vec<(i32, i32)> = Vec::with_capacity(points.len());
+    for &p in points {
+        if pts.last() != Some(&p) {
+            pts.push(p);
+        }
+    }
+    if pts.len() < 3 {
+        return pts;
+    }
+    let mut keep = vec![false; pts.len()];
+    keep[0] = true;
+    keep[pts.len() - 1] = true;
+    let mut stack = vec![(0usize, pts.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let (ax, ay) = (f64::from(pts[a].0), f64::from(pts[a].1));
+        let (dx, dy) = (f64::from(pts[b].0) - ax, f64::from(pts[b].1) - ay);
+        let len = dx.hypot(dy).max(f64::MIN_POSITIVE);
+        let (mut far, mut dist) = (0, eps);
+        for (k, p) in pts.iter().enumerate().take(b).skip(a + 1) {
+            let d = ((f64::from(p.0) - ax) * dy - (f64::from(p.1) - ay) * dx).abs() / len;
+            if d > dist {
+                (far, dist) = (k, d);
+            }
+        }
+        if far > 0 {
+            keep[far] = true;
+            stack.push((a, far));
+            stack.push((far, b));
+        }
+    }
+    pts.into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
 }
 
 /// Daily bars per pixel column, clipped to the axis (see `bars`).
-fn draw_bars(
-    area: &Area,
-    c: &Plot,
+fn draw_bars<DB: DrawingBackend>(
+    area: &Area<DB>,
+    (chart, vector): (&Chart, bool),
+    c: &Plot<DB>,
     b: Trace,
     flagged: Option<&[bool]>,
     axis: &bars::BarAxis,
-) -> DynResult<Vec<bars::Clipped>> {
+) -> DynResult<Vec<bars::Clipped>>
+where
+    DB::ErrorType: 'static,
+{
     let (bx, by) = area.get_base_pixel();
     let (xr, yr) = c.plotting_area().get_pixel_range();
     let x_of = |x: f64| c.backend_coord(&(x, axis.lo)).0 - bx;
@@ -383,12 +650,30 @@ fn draw_bars(
         y_of: &y_of,
         plot_x: (xr.start - bx, xr.end - bx),
         plot_y: (yr.start - by, yr.end - by),
+        polygons: vector,
     };
-    Ok(bars::draw(area, b.values, flagged, axis, b.color, &frame)?)
+    Ok(bars::draw(
+        area,
+        b.values,
+        flagged,
+        axis,
+        b.color,
+        &frame,
+        chart.font(11.0),
+    )?)
 }
 
 /// Dashed vertical markers with their label to the right, near the top.
-fn draw_markers(c: &mut Plot, panel: &Panel, (y0, y1): (f64, f64), days: usize) -> DynResult<()> {
+fn draw_markers<DB: DrawingBackend>(
+    c: &mut Plot<DB>,
+    chart: &Chart,
+    panel: &Panel,
+    (y0, y1): (f64, f64),
+    days: usize,
+) -> DynResult<()>
+where
+    DB::ErrorType: 'static,
+{
     for (day, label) in &panel.markers {
         let x = *day as f64;
         let dash = AXIS.stroke_width(1);
@@ -401,10 +686,24 @@ fn draw_markers(c: &mut Plot, panel: &Panel, (y0, y1): (f64, f64), days: usize) 
                 dash,
             )))?;
         }
+        // The label right of the line, or left of it where it would run past the plot.
+        let font = chart.font(11.0).color(&AXIS);
+        let (w, _) = c
+            .plotting_area()
+            .estimate_text_size(label, &font)
+            .unwrap_or((0, 0));
+        let (px, _) = c.plotting_area().get_pixel_range();
+        let at_x = c.backend_coord(&(x, y1)).0;
+        let gap = days as f64 * 0.01;
+        let (lx, h) = if at_x + (w as i32) + chart.px(6) as i32 > px.end {
+            (x - gap, HPos::Right)
+        } else {
+            (x + gap, HPos::Left)
+        };
         c.draw_series(std::iter::once(Text::new(
             label.clone(),
-            (x + days as f64 * 0.01, y1 - (y1 - y0) * 0.04),
-            ("sans-serif", 11).into_font().color(&AXIS),
+            (lx, y1 - (y1 - y0) * 0.04),
+            font.pos(Pos::new(h, VPos::Top)),
         )))?;
     }
     Ok(())
@@ -412,13 +711,17 @@ fn draw_markers(c: &mut Plot, panel: &Panel, (y0, y1): (f64, f64), days: usize) 
 
 /// Tick labels on the right edge of the plot: each left tick value × `factor`, with the
 /// axis name above them.
-fn draw_right_axis(
-    area: &Area,
-    c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
-    factor: f64,
-    label: &str,
+fn draw_right_axis<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &Chart,
+    c: &Plot<DB>,
+    (factor, label): (f64, &str),
     font: &TextStyle,
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
+) -> DynResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let k = |v: u32| chart.px(v) as i32;
     let (bx, by) = area.get_base_pixel();
     let (xr, yr) = c.plotting_area().get_pixel_range();
     let x = xr.end - bx;
@@ -438,14 +741,17 @@ fn draw_right_axis(
             continue;
         }
         let (_, y) = c.backend_coord(&(c.x_range().end, v));
-        area.draw(&PathElement::new(vec![(x, y - by), (x + 3, y - by)], AXIS))?;
-        area.draw(&Text::new(si(t), (x + 7, y - by), style.clone()))?;
+        area.draw(&PathElement::new(
+            vec![(x, y - by), (x + k(3), y - by)],
+            AXIS,
+        ))?;
+        area.draw(&Text::new(si(t), (x + k(7), y - by), style.clone()))?;
     }
     // The axis name above its top label, right-aligned with the labels.
     let top = font.pos(Pos::new(HPos::Right, VPos::Bottom));
     area.draw(&Text::new(
         label.to_string(),
-        (x + 48, yr.start - by - 8),
+        (x + k(48), yr.start - by - k(8)),
         top,
     ))?;
     Ok(())
@@ -483,14 +789,18 @@ pub fn spread_labels(ys: &[i32], top: i32, bottom: i32, gap: i32) -> Vec<i32> {
 /// Labels at line ends, all in one column right of the plot (so no two can overlap), spread
 /// apart vertically. Each line ends in a dot of its colour; a dotted grey leader joins the
 /// dot to a label that had to move, so the leader never reads as part of the line.
-fn draw_end_labels(
-    area: &Area,
-    c: &ChartContext<BitMapBackend, Cartesian2d<Axis, Axis>>,
+fn draw_end_labels<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &Chart,
+    c: &Plot<DB>,
     panel: &Panel,
     y0: f64,
     font: &FontDesc,
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
-    const GAP: i32 = 14;
+) -> DynResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let gap = chart.px(14) as i32;
     let (bx, by) = area.get_base_pixel();
     let (xrange, yrange) = c.plotting_area().get_pixel_range();
     let (top, bottom) = (yrange.start - by + 6, yrange.end - by - 6);
@@ -508,7 +818,7 @@ fn draw_end_labels(
     }
     ends.sort_by_key(|e| (e.0, e.2));
     let want: Vec<i32> = ends.iter().map(|e| e.0).collect();
-    let ys = spread_labels(&want, top, bottom, GAP);
+    let ys = spread_labels(&want, top, bottom, gap);
     for (e, &y) in ends.iter().zip(&ys) {
         let t = &panel.lines[e.2];
         area.draw(&Circle::new((e.1, e.0), 3, t.color.filled()))?;
@@ -523,17 +833,19 @@ fn draw_end_labels(
     Ok(())
 }
 
-/// A dotted 1-px grey line (every other pixel of a 2-px dash pattern).
-fn dotted(
-    area: &Area,
-    from: (i32, i32),
-    to: (i32, i32),
-) -> Result<(), Box<dyn std::error::Error + 'static>> {
+/// A dotted 1-px grey line (1-px dots 3 px apart).
+fn dotted<DB: DrawingBackend>(area: &Area<DB>, from: (i32, i32), to: (i32, i32)) -> DynResult<()>
+where
+    DB::ErrorType: 'static,
+{
     let (dx, dy) = (to.0 - from.0, to.1 - from.1);
     let n = dx.abs().max(dy.abs());
-    for k in (0..=n).step_by(3) {
+    let dots = (0..=n).step_by(3).map(|k| {
         let p = (from.0 + (dx * k) / n.max(1), from.1 + (dy * k) / n.max(1));
-        area.draw_pixel(p, &LEADER)?;
+        Rectangle::new([p, (p.0 + 1, p.1 + 1)], LEADER.filled())
+    });
+    for d in dots {
+        area.draw(&d)?;
     }
     Ok(())
 }
@@ -715,6 +1027,7 @@ mod tests {
     fn bars_drawn_above_and_below_zero() {
         let vals = [0.0, 10.0, -10.0];
         let chart = Chart {
+            phone: false,
             width: 200,
             height: 150,
             start: d(2020, 1, 1),

@@ -6,3 +6,4 @@ pub mod chart;
 pub(crate) mod font;
 pub mod format;
 pub(crate) mod png;
+pub(crate) mod svg;

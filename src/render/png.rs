@@ -10,23 +10,10 @@ use anyhow::{Context, Result};
 /// kept exactly; beyond that the 256 most frequent are kept and the rest (antialiasing
 /// shades) snap to the nearest of them.
 ///
-/// zlib level 1 without filters: on the real region charts (289 sampled) it gave 9.3 KB a
-/// chart against 24.4 KB with fdeflate's ultra-fast mode, for 0.3 ms more per chart (1.2 →
-/// 1.5 ms with the quantizing). Over ~18,000 charts that is ~270 MB less site for ~3 s of
-/// build on two cores; levels 2–6 saved little more (7.1 → 5.9 KB) for 0.5–1.2 ms more.
+/// zlib level 6 with the `Up` filter: the link previews of region pages (one chart each) came
+/// out at 9 KB against 15 KB with level 1 and no filter, 21 MB less site over 3,686 regions
+/// for about a millisecond more each. (Page charts are SVG; see `render::chart`.)
 pub fn encode_indexed(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    encode(
-        rgb,
-        w,
-        h,
-        png::DeflateCompression::Level(1),
-        png::Filter::NoFilter,
-    )
-}
-
-/// Like [`encode_indexed`] but smaller for about 1 ms more per 720×360 chart (zlib level 6,
-/// `Up` filter): for the many small images of compare and sandbox pages.
-pub fn encode_indexed_small(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     encode(
         rgb,
         w,

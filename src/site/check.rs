@@ -32,6 +32,7 @@ const URL_ATTRS: &[&str] = &[
     "src",
     "poster",
     "data-src",
+    "srcset",
     "data-gif",
     "data-poster",
     "data-csv",

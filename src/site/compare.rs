@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::interact::{self, SeriesRef};
-use super::{Site, script_json};
+use super::{Site, pictures, script_json};
 use crate::config::CompareGroup;
 use crate::data::{Dataset, Level, Slugs, names, slug};
 use crate::measures::{self, Measure, Mode, Scale, Unit};
@@ -24,6 +24,8 @@ use crate::render::format::{count, decimal, si, thousands};
 pub const MAX_LINES: usize = 10;
 const W: u32 = 720;
 const H: u32 = 360;
+/// Height of the phone layout (`site::pictures`).
+const PHONE_H: u32 = 320;
 const PER: f64 = measures::PER_CAPITA_BASE as f64;
 
 /// One group of regions drawn together.
@@ -548,7 +550,7 @@ struct GroupCard {
 }
 
 fn image_rel(g: &Group, v: View) -> String {
-    format!("img/{}-{}.png", g.slug, v.key())
+    format!("img/{}-{}.svg", g.slug, v.key())
 }
 
 /// Renders one view and returns its texts.
@@ -570,6 +572,7 @@ fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
         })
         .collect();
     let c = Chart {
+        phone: false,
         width: W,
         height: H,
         start: d.start,
@@ -584,11 +587,9 @@ fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
             ..Default::default()
         }],
     };
-    let (png, geom) = chart::render_png_small_geom(&c)?;
-    site.output
-        .write(&format!("compare/{}", image_rel(g, v)), &png)?;
+    let drawn = pictures::write(site.output, "compare", &image_rel(g, v), &c, PHONE_H)?;
     let mut texts = view_texts(ds, g, v, &d, window);
-    texts.hover = interact::hover_spec(&c, &geom, &[view_series(ds, g, v, &d, &c)]);
+    texts.hover = interact::picture_hover(&c, &drawn, &[view_series(ds, g, v, &d, &c)]);
     Ok(texts)
 }
 
@@ -747,7 +748,13 @@ fn group_images(site: &Site, g: &Group, views: &[View]) -> Result<Vec<ViewJson>>
                 .collect::<Result<_>>()?;
             let files = views
                 .iter()
-                .map(|&v| format!("compare/{}", image_rel(g, v)))
+                .flat_map(|&v| {
+                    let src = image_rel(g, v);
+                    [
+                        format!("compare/{src}"),
+                        format!("compare/{}", pictures::phone_src(&src)),
+                    ]
+                })
                 .collect();
             Ok((texts, files))
         })?;
@@ -832,10 +839,6 @@ fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Re
         "description",
         &format!("COVID-19 case curves compared: {}", g.name),
     );
-    ctx.insert(
-        "og_image",
-        &format!("compare/{}", image_rel(g, views[default])),
-    );
     ctx.insert("slug", &g.slug);
     ctx.insert("about", &g.about);
     ctx.insert("from_config", &g.from_config);
@@ -845,6 +848,9 @@ fn write_group(site: &Site, g: &Group, views: &[View], texts: &[ViewJson]) -> Re
     ctx.insert("default", &texts[default]);
     ctx.insert("width", &W);
     ctx.insert("height", &H);
+    ctx.insert("phone_width", &chart::PHONE_W);
+    ctx.insert("phone_height", &PHONE_H);
+    ctx.insert("phone_media", pictures::PHONE_MEDIA);
     ctx.insert("rows", &link_rows(g, views));
     ctx.insert("n_views", &views.len());
     ctx.insert("members", &member_rows(ds, g));

@@ -11,7 +11,8 @@
 //!   centered moving average the site draws), and per day `new_confirmed`, `new_deaths`
 //!   (whole numbers; day 0 holds the cumulative value, so running sums give the totals; the
 //!   same numbers as the region's CSV) and `new_recovered` (shorter where JHU stopped
-//!   publishing; null where never published).
+//!   publishing; null where never published); `anomalies_confirmed`, `anomalies_deaths`: the
+//!   day indices the moving averages leave out.
 //! - `data/regions-index.js` (name `regions-index`): `[[id, full name, level, population or
 //!   0], …]` in region order, for the compare page's region picker.
 //! - `data/sandbox/NAME.js` — one SIR model run: `s`, `i`, `r` per day (people).
@@ -23,6 +24,7 @@ use serde::Serialize;
 use anyhow::Result;
 
 use super::Site;
+use super::pictures::Drawn;
 use crate::data::{Dataset, Level, Region};
 use crate::measures::Derived;
 use crate::render::chart::{Chart, PanelGeom};
@@ -54,6 +56,17 @@ struct RegionData<'a> {
     new_confirmed: &'a [i64],
     new_deaths: &'a [i64],
     new_recovered: Option<&'a [Option<i64>]>,
+    /// Day indices of reporting anomalies, which the moving averages leave out.
+    anomalies_confirmed: Vec<usize>,
+    anomalies_deaths: Vec<usize>,
+}
+
+/// The indices of the flagged days.
+fn flagged<T>(mask: &[Option<T>]) -> Vec<usize> {
+    mask.iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.is_some().then_some(i))
+        .collect()
 }
 
 /// `regions/ID`: the name of a region's data file.
@@ -74,6 +87,8 @@ pub(crate) fn region_script(r: &Region, full_name: &str, d: &Derived, window: us
         new_confirmed: &d.new_confirmed,
         new_deaths: &d.new_deaths,
         new_recovered: d.new_recovered.as_deref(),
+        anomalies_confirmed: flagged(&d.anomalies_confirmed),
+        anomalies_deaths: flagged(&d.anomalies_deaths),
     };
     script(
         &region_name(r),
@@ -161,6 +176,15 @@ struct PanelSpec<'a> {
     series: &'a [SeriesRef],
 }
 
+/// The geometry of a chart's other layout: used while `media` matches.
+#[derive(Serialize)]
+struct AltGeom<'a> {
+    media: &'a str,
+    w: u32,
+    h: u32,
+    panels: &'a [PanelGeom],
+}
+
 #[derive(Serialize)]
 struct HoverSpec<'a> {
     w: u32,
@@ -168,11 +192,32 @@ struct HoverSpec<'a> {
     /// Date of day 0, or null when the x axis counts days.
     start: Option<NaiveDate>,
     panels: Vec<PanelSpec<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alt: Option<AltGeom<'a>>,
 }
 
-/// The `data-hover` attribute of a chart: its size, the geometry of each panel and what each
-/// drawn series is. `series[k]` lists panel k's series (bars first, then lines).
-pub(crate) fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<SeriesRef>]) -> String {
+/// The `data-hover` attribute of a chart offered in two layouts (`site::pictures`): its size,
+/// the geometry of each panel and what each drawn series is (`series[k]` lists panel k's
+/// series, bars first, then lines), and `alt`, the phone layout's size and geometry with the
+/// media query that selects it.
+pub(crate) fn picture_hover(chart: &Chart, drawn: &Drawn, series: &[Vec<SeriesRef>]) -> String {
+    let p = &drawn.picture;
+    let alt = AltGeom {
+        media: &p.media,
+        w: p.phone_width,
+        h: p.phone_height,
+        panels: &drawn.phone_geom,
+    };
+    spec_json(chart, &drawn.geom, series, Some(alt))
+}
+
+/// `data-hover` for one layout, with the other one's geometry if any.
+fn spec_json(
+    chart: &Chart,
+    geom: &[PanelGeom],
+    series: &[Vec<SeriesRef>],
+    alt: Option<AltGeom>,
+) -> String {
     let x_days = chart.panels.first().is_some_and(|p| p.x_days);
     let spec = HoverSpec {
         w: chart.width,
@@ -183,6 +228,7 @@ pub(crate) fn hover_spec(chart: &Chart, geom: &[PanelGeom], series: &[Vec<Series
             .zip(series)
             .map(|(g, s)| PanelSpec { geom: g, series: s })
             .collect(),
+        alt,
     };
     attr_json(serde_json::to_string(&spec).expect("plain data serializes"))
 }
@@ -304,6 +350,7 @@ mod tests {
             ..Default::default()
         };
         let chart = Chart {
+            phone: false,
             width: 400,
             height: 150,
             start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),

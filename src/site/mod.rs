@@ -12,6 +12,7 @@ pub(crate) mod maplists;
 pub(crate) mod notes;
 pub(crate) mod opendata;
 pub(crate) mod pages;
+pub(crate) mod pictures;
 pub(crate) mod region_stats;
 pub mod regions;
 pub(crate) mod sandbox;

@@ -163,9 +163,23 @@ fn chain(ds: &Dataset, idx: usize) -> Vec<usize> {
 }
 
 pub(crate) fn comparison(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Comparison {
-    let ids = chain(ds, idx);
+    let mut ids = chain(ds, idx);
+    // A county reported as part of a unit (its own row 0): a dash for it, and the unit's
+    // figures beside it.
+    let unit = ds.quality.regions[idx].reported_in.as_ref();
+    if let Some(&first) = unit.and_then(|u| u.regions.first()) {
+        ids.insert(1, first);
+    }
     let col = |f: &dyn Fn(&Stats) -> Option<f64>| -> Vec<String> {
-        ids.iter().map(|&i| fmt(f(&stats[i]))).collect()
+        ids.iter()
+            .map(|&i| {
+                if i == idx && unit.is_some() {
+                    "–".to_string()
+                } else {
+                    fmt(f(&stats[i]))
+                }
+            })
+            .collect()
     };
     let label = thousands(per as i64);
     Comparison {
@@ -209,9 +223,14 @@ pub(crate) fn child_noun(ds: &Dataset, idx: usize) -> &'static str {
 }
 
 /// "12th of 254 counties of Texas by cases per 100,000", among siblings with a population
-/// (1st = highest). Countries rank among all countries.
+/// (1st = highest). Countries rank among all countries. Counties reported as part of another
+/// unit (Utah's health districts) are neither ranked nor counted: their own rows are 0.
 pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Option<String> {
     let r = &ds.regions[idx];
+    let counted_elsewhere = |i: usize| ds.quality.regions[i].reported_in.is_some();
+    if counted_elsewhere(idx) {
+        return None;
+    }
     let own = stats[idx].cases_pc(per)?;
     let (siblings, group): (Vec<usize>, String) = match r.parent {
         Some(p) => (
@@ -231,6 +250,7 @@ pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Optio
     };
     let values: Vec<f64> = siblings
         .iter()
+        .filter(|&&i| !counted_elsewhere(i))
         .filter_map(|&i| stats[i].cases_pc(per))
         .collect();
     if values.len() < 2 {

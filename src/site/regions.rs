@@ -7,7 +7,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Figure, Site, interact, script_json};
+use super::{Figure, Site, interact, pictures, script_json};
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
 use crate::output::Output;
@@ -80,10 +80,9 @@ struct Link {
 
 #[derive(Serialize, serde::Deserialize)]
 struct ChartCtx {
-    src: String,
+    #[serde(flatten)]
+    picture: pictures::Picture,
     alt: String,
-    width: u32,
-    height: u32,
     caption: String,
     /// `data-hover`: where the chart's data sits in the image (see `site::interact`).
     hover: String,
@@ -91,6 +90,8 @@ struct ChartCtx {
 
 const W: u32 = 720;
 const H: u32 = 260;
+/// Height of a panel in the phone layout.
+const PHONE_PANEL_H: u32 = 260;
 
 fn last_mean(v: &[i64], n: usize) -> f64 {
     let k = v.len().min(n).max(1);
@@ -103,6 +104,13 @@ fn peak(v: &[f64]) -> Option<(usize, f64)> {
         .enumerate()
         .filter(|(_, x)| x.is_finite())
         .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The chart that is also written as a PNG, for link previews (`og:image`).
+const PREVIEW: &str = "new-cases";
+
+fn preview_path(id: &str) -> String {
+    format!("regions/img/{id}-{PREVIEW}.png")
 }
 
 /// One region's chart files as they are written: the page's chart list and the unit's files.
@@ -126,18 +134,23 @@ impl Charts<'_> {
         alt: String,
         caption: String,
     ) -> Result<()> {
-        let rel = format!("regions/img/{}-{kind}.png", self.id);
-        let (png, geom) = chart::render_png_geom(chart)?;
-        self.out.write(&rel, &png)?;
-        self.files.push(rel);
+        let src = format!("img/{}-{kind}.svg", self.id);
+        let drawn = pictures::write(self.out, "regions", &src, chart, PHONE_PANEL_H)?;
+        self.files.push(format!("regions/{src}"));
+        self.files
+            .push(format!("regions/{}", drawn.picture.phone_src));
+        if kind == PREVIEW {
+            // Link previews need a raster image.
+            let rel = preview_path(self.id);
+            self.out.write(&rel, &chart::render_png(chart)?)?;
+            self.files.push(rel);
+        }
         let series = interact::series_of(chart, &self.data, keys);
         self.list.push(ChartCtx {
-            src: format!("img/{}-{kind}.png", self.id),
+            hover: interact::picture_hover(chart, &drawn, &series),
+            picture: drawn.picture,
             alt,
-            width: chart.width,
-            height: chart.height,
             caption,
-            hover: interact::hover_spec(chart, &geom, &series),
         });
         Ok(())
     }
@@ -157,6 +170,7 @@ struct About<'a> {
 impl About<'_> {
     fn chart<'t>(&self, panels: Vec<Panel<'t>>) -> Chart<'t> {
         Chart {
+            phone: false,
             width: W,
             height: H,
             start: self.r.series.start,
@@ -213,7 +227,11 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
     cumulative_charts(&about, &mut charts)?;
     recovered_chart(&about, &mut charts)?;
     let assets = RegionAssets {
-        figures: key_figures(r, &d, site.per_capita()),
+        figures: match &ds.quality.regions[idx].reported_in {
+            // Its own row is 0: headline the unit that holds its cases, not zeros.
+            Some(u) => counted_elsewhere_figures(r, &u.name),
+            None => key_figures(r, &d, site.per_capita()),
+        },
         summary: summary(r, idx, &d, full),
         charts: charts.list,
     };
@@ -401,6 +419,11 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
     let (Some(rec), Some(act)) = (&s.recovered, &a.d.active) else {
         return Ok(());
     };
+    if rec.iter().all(Option::is_none) {
+        // Never really reported (e.g. Sweden): an empty chart says nothing; the page's notes
+        // say why there is none.
+        return Ok(());
+    }
     let (first, full, days) = (s.start, a.full, s.len());
     let until = s.date(rec.len().saturating_sub(1));
     let rf = measures::opt_to_f64(rec);
@@ -447,6 +470,23 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
 }
 
 /// The key figures: totals, recent averages, per-capita values, recovered, dates.
+/// The figures of a county whose cases are reported as part of another unit.
+fn counted_elsewhere_figures(r: &Region, unit: &str) -> Vec<Figure> {
+    let s = &r.series;
+    vec![
+        Figure::new(
+            "Cases and deaths",
+            format!("in {unit}"),
+            "reported as part of it: this county's own row is 0",
+        ),
+        Figure::new(
+            "Latest data",
+            s.end().to_string(),
+            format!("series from {}", s.start),
+        ),
+    ]
+}
+
 fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
     let s = &r.series;
     let (first, last) = (s.start, s.end());
@@ -581,7 +621,7 @@ fn write_page(
         "description",
         &format!("COVID-19 in {full}: confirmed cases and deaths per day, totals, per 100,000 people, charts and the data as CSV (JHU CSSE)"),
     );
-    ctx.insert("og_image", &format!("regions/img/{}-new-cases.png", r.id));
+    ctx.insert("og_image", &preview_path(&r.id));
     ctx.insert("name", &r.name);
     ctx.insert("full_name", full);
     ctx.insert("level", r.level.label());

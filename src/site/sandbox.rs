@@ -8,7 +8,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Site, interact, script_json};
+use super::{Site, interact, pictures, script_json};
 use crate::config::SandboxScenario;
 use crate::data::{Slugs, slug};
 use crate::render::chart::{self, Chart, Panel, Trace};
@@ -19,6 +19,8 @@ const GRID_W: u32 = 400;
 const GRID_H: u32 = 230;
 const SC_W: u32 = 720;
 const SC_H: u32 = 300;
+/// Height of a scenario chart in the phone layout (`site::pictures`).
+const SC_PHONE_H: u32 = 260;
 const GREY: plotters::style::RGBColor = plotters::style::RGBColor(160, 160, 160);
 
 /// The grid of sandbox 1: r = 0, 0.5, …, 8 and d = 1, …, 28.
@@ -61,7 +63,7 @@ pub(crate) fn horizon(run_days: usize) -> usize {
 }
 
 fn sir_image(key: &str, horizon: usize) -> String {
-    format!("img/sir-{key}-h{horizon}.png")
+    format!("img/sir-{key}-h{horizon}.svg")
 }
 
 fn days_text(d: f64) -> String {
@@ -95,6 +97,7 @@ fn sir_chart<'a>(
     ];
     lines.extend(extra);
     Chart {
+        phone: false,
         width: w,
         height: h,
         start: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date"),
@@ -145,7 +148,7 @@ struct GridView {
     /// template with the shared horizon, `{max:h}`, instead).
     #[serde(skip)]
     x_hi: String,
-    /// The shortest horizon that shows the whole run (image `sir-KEY-hH.png`).
+    /// The shortest horizon that shows the whole run (image `sir-KEY-hH.svg`).
     h: usize,
 }
 
@@ -342,10 +345,6 @@ fn write_grid(site: &Site) -> Result<usize> {
         "description",
         "An SIR epidemic sandbox: compare two epidemics with different reproduction numbers and infectious periods",
     );
-    ctx.insert(
-        "og_image",
-        &format!("sandbox/{}", sir_image(&sides[0].key, shared_h)),
-    );
     ctx.insert("sides", &sides);
     // switch.js fills `{max:h}` with the horizon both sides are drawn at.
     ctx.insert("hover_tpl", &hover_tpl.replace("{x_hi}", "{max:h}"));
@@ -358,6 +357,9 @@ fn write_grid(site: &Site) -> Result<usize> {
     ctx.insert("views_json", &script_json(&index)?);
     ctx.insert("width", &GRID_W);
     ctx.insert("height", &GRID_H);
+    ctx.insert("phone_width", &chart::PHONE_W);
+    ctx.insert("phone_height", &GRID_H);
+    ctx.insert("phone_media", pictures::PHONE_MEDIA);
     ctx.insert("n", &thousands(model::N as i64));
     ctx.insert("steps_per_day", &model::STEPS_PER_DAY);
     ctx.insert("max_days", &thousands(i64::from(model::MAX_DAYS)));
@@ -423,13 +425,11 @@ fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
             None,
             Vec::new(),
         );
-        let (png, geom) = chart::render_png_small_geom(&c)?;
-        site.output
-            .write(&format!("sandbox/{}", sir_image(&key, h)), &png)?;
+        let drawn = pictures::write(site.output, "sandbox", &sir_image(&key, h), &c, GRID_H)?;
         if h == view.h {
             let series = interact::series_of(&c, &data, &[&["s", "i", "r"]]);
-            view.hover = interact::hover_spec(&c, &geom, &series);
-            view.x_hi = serde_json::to_string(&geom[0].x_hi)?;
+            view.hover = interact::picture_hover(&c, &drawn, &series);
+            view.x_hi = serde_json::to_string(&drawn.geom[0].x_hi)?;
         }
     }
     Ok((key, view, s.total / model::N * 100.0))
@@ -502,6 +502,9 @@ fn write_scenarios(site: &Site, config: &[SandboxScenario]) -> Result<usize> {
     ctx.insert("scenarios", &scenarios);
     ctx.insert("width", &SC_W);
     ctx.insert("height", &SC_H);
+    ctx.insert("phone_width", &chart::PHONE_W);
+    ctx.insert("phone_height", &SC_PHONE_H);
+    ctx.insert("phone_media", pictures::PHONE_MEDIA);
     ctx.insert("n", &thousands(model::N as i64));
     site.write_page(rel, "sandbox_scenarios.html", &ctx)?;
     Ok(scenarios.len())
@@ -536,16 +539,15 @@ fn scenario(site: &Site, sc: &Scenario, id: String) -> Result<ScenarioCtx> {
         }),
         markers,
     );
-    let src = format!("img/scenario-{id}.png");
-    let (png, geom) = chart::render_png_small_geom(&c)?;
-    site.output.write(&format!("sandbox/{src}"), &png)?;
+    let src = format!("img/scenario-{id}.svg");
+    let drawn = pictures::write(site.output, "sandbox", &src, &c, SC_PHONE_H)?;
     let data = format!("sandbox/scenario-{id}");
     site.output.write(
         &interact::data_path(&data),
         interact::sir_script(&data, &run, Some(&base_i)).as_bytes(),
     )?;
     let series = interact::series_of(&c, &data, &[&["s", "i", "r", "i0"]]);
-    let hover = interact::hover_spec(&c, &geom, &series);
+    let hover = interact::picture_hover(&c, &drawn, &series);
     Ok(ScenarioCtx {
         alt: scenario_alt(name, steps, &s, &b),
         id,

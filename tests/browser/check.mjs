@@ -14,6 +14,10 @@
 //   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
 //   - every <img> (lazy ones too, after scrolling) decodes (naturalWidth > 0);
 //   - at 360 px: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
+//   - every chart image (figure.chart img) is shown at >= 0.95 x its design width, so its text
+//     is at least the size it was designed for (the phone layouts' smallest text is 11.98 px:
+//     >= 11 CSS px at 0.95 x), and on a phone (<= 679 px) the phone layout (*-phone.svg) is the
+//     source chosen; a raster chart must not be upscaled on the 2x phone screen;
 //   - no date kept whole (span.nw: cards, table heads) broken across two lines;
 //   - axe-core, experimental rules included: no violation of impact "serious" or "critical"
 //     (others are listed as notes);
@@ -150,6 +154,26 @@ async function viewState(page) {
     });
     return { imgs, canvases, text: root.innerText, url: location.href };
   });
+}
+
+/** The chart-size rule (see the header): one failure text per chart image that breaks it. */
+async function chartSizes(page, width) {
+  return page.$$eval(
+    "figure.chart img",
+    (imgs, { width, dpr }) =>
+      imgs.flatMap((i) => {
+        const src = i.currentSrc || i.src;
+        const shown = i.getBoundingClientRect().width;
+        const out = [];
+        if (!i.naturalWidth || !shown) return out;
+        const svg = /\.svg(\?|#|$)/.test(src);
+        if (shown < 0.95 * i.naturalWidth) out.push(`chart shown at ${Math.round(shown)} px, under 0.95 x its design width ${i.naturalWidth}: ${src}`);
+        if (width <= 679 && i.parentElement.tagName === "PICTURE" && !/-phone\.svg/.test(src)) out.push(`phone layout not chosen at ${width} px: ${src}`);
+        if (!svg && i.naturalWidth < shown * dpr * 0.99) out.push(`raster chart upscaled on a ${dpr}x screen (${i.naturalWidth} px for ${Math.round(shown * dpr)} device px): ${src}`);
+        return out;
+      }),
+    { width, dpr: width <= 360 ? 2 : 1 },
+  );
 }
 
 async function brokenImages(page) {
@@ -480,6 +504,8 @@ async function checkPage(path, origin, width, scheme, withControls) {
   };
   const context = await browser.newContext({
     viewport: { width, height: 800 },
+    // Phones have high-density screens: images must not be upscaled there.
+    deviceScaleFactor: width <= 360 ? 2 : 1,
     colorScheme: scheme,
     reducedMotion: "no-preference",
     serviceWorkers: "block",
@@ -531,6 +557,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
     await settleImages(page);
     phase("images");
     for (const src of await brokenImages(page)) fail(check, `image did not load: ${src}`);
+    for (const f of await chartSizes(page, width)) fail(check, f);
     const overflow = await page.evaluate(() => {
       const d = document.documentElement;
       const wide = [];
