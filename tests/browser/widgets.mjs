@@ -193,7 +193,11 @@ async function checkHover(page, check, ctx) {
   const label = dayLabel;
   // The pointer: the middle day, at the pixel the chart's own geometry gives.
   const spec = await page.$eval("figure[data-hover]", (f) => JSON.parse(f.getAttribute("data-hover")));
-  const p = spec.panels[0];
+  // The geometry of the layout on screen: the phone layout's (`alt`) while its media query
+  // matches.
+  const phone = !!spec.alt && (await page.evaluate((m) => matchMedia(m).matches, spec.alt.media));
+  const g = phone ? spec.alt : spec;
+  const p = g.panels[0];
   const day = Math.floor(p.x_hi / 2);
   const box = await page.evaluate(() => {
     const l = document.querySelector("figure[data-hover] .hv-layer");
@@ -201,8 +205,8 @@ async function checkHover(page, check, ctx) {
     const r = l.getBoundingClientRect();
     return { left: r.left, top: r.top, width: r.width, height: r.height };
   });
-  const x = box.left + ((p.px[0] + (day / p.x_hi) * (p.px[1] - p.px[0])) * box.width) / spec.w;
-  const y = box.top + (((p.py[0] + p.py[1]) / 2) * box.height) / spec.h;
+  const x = box.left + ((p.px[0] + (day / p.x_hi) * (p.px[1] - p.px[0])) * box.width) / g.w;
+  const y = box.top + (((p.py[0] + p.py[1]) / 2) * box.height) / g.h;
   await page.mouse.move(x, y);
   const tip = await waitTip(page, 0, label(spec, day));
   report.pointer++;
