@@ -136,7 +136,13 @@ fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     if days.is_empty() {
         return Vec::new();
     }
-    let n = days.len();
+    // Days, not day × measure: a seam day flags cases and deaths alike.
+    let n = days
+        .iter()
+        .map(|d| d.1)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let flagged = days.len();
     days.sort_by(|a, b| b.0.abs().cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
     let listed: Vec<String> = days
         .iter()
@@ -148,11 +154,12 @@ fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
         .collect();
     vec![Note {
         text: format!(
-            "{n} day{} with a reporting anomaly {} left out of the moving averages and map \
-             classes and marked on the charts; the CSV keeps the raw values. Largest: {}. All \
-             of them:",
+            "{n} day{} with a reporting anomaly ({flagged} value{} of new cases or deaths) {} \
+             left out of the moving averages and map classes and marked on the charts; the \
+             CSV keeps the raw values. Largest: {}. All of them:",
             if n == 1 { "" } else { "s" },
-            if n == 1 { "is" } else { "are" },
+            if flagged == 1 { "" } else { "s" },
+            if flagged == 1 { "is" } else { "are" },
             listed.join("; ")
         ),
         link: Some(("data notes (CSV)".into(), "../data/data-notes.csv".into())),
