@@ -11,6 +11,7 @@ use super::{Figure, Site, interact, pictures, script_json};
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
 use crate::output::Output;
+use crate::quality;
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{count, decimal, thousands};
 
@@ -370,15 +371,26 @@ fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
         values,
         color,
     };
+    // The rebuilt US series' seam shows as a step in the totals: mark it where it is flagged.
+    let seam = |flags: &[Option<quality::Anomaly>]| -> Vec<(usize, String)> {
+        flags
+            .iter()
+            .position(|f| *f == Some(quality::Anomaly::Seam))
+            .map(|i| (i, "source switch".to_string()))
+            .into_iter()
+            .collect()
+    };
     let linear = a.chart(vec![
         Panel {
             title: "Total confirmed cases".into(),
             lines: vec![line("confirmed", &cc, chart::CASES)],
+            markers: seam(&a.d.anomalies_confirmed),
             ..Default::default()
         },
         Panel {
             title: "Total deaths".into(),
             lines: vec![line("deaths", &cd, chart::DEATHS)],
+            markers: seam(&a.d.anomalies_deaths),
             ..Default::default()
         },
     ]);
@@ -391,7 +403,13 @@ fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
             thousands(last_c),
             thousands(last_d)
         ),
-        "Cumulative totals on a linear axis.".into(),
+        match linear.panels.iter().find_map(|p| p.markers.first()) {
+            Some((i, _)) => format!(
+                "Cumulative totals on a linear axis. The dashed line marks {}, when the US series switches from the JHU time series to the daily reports: its step mixes later revisions into one day.",
+                s.date(*i)
+            ),
+            None => "Cumulative totals on a linear axis.".into(),
+        },
     )?;
     let log = a.chart(vec![Panel {
         title: "Total confirmed cases and deaths (log scale)".into(),
