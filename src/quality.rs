@@ -157,6 +157,21 @@ pub fn anomalies(new: &[i64], seam: Option<usize>, min_dump: i64) -> Vec<Option<
         .collect()
 }
 
+/// The mean of the last `n` days of `new` with anomalous days left out (NaN when all are):
+/// the "new per day, last 7 days" of key figures, tables and `latest`, by the same rule as the
+/// moving averages and the heat maps.
+pub fn recent_mean(new: &[i64], flags: &[Option<Anomaly>], n: usize) -> f64 {
+    let from = new.len().saturating_sub(n);
+    let kept: Vec<i64> = (from..new.len())
+        .filter(|&i| flags.get(i).is_none_or(|f| f.is_none()))
+        .map(|i| new[i])
+        .collect();
+    if kept.is_empty() {
+        return f64::NAN;
+    }
+    kept.iter().sum::<i64>() as f64 / kept.len() as f64
+}
+
 /// A copy of `new` as f64 with anomalous days set to NaN, for the moving averages (which skip
 /// NaN, so an excluded day takes the mean of the days around it).
 pub fn without_anomalies(new: &[i64], flags: &[Option<Anomaly>]) -> Vec<f64> {

@@ -128,7 +128,7 @@ fn compare_and_sandbox_pages_are_complete_and_pass_check() {
         grid["r2-d7"]["total"]
             .as_str()
             .unwrap()
-            .contains("(79.7 %)"),
+            .contains("(79.7\u{a0}%)"),
         "{}",
         grid["r2-d7"]
     );

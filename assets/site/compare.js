@@ -11,8 +11,18 @@
   var app = document.getElementById('compare-any');
   if (!S || !app) return;
   var MAX = 10;
+  // The chart's size: 720 × 360 on wide screens; on a phone (under 560 px of room) as wide as
+  // the page, drawn 1:1 so its 12-px text stays 12 px, with a legend above the plot instead
+  // of line-end labels (like the precomputed charts' phone layout).
   var W = 720;
   var H = 360;
+  function layout() {
+    var room = app.clientWidth || 720;
+    var phone = room < 560;
+    W = phone ? Math.max(280, Math.floor(room)) : 720;
+    H = phone ? 330 : 360;
+    return phone;
+  }
   var PALETTE = ['#0072b2', '#d55e00', '#009e73', '#e69f00', '#cc79a7', '#56b4e9', '#000000', '#332288', '#882255', '#999933'];
   var AXIS = '#5a5a5a';
   var GRID = '#e8e8e8';
@@ -195,10 +205,24 @@
       for (var i = a; i <= b; i++) t.push(i);
       yr = [a, b, t];
     } else yr = niceRange(Math.min(lo, 0), Math.max(hi, 0));
+    var phone = layout();
     var labels = vd.lines.map(function (l) { return shortName(l.d.name); });
-    var right = Math.round(labels.reduce(function (m, s) { return Math.max(m, textWidth(s)); }, 0)) + 14;
+    var right = phone ? 8 : Math.round(labels.reduce(function (m, s) { return Math.max(m, textWidth(s)); }, 0)) + 14;
+    // Phone legend: rows of colour swatch + name, wrapped to the width.
+    var legend = [];
+    if (phone) {
+      var lx = 8;
+      var row = 0;
+      labels.forEach(function (t, n) {
+        var w = 16 + Math.ceil(textWidth(t)) + 12;
+        if (lx > 8 && lx + w > W - 4) { lx = 8; row++; }
+        legend.push({ x: lx, row: row, n: n });
+        lx += w;
+      });
+    }
+    var legendH = legend.length ? (legend[legend.length - 1].row + 1) * 16 : 0;
     var xdesc = vd.start ? '' : v.align === 'first' ? 'days since the first case' : 'days since 1 case per 10,000 people';
-    var geom = { left: 6 + 48, top: 6 + 24, right: W - 6 - right, bottom: H - 6 - (xdesc ? 36 : 20) };
+    var geom = { left: 6 + 48, top: 6 + 24 + legendH, right: W - 6 - right, bottom: H - 6 - (xdesc ? 36 : 20) };
     var xhi = vd.days - 1;
     var X = function (x) { return geom.left + (x / (xhi || 1)) * (geom.right - geom.left); };
     var Y = function (y) { return geom.bottom - ((y - yr[0]) / (yr[1] - yr[0])) * (geom.bottom - geom.top); };
@@ -242,7 +266,14 @@
         ends.push({ x: X(last[0]), y: Y(last[1]), n: n });
       }
     });
-    endLabels(root, ends, vd.lines, labels, geom);
+    if (phone) {
+      legend.forEach(function (e) {
+        var y = 6 + 24 + e.row * 16 + 8;
+        var color = vd.lines[e.n].s.color;
+        svg('path', { d: 'M' + e.x + ',' + y + 'h12', stroke: color, 'stroke-width': 3 }, root);
+        svg('text', { x: e.x + 16, y: y + 4, fill: darken(color) }, root).textContent = labels[e.n];
+      });
+    } else endLabels(root, ends, vd.lines, labels, geom);
     return { root: root, geom: geom, yr: yr, xhi: xhi, log: log };
   }
 

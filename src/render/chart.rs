@@ -299,7 +299,7 @@ fn right_margin<DB: DrawingBackend>(
     panel: &Panel,
     label_font: &FontDesc,
 ) -> u32 {
-    if !panel.end_labels {
+    if !end_labels(chart, panel) {
         // Room for the per-capita axis labels.
         return chart.px(if panel.right_axis.is_some() { 52 } else { 14 });
     }
@@ -338,7 +338,7 @@ where
     let xr = x_axis(chart, panel, days);
     // Ticks a year apart say only the year ("2021", not "Jan 2021"): room on a phone.
     let yearly = xr.keys.len() > 1 && xr.keys.windows(2).all(|w| w[1] - w[0] >= 365.0);
-    let items = legend_items(panel);
+    let items = legend_items(chart, panel);
     let legend = Legend::layout(area, chart, &items, &label_font);
     let title_h = draw_title(area, chart, &panel.title)?;
     let mut c = ChartBuilder::on(area)
@@ -395,8 +395,8 @@ where
         draw_right_axis(area, chart, &c, (*factor, label), &font)?;
     }
     draw_series(area, chart, &mut c, panel, (y0, vector))?;
-    draw_markers(&mut c, chart, panel, (y0, y1), days)?;
-    if panel.end_labels {
+    draw_markers(&mut c, chart, panel, (y0, y1))?;
+    if end_labels(chart, panel) {
         draw_end_labels(area, chart, &c, panel, y0, &label_font)?;
     } else {
         let (_, yr) = c.plotting_area().get_pixel_range();
@@ -433,13 +433,19 @@ where
     Ok(h + 2 * pad)
 }
 
+/// Whether the lines are labelled at their ends. Not in the phone layout: a column of labels
+/// took 40 % of a 336-px chart; the legend rows above the plot name the lines there.
+fn end_labels(chart: &Chart, panel: &Panel) -> bool {
+    panel.end_labels && !chart.phone
+}
+
 /// One legend entry: label, colour, and whether it is bars (a box) or a line.
 type LegendItem<'a> = (&'a str, RGBColor, bool);
 
 /// The legend entries of a panel without end labels: bars, then lines (none for one series,
 /// which its title names).
-fn legend_items<'a>(panel: &Panel<'a>) -> Vec<LegendItem<'a>> {
-    if panel.end_labels {
+fn legend_items<'a>(chart: &Chart, panel: &Panel<'a>) -> Vec<LegendItem<'a>> {
+    if end_labels(chart, panel) {
         return Vec::new();
     }
     let items: Vec<LegendItem> = panel
@@ -669,11 +675,11 @@ fn draw_markers<DB: DrawingBackend>(
     chart: &Chart,
     panel: &Panel,
     (y0, y1): (f64, f64),
-    days: usize,
 ) -> DynResult<()>
 where
     DB::ErrorType: 'static,
 {
+    let mut placed: Vec<(i32, i32, i32)> = Vec::new();
     for (day, label) in &panel.markers {
         let x = *day as f64;
         let dash = AXIS.stroke_width(1);
@@ -686,27 +692,81 @@ where
                 dash,
             )))?;
         }
-        // The label right of the line, or left of it where it would run past the plot.
-        let font = chart.font(11.0).color(&AXIS);
-        let (w, _) = c
-            .plotting_area()
-            .estimate_text_size(label, &font)
-            .unwrap_or((0, 0));
-        let (px, _) = c.plotting_area().get_pixel_range();
-        let at_x = c.backend_coord(&(x, y1)).0;
-        let gap = days as f64 * 0.01;
-        let (lx, h) = if at_x + (w as i32) + chart.px(6) as i32 > px.end {
-            (x - gap, HPos::Right)
-        } else {
-            (x + gap, HPos::Left)
-        };
-        c.draw_series(std::iter::once(Text::new(
-            label.clone(),
-            (lx, y1 - (y1 - y0) * 0.04),
-            font.pos(Pos::new(h, VPos::Top)),
-        )))?;
+        placed.push(draw_marker_label(c, chart, (x, label), (y0, y1), &placed)?);
     }
     Ok(())
+}
+
+/// A marker's label near the top of the plot: right of its line, else left of it, else in two
+/// lines on the roomier side; a row lower when it would overlap a label already `placed`
+/// (pixel spans and rows). Returns its own span and row.
+fn draw_marker_label<DB: DrawingBackend>(
+    c: &mut Plot<DB>,
+    chart: &Chart,
+    (x, label): (f64, &str),
+    (y0, y1): (f64, f64),
+    placed: &[(i32, i32, i32)],
+) -> DynResult<(i32, i32, i32)>
+where
+    DB::ErrorType: 'static,
+{
+    let font = chart.font(11.0).color(&AXIS);
+    let width = |t: &str| {
+        c.plotting_area()
+            .estimate_text_size(t, &font)
+            .map_or(0, |(w, _)| w as i32)
+    };
+    let (px, py) = c.plotting_area().get_pixel_range();
+    let at = c.backend_coord(&(x, y1)).0;
+    let gap = chart.px(4) as i32;
+    let (room_r, room_l) = (px.end - at - gap, at - px.start - gap);
+    let lines: Vec<String> = if width(label) <= room_r.max(room_l) {
+        vec![label.to_string()]
+    } else {
+        // Split at the space nearest the middle.
+        let mid = label.len() / 2;
+        let cut = label
+            .char_indices()
+            .filter(|&(_, ch)| ch == ' ')
+            .map(|(i, _)| i)
+            .min_by_key(|&i| i.abs_diff(mid));
+        match cut {
+            Some(i) => vec![label[..i].to_string(), label[i + 1..].to_string()],
+            None => vec![label.to_string()],
+        }
+    };
+    let w = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+    let right = w <= room_r || room_r >= room_l;
+    let (x0, x1) = if right {
+        (at + gap, at + gap + w)
+    } else {
+        (at - gap - w, at - gap)
+    };
+    let row = (0..)
+        .find(|&r| {
+            !placed
+                .iter()
+                .any(|&(a, b, pr)| pr == r && x0 <= b + gap && x1 + gap >= a)
+        })
+        .unwrap_or(0);
+    let line_h = chart.px(13) as i32;
+    let h = (py.end - py.start).max(1) as f64;
+    let pos = Pos::new(if right { HPos::Left } else { HPos::Right }, VPos::Top);
+    let first = row * lines.len() as i32;
+    for (k, l) in lines.iter().enumerate() {
+        let top = chart.px(4) as i32 + (first + k as i32) * line_h;
+        let y = y1 - (y1 - y0) * f64::from(top) / h;
+        let tx = if right { x0 } else { x1 };
+        let xd = x
+            + (f64::from(tx - at)) * (c.x_range().end - c.x_range().start)
+                / f64::from((px.end - px.start).max(1));
+        c.draw_series(std::iter::once(Text::new(
+            l.clone(),
+            (xd, y),
+            font.pos(pos),
+        )))?;
+    }
+    Ok((x0, x1, row))
 }
 
 /// Tick labels on the right edge of the plot: each left tick value × `factor`, with the

@@ -181,7 +181,9 @@ fn latest_fields() -> Value {
         field(
             n,
             "number",
-            &format!("Mean of new_{what} over the region's last 7 dates (rounded to 4 decimals)"),
+            &format!(
+                "Mean of new_{what} over the region's last 7 dates, reporting anomalies (data-notes.csv) left out (rounded to 4 decimals)"
+            ),
             Some("people per day"),
         )
     };

@@ -20,6 +20,7 @@ use crate::data::keys::JoinKeys;
 use crate::data::{Dataset, Level, Region};
 use crate::measures;
 use crate::output::Output;
+use crate::quality::{self, Anomaly};
 
 /// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
 /// display setting.
@@ -129,7 +130,9 @@ struct LastValues {
     new_d: Option<f64>,
 }
 
-fn last_values(csv: &str) -> Result<LastValues> {
+/// The last row of a region CSV and the mean of its last `LAST_DAYS` new values, with the
+/// days flagged in `flags` (new cases, new deaths: anomalies) left out.
+fn last_values(csv: &str, flags: [&[Option<Anomaly>]; 2]) -> Result<LastValues> {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines
         .next()
@@ -142,29 +145,33 @@ fn last_values(csv: &str) -> Result<LastValues> {
     let int = |row: &[&str], c: Option<usize>| -> Option<i64> {
         c.and_then(|c| row.get(c)).and_then(|v| v.parse().ok())
     };
-    let mean = |name: &str| -> Option<f64> {
-        let tail = &rows[rows.len().saturating_sub(LAST_DAYS)..];
-        let vals: Option<Vec<i64>> = tail.iter().map(|r| int(r, col(name))).collect();
-        vals.map(|v| v.iter().sum::<i64>() as f64 / v.len() as f64)
+    let mean = |name: &str, flags: &[Option<Anomaly>]| -> Option<f64> {
+        let vals: Option<Vec<i64>> = rows.iter().map(|r| int(r, col(name))).collect();
+        let m = quality::recent_mean(&vals?, flags, LAST_DAYS);
+        m.is_finite().then_some(m)
     };
     Ok(LastValues {
         date: last.first().unwrap_or(&"").to_string(),
         confirmed: int(last, col("confirmed")),
         deaths: int(last, col("deaths")),
-        new_c: mean("new_confirmed"),
-        new_d: mean("new_deaths"),
+        new_c: mean("new_confirmed", flags[0]),
+        new_d: mean("new_deaths", flags[1]),
     })
 }
 
 /// The latest row of region `r` from its CSV text.
-pub(crate) fn latest_row(r: &Region, csv: &str) -> Result<LatestRow> {
+pub(crate) fn latest_row(
+    r: &Region,
+    csv: &str,
+    flags: [&[Option<Anomaly>]; 2],
+) -> Result<LatestRow> {
     let LastValues {
         date,
         confirmed: c,
         deaths: d,
         new_c: nc,
         new_d: nd,
-    } = last_values(csv)?;
+    } = last_values(csv, flags)?;
     let pc = |v: Option<f64>| -> Option<f64> {
         v.and_then(|v| measures::per_capita(v, r.population, PER))
             .map(round4)
@@ -289,7 +296,8 @@ pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<Latest
                 String::new()
             };
             text.push_str(&long_rows(&r.id, &csv));
-            Ok((gzip(text.as_bytes())?, latest_row(r, &csv)?))
+            let flags = [&d.anomalies_confirmed[..], &d.anomalies_deaths[..]];
+            Ok((gzip(text.as_bytes())?, latest_row(r, &csv, flags)?))
         })
         .collect::<Result<_>>()?;
     let mut gz = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
@@ -368,7 +376,7 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
 
     #[test]
     fn last_values_take_the_last_row_and_a_seven_row_mean() {
-        let v = last_values(CSV).unwrap();
+        let v = last_values(CSV, [&[], &[]]).unwrap();
         let (nc, nd) = (v.new_c, v.new_d);
         assert_eq!(v.date, "2021-08-08");
         assert_eq!((v.confirmed, v.deaths), (Some(171), Some(4)));

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::data::{Dataset, Level, Series};
 use crate::measures;
+use crate::quality;
 use crate::render::format::{decimal, thousands};
 
 /// Weeks in the weekly-totals table.
@@ -42,19 +43,17 @@ impl Stats {
     }
 }
 
-/// Mean of the last `n` values (fewer at the start of a series).
-pub(crate) fn last_mean(v: &[i64], n: usize) -> f64 {
-    let k = v.len().min(n).max(1);
-    v[v.len().saturating_sub(n)..].iter().sum::<i64>() as f64 / k as f64
-}
-
-fn stats_of(s: &Series, population: Option<u64>) -> Stats {
+fn stats_of(s: &Series, q: &quality::assess::RegionQuality, population: Option<u64>) -> Stats {
     Stats {
         population,
         confirmed: *s.confirmed.last().unwrap_or(&0),
         deaths: *s.deaths.last().unwrap_or(&0),
-        new7_c: last_mean(&measures::new_per_day(&s.confirmed), 7),
-        new7_d: last_mean(&measures::new_per_day(&s.deaths), 7),
+        new7_c: quality::recent_mean(
+            &measures::new_per_day(&s.confirmed),
+            &q.anomalies_confirmed,
+            7,
+        ),
+        new7_d: quality::recent_mean(&measures::new_per_day(&s.deaths), &q.anomalies_deaths, 7),
     }
 }
 
@@ -62,7 +61,8 @@ fn stats_of(s: &Series, population: Option<u64>) -> Stats {
 pub(crate) fn all_stats(ds: &Dataset) -> Vec<Stats> {
     ds.regions
         .par_iter()
-        .map(|r| stats_of(&r.series, r.population))
+        .zip(&ds.quality.regions)
+        .map(|(r, q)| stats_of(&r.series, q, r.population))
         .collect()
 }
 

@@ -94,11 +94,6 @@ const H: u32 = 260;
 /// Height of a panel in the phone layout.
 const PHONE_PANEL_H: u32 = 260;
 
-fn last_mean(v: &[i64], n: usize) -> f64 {
-    let k = v.len().min(n).max(1);
-    v[v.len().saturating_sub(n)..].iter().sum::<i64>() as f64 / k as f64
-}
-
 fn peak(v: &[f64]) -> Option<(usize, f64)> {
     v.iter()
         .copied()
@@ -412,7 +407,7 @@ fn cumulative_charts(a: &About, charts: &mut Charts) -> Result<()> {
         },
     )?;
     let log = a.chart(vec![Panel {
-        title: "Total confirmed cases and deaths (log scale)".into(),
+        title: "Total cases and deaths (log scale)".into(),
         log: true,
         lines: vec![
             line("confirmed", &cc, chart::CASES),
@@ -519,13 +514,17 @@ fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
         Figure::new("Deaths", thousands(last_d), format!("total on {last}")),
         Figure::new(
             "New cases per day",
-            decimal(last_mean(&d.new_confirmed, 7)),
-            "mean of the last 7 days",
+            decimal(quality::recent_mean(
+                &d.new_confirmed,
+                &d.anomalies_confirmed,
+                7,
+            )),
+            "mean of the last 7 days, anomalies left out",
         ),
         Figure::new(
             "New deaths per day",
-            decimal(last_mean(&d.new_deaths, 7)),
-            "mean of the last 7 days",
+            decimal(quality::recent_mean(&d.new_deaths, &d.anomalies_deaths, 7)),
+            "mean of the last 7 days, anomalies left out",
         ),
     ];
     figures.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
@@ -579,7 +578,7 @@ fn summary(r: &Region, idx: usize, d: &Derived, full_name: String) -> RegionSumm
         last_date: s.end().to_string(),
         confirmed: *s.confirmed.last().unwrap_or(&0),
         deaths: *s.deaths.last().unwrap_or(&0),
-        new7: last_mean(&d.new_confirmed, 7),
+        new7: quality::recent_mean(&d.new_confirmed, &d.anomalies_confirmed, 7),
         population: r.population,
     }
 }

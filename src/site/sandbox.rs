@@ -17,10 +17,12 @@ use crate::sandbox::{self as model, Run, Step, Summary};
 
 const GRID_W: u32 = 400;
 const GRID_H: u32 = 230;
+/// Height of a grid chart in the phone layout (its legend takes two rows there).
+const GRID_PHONE_H: u32 = 270;
 const SC_W: u32 = 720;
 const SC_H: u32 = 300;
 /// Height of a scenario chart in the phone layout (`site::pictures`).
-const SC_PHONE_H: u32 = 260;
+const SC_PHONE_H: u32 = 300;
 const GREY: plotters::style::RGBColor = plotters::style::RGBColor(160, 160, 160);
 
 /// The grid of sandbox 1: r = 0, 0.5, …, 8 and d = 1, …, 28.
@@ -41,8 +43,9 @@ fn num(x: f64) -> String {
     }
 }
 
+/// A share in percent, the number kept with its "%" (a no-break space between them).
 fn pct(x: f64) -> String {
-    format!("{:.1} %", x / model::N * 100.0)
+    format!("{:.1}\u{a0}%", x / model::N * 100.0)
 }
 
 fn people(x: f64) -> String {
@@ -358,7 +361,7 @@ fn write_grid(site: &Site) -> Result<usize> {
     ctx.insert("width", &GRID_W);
     ctx.insert("height", &GRID_H);
     ctx.insert("phone_width", &chart::PHONE_W);
-    ctx.insert("phone_height", &GRID_H);
+    ctx.insert("phone_height", &GRID_PHONE_H);
     ctx.insert("phone_media", pictures::PHONE_MEDIA);
     ctx.insert("n", &thousands(model::N as i64));
     ctx.insert("steps_per_day", &model::STEPS_PER_DAY);
@@ -425,7 +428,13 @@ fn grid_image(site: &Site, r: f64, d: u32) -> Result<(String, GridView, f64)> {
             None,
             Vec::new(),
         );
-        let drawn = pictures::write(site.output, "sandbox", &sir_image(&key, h), &c, GRID_H)?;
+        let drawn = pictures::write(
+            site.output,
+            "sandbox",
+            &sir_image(&key, h),
+            &c,
+            GRID_PHONE_H,
+        )?;
         if h == view.h {
             let series = interact::series_of(&c, &data, &[&["s", "i", "r"]]);
             view.hover = interact::picture_hover(&c, &drawn, &series);

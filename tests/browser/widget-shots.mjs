@@ -37,7 +37,9 @@ for (const url of urls) {
         await page.waitForTimeout(300);
       }
       const fig = await page.$("figure:has(.hv-layer)");
-      const clip = fig ? await fig.boundingBox() : null;
+      // boundingBox() is relative to the viewport; a full-page shot's clip is in page pixels.
+      let clip = fig ? await fig.boundingBox() : null;
+      if (clip) { const sy = await page.evaluate(() => window.scrollY); clip = { ...clip, y: clip.y + sy }; }
       const file = join(out, `${name}-${width}-${scheme}.png`);
       if (clip) {
         await page.screenshot({ path: file, clip: { x: 0, y: Math.max(0, clip.y - 120), width, height: Math.min(900, clip.height + 200) }, fullPage: true });
