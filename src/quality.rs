@@ -135,8 +135,7 @@ pub fn anomalies(new: &[i64], seam: Option<usize>, min_dump: i64) -> Vec<Option<
         .map(|i| {
             let v = new[i];
             if seam == Some(i) {
-                // A 0 on the seam day mixes nothing in.
-                return (v != 0).then_some(Anomaly::Seam);
+                return Some(Anomaly::Seam);
             }
             // The first day is the cumulative count itself, not a correction or a dump.
             if i == 0 {

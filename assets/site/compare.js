@@ -220,7 +220,7 @@
         lx += w;
       });
     }
-    var legendH = legend.length ? (legend[legend.length - 1].row + 1) * 16 : 0;
+    var legendH = legend.length ? (legend[legend.length - 1].row + 1) * 16 + 6 : 0;
     var xdesc = vd.start ? '' : v.align === 'first' ? 'days since the first case' : 'days since 1 case per 10,000 people';
     var geom = { left: 6 + 48, top: 6 + 24 + legendH, right: W - 6 - right, bottom: H - 6 - (xdesc ? 36 : 20) };
     var xhi = vd.days - 1;
