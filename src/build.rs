@@ -15,7 +15,7 @@ use crate::diag::{Diagnostics, SharedDiagnostics};
 use crate::heatmap::{HeatmapIndex, HeatmapOptions};
 use crate::output::keys::BaseKeys;
 use crate::output::staged::StagedDir;
-use crate::output::{Manifest, Output};
+use crate::output::{Manifest, ManifestHead, Output};
 use crate::progress::Reporter;
 use crate::site::compare::Group;
 use crate::site::regions::RegionSummary;
@@ -74,16 +74,17 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
     let templates = site::templates(&sources)?;
     let keys = BaseKeys::new(&cfg.build.data)?;
     let fingerprint = keys.build(cfg, &sources)?;
+    if !opts.force
+        && let Some(h) = Manifest::read_head(&out_dir)
+        && up_to_date(&h, &fingerprint, &out_dir)
+    {
+        return Ok(unchanged_summary(&rep, &h, out_dir, diag));
+    }
     let prev = if opts.force {
         None
     } else {
         Manifest::read(&out_dir)
     };
-    if let Some(p) = &prev
-        && up_to_date(p, &fingerprint, &out_dir)
-    {
-        return Ok(unchanged_summary(&rep, p, out_dir, diag));
-    }
     signals::arm(staged.path());
 
     let ds = rep.stage("load", |_| load(cfg, &mut diag))?;
@@ -127,13 +128,18 @@ fn run_in_pool(opts: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// Same inputs as the previous build, and its files are all still there.
-fn up_to_date(prev: &Manifest, fingerprint: &str, out_dir: &std::path::Path) -> bool {
-    prev.fingerprint == fingerprint && prev.files.keys().all(|f| out_dir.join(f).is_file())
+fn up_to_date(prev: &ManifestHead, fingerprint: &str, out_dir: &std::path::Path) -> bool {
+    use rayon::prelude::*;
+    prev.fingerprint == fingerprint
+        && prev
+            .files
+            .par_iter()
+            .all(|(f, _)| out_dir.join(f).is_file())
 }
 
 fn unchanged_summary(
     rep: &Reporter,
-    prev: &Manifest,
+    prev: &ManifestHead,
     out: PathBuf,
     diag: Diagnostics,
 ) -> BuildSummary {

@@ -25,7 +25,8 @@ fn fixture_site_has_pages_downloads_and_passes_check() {
     ] {
         t.has_file(&format!("regions/{id}.html"))
             .has_file(&format!("data/regions/{id}.csv"))
-            .has_file(&format!("regions/img/{id}-new-cases.png"));
+            .has_file(&format!("regions/img/{id}-new-cases.svg"))
+            .has_file(&format!("regions/img/{id}-new-cases-phone.svg"));
     }
     t.has_file("index.html")
         .has_file("about/index.html")
@@ -320,8 +321,8 @@ fn serve_types_404_and_no_traversal() {
     assert_eq!(st, 200);
     assert_eq!(ct, "text/html; charset=utf-8");
     assert_eq!(body, std::fs::read(t.out().join("index.html")).unwrap());
-    let (st, ct, _) = get(s.1, "/regions/img/alphaland-new-cases.png");
-    assert_eq!((st, ct.as_str()), (200, "image/png"));
+    let (st, ct, _) = get(s.1, "/regions/img/alphaland-new-cases.svg");
+    assert_eq!((st, ct.as_str()), (200, "image/svg+xml"));
     let (st, ct, _) = get(s.1, "/data/regions/alphaland.csv");
     assert_eq!((st, ct.as_str()), (200, "text/csv; charset=utf-8"));
     let (st, ct, _) = get(s.1, "/assets/style.css");
@@ -436,12 +437,15 @@ fn every_page_has_a_link_preview_whose_image_exists() {
             "{p}: og:image {file} is missing"
         );
     }
-    // Region pages preview their own chart, heat-map pages their poster.
+    // Pages without an image of their own (region pages: their charts are SVG, which link
+    // previews cannot show) preview the featured map's poster.
     let region = t.read("regions/alphaland.html");
     assert!(
         meta(&region, "og:image")
             .unwrap()
-            .ends_with("regions/img/alphaland-new-cases.png")
+            .ends_with("heatmaps/world/confirmed-new-pc-lin.png"),
+        "{:?}",
+        meta(&region, "og:image")
     );
     // Without a base URL the image link is relative to the page and still resolves.
     let t2 = SiteTest::fixture("small");

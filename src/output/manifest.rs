@@ -48,9 +48,24 @@ pub struct Manifest {
     pub units: BTreeMap<String, UnitRecord>,
 }
 
+/// The part of a manifest a no-op check needs: the fingerprint and the files. Reading only
+/// this skips the units' metadata (most of the manifest's 30–40 MB), which dominated the
+/// no-op rebuild.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ManifestHead {
+    pub fingerprint: String,
+    pub files: BTreeMap<String, FileRecord>,
+}
+
 impl Manifest {
     /// Reads the manifest of a previous build, if there is a readable one.
     pub fn read(out_dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(out_dir.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Reads the fingerprint and files of a previous build's manifest (see [`ManifestHead`]).
+    pub fn read_head(out_dir: &Path) -> Option<ManifestHead> {
         let text = std::fs::read_to_string(out_dir.join(MANIFEST)).ok()?;
         serde_json::from_str(&text).ok()
     }

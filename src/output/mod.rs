@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 pub use self::keys::key_of;
-pub use self::manifest::{FileRecord, MANIFEST, Manifest, UnitRecord};
+pub use self::manifest::{FileRecord, MANIFEST, Manifest, ManifestHead, UnitRecord};
 
 /// A folder being filled with the site; thread-safe.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! chart kind: a chart is one or more panels side by side, each with optional daily bars, any
 //! number of lines, and an optional vertical marker. The site publishes SVG (sharp at any
 //! pixel density, and small: lines are simplified to the pixel grid and daily bars are a few
-//! polygons); the RGB buffer serves the pixel tests and PNG link previews.
+//! polygons); the RGB buffer serves the pixel tests.
 //!
 //! Every chart has two layouts: the desktop one (`width` × `height`, 12-px type) and a phone
 //! one (`Chart::for_phone`: [`PHONE_W`] wide, type × [`PHONE_TEXT`], fewer ticks, panels stacked)
@@ -154,12 +154,6 @@ pub struct PanelGeom {
     pub y_lo: f64,
     pub y_hi: f64,
     pub log: bool,
-}
-
-/// Renders the chart as a small indexed PNG (for link previews, which cannot be SVG).
-pub fn render_png(chart: &Chart) -> Result<Vec<u8>> {
-    let (rgb, _) = render_rgb_geom(chart)?;
-    super::png::encode_indexed(&rgb, chart.width, chart.height)
 }
 
 /// Renders the chart as SVG and returns it with the geometry of each panel.

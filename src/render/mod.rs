@@ -5,5 +5,4 @@ pub mod bars;
 pub mod chart;
 pub(crate) mod font;
 pub mod format;
-pub(crate) mod png;
 pub(crate) mod svg;

@@ -102,13 +102,6 @@ fn peak(v: &[f64]) -> Option<(usize, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// The chart that is also written as a PNG, for link previews (`og:image`).
-const PREVIEW: &str = "new-cases";
-
-fn preview_path(id: &str) -> String {
-    format!("regions/img/{id}-{PREVIEW}.png")
-}
-
 /// One region's chart files as they are written: the page's chart list and the unit's files.
 struct Charts<'a> {
     out: &'a Output,
@@ -135,12 +128,6 @@ impl Charts<'_> {
         self.files.push(format!("regions/{src}"));
         self.files
             .push(format!("regions/{}", drawn.picture.phone_src));
-        if kind == PREVIEW {
-            // Link previews need a raster image.
-            let rel = preview_path(self.id);
-            self.out.write(&rel, &chart::render_png(chart)?)?;
-            self.files.push(rel);
-        }
         let series = interact::series_of(chart, &self.data, keys);
         self.list.push(ChartCtx {
             hover: interact::picture_hover(chart, &drawn, &series),
@@ -638,7 +625,6 @@ fn write_page(
         "description",
         &format!("COVID-19 in {full}: confirmed cases and deaths per day, totals, per 100,000 people, charts and the data as CSV (JHU CSSE)"),
     );
-    ctx.insert("og_image", &preview_path(&r.id));
     ctx.insert("name", &r.name);
     ctx.insert("full_name", full);
     ctx.insert("level", r.level.label());
