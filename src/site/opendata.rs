@@ -145,9 +145,11 @@ fn last_values(csv: &str, flags: [&[Option<Anomaly>]; 2]) -> Result<LastValues> 
     let int = |row: &[&str], c: Option<usize>| -> Option<i64> {
         c.and_then(|c| row.get(c)).and_then(|v| v.parse().ok())
     };
+    // Only the last rows are parsed; flags are indexed like the rows.
+    let from = rows.len().saturating_sub(LAST_DAYS);
     let mean = |name: &str, flags: &[Option<Anomaly>]| -> Option<f64> {
-        let vals: Option<Vec<i64>> = rows.iter().map(|r| int(r, col(name))).collect();
-        let m = quality::recent_mean(&vals?, flags, LAST_DAYS);
+        let vals: Option<Vec<i64>> = rows[from..].iter().map(|r| int(r, col(name))).collect();
+        let m = quality::recent_mean(&vals?, flags.get(from..).unwrap_or(&[]), LAST_DAYS);
         m.is_finite().then_some(m)
     };
     Ok(LastValues {
