@@ -3,13 +3,64 @@
 (function () {
   "use strict";
 
+  var darkMedia = window.matchMedia("(prefers-color-scheme: dark)");
+  var phoneMedia = window.matchMedia("(max-width: 679px)");
+
+  // Dark mode: the GIF with the dark palette. Every frame indexes one global colour table, so
+  // swapping its bytes (from heatmap-colors.css) recolours the animation; the poster's dark
+  // twin is built. Needs fetch, so not from file://, where the light GIF is shown inverted.
+  var darkPalette = getComputedStyle(document.documentElement)
+    .getPropertyValue("--hm-dark-palette").replace(/["'\s]/g, "");
+  function toDark(buf) {
+    var b = new Uint8Array(buf.slice(0));
+    var packed = b[10];
+    if (!(packed & 0x80) || darkPalette.length < 6) return b;
+    var n = Math.min(3 << ((packed & 7) + 1), darkPalette.length / 2);
+    for (var i = 0; i < n; i++) b[13 + i] = parseInt(darkPalette.substr(2 * i, 2), 16);
+    return b;
+  }
+  var darkUrls = {};
+  function darkGif(url) {
+    if (!darkUrls[url]) {
+      darkUrls[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        return URL.createObjectURL(new Blob([toDark(buf)], { type: "image/gif" }));
+      });
+    }
+    return darkUrls[url];
+  }
+  // Shows `url` (light) in an image inside <picture>, whose dark <source> wins in dark mode.
+  function setImage(img, url, darkUrl) {
+    var source = img.parentNode.querySelector("source");
+    var frame = img.closest(".hm-frame");
+    if (frame) frame.classList.remove("hm-invert");
+    img.src = url;
+    if (source) source.srcset = darkUrl || url;
+  }
+  function showGif(img) {
+    var gif = img.getAttribute("data-gif");
+    setImage(img, gif, null);
+    if (!darkMedia.matches) return;
+    var frame = img.closest(".hm-frame");
+    darkGif(gif).then(function (u) {
+      // Still playing this GIF (not stopped or switched meanwhile)?
+      if (img.getAttribute("src") === gif) setImage(img, gif, u);
+    }).catch(function () {
+      if (frame) frame.classList.add("hm-invert");
+    });
+  }
+  function showPosterOf(img) {
+    setImage(img, img.getAttribute("data-poster"), img.getAttribute("data-poster-dark"));
+  }
   // Play / stop: swap the still poster for the GIF only on request (WCAG 2.2.2).
   function wirePlay(img, button) {
     if (!img || !button) return;
     button.hidden = false;
     button.addEventListener("click", function () {
       var playing = button.getAttribute("aria-pressed") === "true";
-      img.src = playing ? img.getAttribute("data-poster") : img.getAttribute("data-gif");
+      if (playing) showPosterOf(img); else showGif(img);
       button.setAttribute("aria-pressed", playing ? "false" : "true");
       button.textContent = playing ? "▶ Play animation" : "■ Stop animation";
     });
@@ -19,10 +70,17 @@
     button.setAttribute("aria-pressed", "false");
     button.textContent = "▶ Play animation";
   }
+  // A phone shows only the image's map block: open the legend and top 10 given as text.
+  function openOnPhone() {
+    if (!phoneMedia.matches) return;
+    document.querySelectorAll("details.hm-side").forEach(function (d) { d.open = true; });
+  }
+  openOnPhone();
+  if (phoneMedia.addEventListener) phoneMedia.addEventListener("change", openOnPhone);
 
   // Plain combination pages.
   document.querySelectorAll("img.hm-still").forEach(function (img) {
-    wirePlay(img, img.parentNode.querySelector(".hm-play"));
+    wirePlay(img, img.closest("figure").querySelector(".hm-play"));
   });
 
   var dataEl = document.getElementById("hm-data");
@@ -106,12 +164,17 @@
     var relabel = function (text) {
       return text.replace(/([Pp])er 100,000( people)?/g, function (_, p) { return p + per.slice(1); });
     };
-    img.src = a.poster;
+    $("hm-frame").setAttribute("data-scope", a.key.split("/")[0]);
     img.setAttribute("data-poster", a.poster);
+    img.setAttribute("data-poster-dark", a.poster_dark);
     img.setAttribute("data-gif", a.gif);
+    showPosterOf(img);
     img.width = a.w;
     img.height = a.h;
-    img.alt = a.alt + (pc && s.div !== 100000 ? " The tables beside the map give the values " + per + "." : "");
+    img.alt = a.alt + (pc && s.div !== 100000 ? " The tables below the map give the values " + per + "." : "");
+    // The image's own numbers are per 100,000: show the tables that follow the divisor.
+    if (pc && s.div !== 100000) $("hm-side").open = true;
+    $("hm-side-summary").textContent = "Legend and top 10 as text" + (pc ? " (" + per + ")" : "");
     resetPlay(play);
     $("hm-title").textContent = pc ? relabel(a.title) : a.title;
     $("hm-subtitle").textContent = pc && s.div !== 100000 ? "(The colour key drawn in the image itself is per 100,000 people.)" : "";
@@ -214,7 +277,7 @@
     if (i >= a.frames - 1) { showPoster(); return; }
     var ready = decoder ? Promise.resolve(decoder) :
       fetch(a.gif).then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
-        decoder = new ImageDecoder({ data: buf, type: "image/gif" });
+        decoder = new ImageDecoder({ data: darkMedia.matches ? toDark(buf) : buf, type: "image/gif" });
         return decoder.tracks.ready.then(function () { return decoder; });
       });
     ready.then(function (dec) {

@@ -197,7 +197,8 @@ pub struct Fit {
 
 impl Fit {
     /// Fits the bounding box `[x0, y0, x1, y1]` into a `width × height` pixel box with `pad`
-    /// pixels of margin, keeping the aspect ratio and centring the result.
+    /// pixels of margin, keeping the aspect ratio, centred across and at the top: the heat
+    /// maps' date sits just above the map, and a phone's crop ends where the map does.
     pub(crate) fn new(bbox: [f64; 4], width: f64, height: f64, pad: f64) -> Self {
         let (bw, bh) = (
             (bbox[2] - bbox[0]).max(1e-12),
@@ -205,7 +206,7 @@ impl Fit {
         );
         let scale = ((width - 2.0 * pad) / bw).min((height - 2.0 * pad) / bh);
         let tx = (width - bw * scale) / 2.0 - bbox[0] * scale;
-        let ty = (height - bh * scale) / 2.0 - bbox[1] * scale;
+        let ty = pad - bbox[1] * scale;
         Self { scale, tx, ty }
     }
 
@@ -318,11 +319,14 @@ mod tests {
     }
 
     #[test]
-    fn fit_centres_and_keeps_aspect() {
-        // A 2×1 box into 100×100 with 10 px padding: scale 40, centred vertically.
+    fn fit_keeps_aspect_at_the_top() {
+        // A 2×1 box into 100×100 with 10 px padding: scale 40, at the top.
         let f = Fit::new([0.0, 0.0, 2.0, 1.0], 100.0, 100.0, 10.0);
         assert!((f.scale - 40.0).abs() < 1e-9);
-        close(f.apply([0.0, 0.0]), [10.0, 30.0], 1e-9);
-        close(f.apply([2.0, 1.0]), [90.0, 70.0], 1e-9);
+        close(f.apply([0.0, 0.0]), [10.0, 10.0], 1e-9);
+        close(f.apply([2.0, 1.0]), [90.0, 50.0], 1e-9);
+        // A 1×2 box: centred across.
+        let f = Fit::new([0.0, 0.0, 1.0, 2.0], 100.0, 100.0, 10.0);
+        close(f.apply([0.0, 0.0]), [30.0, 10.0], 1e-9);
     }
 }

@@ -74,23 +74,34 @@ impl LabelRaster {
                 }
             }
         }
-        if count == 0
-            && let Some(b) = super::topojson::bbox_of(rings.iter().flatten())
-        {
-            let (cx, cy) = (((b[0] + b[2]) / 2.0).floor(), ((b[1] + b[3]) / 2.0).floor());
-            if cx >= 0.0 && cy >= 0.0 && (cx as i64) < w && (cy as i64) < h {
-                self.labels[cy as usize * self.width + cx as usize] = label;
-                count = 1;
-            }
+        if count == 0 {
+            count = self.stamp_centre(rings, label);
         }
         count
+    }
+
+    /// Gives a shape too small to cover a pixel centre the pixel at the centre of its box
+    /// (when inside the raster): every place on the map stays visible and clickable. Returns
+    /// the pixels set (0 or 1).
+    pub(crate) fn stamp_centre(&mut self, rings: &[Ring], label: u16) -> usize {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let Some(b) = super::topojson::bbox_of(rings.iter().flatten()) else {
+            return 0;
+        };
+        let (cx, cy) = (((b[0] + b[2]) / 2.0).floor(), ((b[1] + b[3]) / 2.0).floor());
+        if cx >= 0.0 && cy >= 0.0 && (cx as i64) < w && (cy as i64) < h {
+            self.labels[cy as usize * self.width + cx as usize] = label;
+            1
+        } else {
+            0
+        }
     }
 
     /// Draws outlines and borders. Works on a copy of the labels so marks don't cascade:
     /// - a background pixel next to land (4-neighbourhood) becomes [`OUTLINE`];
     /// - with `borders`, a land pixel whose right or lower neighbour is other land becomes
-    ///   [`BORDER`] — unless its shape is tiny (< `MIN_PIXELS`), in which case the neighbour
-    ///   takes the border, so small shapes keep their colour.
+    ///   [`BORDER`] — unless its shape is tiny (< `MIN_PIXELS`) and the neighbour's larger, in
+    ///   which case the neighbour takes the border, so small shapes keep their colour.
     pub(crate) fn mark_edges(&mut self, borders: bool) {
         const MIN_PIXELS: usize = 40;
         let src = self.labels.clone();
@@ -119,7 +130,15 @@ impl LabelRaster {
                     {
                         let m = src[j];
                         if land(m) && m != l {
-                            if count[l as usize] >= MIN_PIXELS || count[m as usize] < MIN_PIXELS {
+                            let (cl, cm) = (count[l as usize], count[m as usize]);
+                            // Between two small shapes (Bahrain beside Qatar) the larger one
+                            // takes the border, so a one-pixel shape is never erased.
+                            let here = if cm < MIN_PIXELS {
+                                cl >= cm
+                            } else {
+                                cl >= MIN_PIXELS
+                            };
+                            if here {
                                 self.labels[i] = BORDER;
                             } else {
                                 self.labels[j] = BORDER;

@@ -26,49 +26,107 @@ pub const NUM_CLASSES: usize = 8;
 pub const TRANSPARENT: u8 = 31;
 pub(crate) const PALETTE_LEN: usize = 32;
 
-/// ColorBrewer YlOrRd (9 classes) without its palest step, which is too close to the white
-/// paper and to the zero colour.
-pub(crate) const CLASS_COLORS: [[u8; 3]; NUM_CLASSES] = [
-    [0xff, 0xed, 0xa0],
-    [0xfe, 0xd9, 0x76],
-    [0xfe, 0xb2, 0x4c],
-    [0xfd, 0x8d, 0x3c],
-    [0xfc, 0x4e, 0x2a],
-    [0xe3, 0x1a, 0x1c],
-    [0xbd, 0x00, 0x26],
-    [0x80, 0x00, 0x26],
-];
-pub(crate) const INK_RGB: [u8; 3] = [0x1e, 0x1e, 0x1e];
-pub(crate) const OUTLINE_RGB: [u8; 3] = [0x9a, 0x9a, 0x9a];
-pub(crate) const NO_DATA_RGB: [u8; 3] = [0xbd, 0xbd, 0xbd];
-/// Pale blue-grey: clearly "nothing" yet not the paper, the grey of no-data or a yellow class.
-pub(crate) const ZERO_RGB: [u8; 3] = [0xdc, 0xe6, 0xee];
-pub(crate) const CONTEXT_RGB: [u8; 3] = [0xf0, 0xf0, 0xf0];
-pub(crate) const RULE_RGB: [u8; 3] = [0xd4, 0xd4, 0xd4];
-/// Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
-pub(crate) const NOT_REPORTING_RGB: [u8; 3] = [0x9e, 0x9a, 0xc8];
+/// The colours of one scheme (light or dark page), by role.
+pub(crate) struct Theme {
+    pub paper: [u8; 3],
+    pub ink: [u8; 3],
+    pub outline: [u8; 3],
+    pub no_data: [u8; 3],
+    pub zero: [u8; 3],
+    pub context: [u8; 3],
+    pub rule: [u8; 3],
+    pub not_reporting: [u8; 3],
+    /// Lowest class first; each step more salient on its paper.
+    pub classes: [[u8; 3]; NUM_CLASSES],
+}
 
-/// The global palette, `PALETTE_LEN` RGB triples.
+/// On white. The classes are ColorBrewer YlOrRd (9 classes) without its palest step, which is
+/// too close to the white paper and to the zero colour.
+pub(crate) const LIGHT: Theme = Theme {
+    paper: [0xff, 0xff, 0xff],
+    ink: [0x1e, 0x1e, 0x1e],
+    outline: [0x9a, 0x9a, 0x9a],
+    no_data: [0xbd, 0xbd, 0xbd],
+    // Pale blue-grey: clearly "nothing" yet not the paper, the grey of no-data or a yellow class.
+    zero: [0xdc, 0xe6, 0xee],
+    context: [0xf0, 0xf0, 0xf0],
+    rule: [0xd4, 0xd4, 0xd4],
+    // Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
+    not_reporting: [0x9e, 0x9a, 0xc8],
+    classes: [
+        [0xff, 0xed, 0xa0],
+        [0xfe, 0xd9, 0x76],
+        [0xfe, 0xb2, 0x4c],
+        [0xfd, 0x8d, 0x3c],
+        [0xfc, 0x4e, 0x2a],
+        [0xe3, 0x1a, 0x1c],
+        [0xbd, 0x00, 0x26],
+        [0x80, 0x00, 0x26],
+    ],
+};
+
+/// On the site's dark page (`--bg` in style.css). On dark paper the eye reads brightness as
+/// "more", so the classes run the other way in lightness: from a dim brown close to the paper
+/// to a bright yellow, through the same warm hues (an inverted YlOrRd reads high values as the
+/// darkest, which on a dark page means "least"). Zero stays a cool slate and "not reporting"
+/// a violet, apart from every warm class.
+pub(crate) const DARK: Theme = Theme {
+    paper: [0x15, 0x17, 0x1a],
+    ink: [0xe8, 0xe8, 0xea],
+    outline: [0x6e, 0x72, 0x78],
+    no_data: [0x5c, 0x5c, 0x60],
+    zero: [0x2f, 0x3d, 0x4b],
+    context: [0x24, 0x27, 0x2b],
+    rule: [0x44, 0x48, 0x4e],
+    not_reporting: [0x7c, 0x74, 0xb4],
+    classes: [
+        [0x4a, 0x2a, 0x14],
+        [0x6e, 0x30, 0x12],
+        [0x98, 0x36, 0x14],
+        [0xc2, 0x42, 0x1a],
+        [0xe4, 0x5e, 0x22],
+        [0xf5, 0x8a, 0x30],
+        [0xfb, 0xb8, 0x4a],
+        [0xff, 0xe6, 0x80],
+    ],
+};
+
+/// The light global palette, `PALETTE_LEN` RGB triples.
 pub(crate) fn palette() -> Vec<[u8; 3]> {
-    let mut p = vec![[0xff, 0xff, 0xff]; PALETTE_LEN];
-    for (k, &i) in INK.iter().enumerate() {
-        // Blend ink over white: k = 0 is the faintest edge pixel, the last is full ink.
-        let a = (k + 1) as f32 / INK.len() as f32;
-        p[i as usize] =
-            std::array::from_fn(|c| (255.0 * (1.0 - a) + INK_RGB[c] as f32 * a).round() as u8);
+    LIGHT.palette()
+}
+
+impl Theme {
+    /// The global palette in this scheme: the same indices as every other scheme, so a GIF or
+    /// PNG changes scheme by swapping its palette alone.
+    pub(crate) fn palette(&self) -> Vec<[u8; 3]> {
+        let mut p = vec![self.paper; PALETTE_LEN];
+        for (k, &i) in INK.iter().enumerate() {
+            // Blend ink over paper: k = 0 is the faintest edge pixel, the last is full ink.
+            let a = (k + 1) as f32 / INK.len() as f32;
+            p[i as usize] = std::array::from_fn(|c| {
+                (self.paper[c] as f32 * (1.0 - a) + self.ink[c] as f32 * a).round() as u8
+            });
+        }
+        p[OUTLINE as usize] = self.outline;
+        p[NO_DATA as usize] = self.no_data;
+        p[ZERO as usize] = self.zero;
+        p[CONTEXT as usize] = self.context;
+        p[RULE as usize] = self.rule;
+        p[NOT_REPORTING as usize] = self.not_reporting;
+        for (k, c) in self.classes.iter().enumerate() {
+            p[CLASS0 as usize + k] = *c;
+        }
+        // The transparent slot is never shown; magenta makes a bug obvious in a decoder.
+        p[TRANSPARENT as usize] = [0xff, 0x00, 0xff];
+        p
     }
-    p[OUTLINE as usize] = OUTLINE_RGB;
-    p[NO_DATA as usize] = NO_DATA_RGB;
-    p[ZERO as usize] = ZERO_RGB;
-    p[CONTEXT as usize] = CONTEXT_RGB;
-    p[RULE as usize] = RULE_RGB;
-    p[NOT_REPORTING as usize] = NOT_REPORTING_RGB;
-    for (k, c) in CLASS_COLORS.iter().enumerate() {
-        p[CLASS0 as usize + k] = *c;
-    }
-    // The transparent slot is never shown; magenta makes a bug obvious in a decoder.
-    p[TRANSPARENT as usize] = [0xff, 0x00, 0xff];
-    p
+}
+
+/// The dark-scheme colour of a light palette colour (legend swatches), if it is one.
+pub(crate) fn dark_of(light: [u8; 3]) -> Option<[u8; 3]> {
+    let (l, d) = (LIGHT.palette(), DARK.palette());
+    l.iter().position(|c| *c == light).map(|i| d[i])
 }
 
 pub(crate) fn hex(c: [u8; 3]) -> String {
@@ -390,11 +448,48 @@ mod tests {
             p[NO_DATA as usize],
             p[CONTEXT as usize],
         ];
-        specials.extend(CLASS_COLORS);
+        specials.extend(LIGHT.classes);
         let n = specials.len();
         specials.sort();
         specials.dedup();
         assert_eq!(specials.len(), n, "every map colour is distinct");
-        assert_eq!(p[INK[7] as usize], INK_RGB);
+        assert_eq!(p[INK[7] as usize], LIGHT.ink);
+    }
+
+    /// Relative luminance (WCAG), for ordering classes by how much they stand out.
+    fn luminance(c: [u8; 3]) -> f64 {
+        let lin = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    }
+
+    #[test]
+    fn each_scheme_orders_classes_away_from_its_paper() {
+        // Light: every step darker (further from white); dark: every step brighter.
+        for w in LIGHT.classes.windows(2) {
+            assert!(luminance(w[1]) < luminance(w[0]), "{w:?}");
+        }
+        for w in DARK.classes.windows(2) {
+            assert!(luminance(w[1]) > luminance(w[0]), "{w:?}");
+        }
+        // The lowest class stays apart from the paper and from zero in both schemes.
+        for t in [&LIGHT, &DARK] {
+            let d = |a: [u8; 3], b: [u8; 3]| (luminance(a) - luminance(b)).abs();
+            assert!(d(t.classes[0], t.paper) > 0.01);
+            let p = t.palette();
+            let mut all: Vec<[u8; 3]> = p[..TRANSPARENT as usize].to_vec();
+            all.sort();
+            all.dedup();
+            // Ink ramp, specials and classes are all distinct colours.
+            assert_eq!(all.len(), NOT_REPORTING as usize + 1);
+        }
+        assert_eq!(dark_of(LIGHT.classes[7]), Some(DARK.classes[7]));
+        assert_eq!(dark_of([1, 2, 3]), None);
     }
 }

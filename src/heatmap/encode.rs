@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use gif::{DisposalMethod, Encoder, Frame, Repeat};
 use rayon::prelude::*;
 
-use super::color::{PALETTE_LEN, TRANSPARENT, palette};
+use super::color::{PALETTE_LEN, TRANSPARENT, Theme, palette};
 use super::image::Indexed;
 
 /// Frames per parallel work unit (each costs one extra render).
@@ -156,9 +156,11 @@ where
 }
 
 /// A palette PNG of `img` (only the palette entries it uses are written).
-pub(crate) fn png(img: &Indexed) -> Result<Vec<u8>> {
+/// A palette PNG of `img` in the colours of `theme`.
+pub(crate) fn png(img: &Indexed, theme: &Theme) -> Result<Vec<u8>> {
     let used = img.px.iter().copied().max().unwrap_or(0) as usize + 1;
-    let pal: Vec<u8> = palette_bytes()[..used.min(PALETTE_LEN) * 3].to_vec();
+    let all: Vec<u8> = theme.palette().into_iter().flatten().collect();
+    let pal: Vec<u8> = all[..used.min(PALETTE_LEN) * 3].to_vec();
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, img.width as u32, img.height as u32);

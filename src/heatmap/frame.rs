@@ -12,25 +12,41 @@ use super::image::Indexed;
 use super::text::{self, Align, Style};
 use crate::geo::raster::{self, LabelRaster};
 
-pub const WIDTH: usize = 960;
-pub const HEIGHT: usize = 600;
+// Two blocks side by side: the map block (the date above the map) and the panel (top-10
+// bars, then the legend), under a title strip. A phone shows the map block alone, cropped by
+// CSS from the same image (`CROP`), with the legend and top 10 as text below it: one GIF
+// serves both layouts, so the animation costs no second encode and no second download.
+pub const WIDTH: usize = 1040;
+pub const HEIGHT: usize = 640;
 /// Map box.
 pub(crate) const MAP_X: usize = 8;
-pub(crate) const MAP_Y: usize = 64;
-pub const MAP_W: usize = 624;
-pub const MAP_H: usize = 508;
+pub(crate) const MAP_Y: usize = 104;
+pub const MAP_W: usize = 664;
+pub const MAP_H: usize = 516;
+/// The map block `(x, y, w, h)` a phone shows. At least 672 px wide, so that on a 360-px
+/// phone at 2× (336 CSS px of content) it is never upscaled; the date in it (30 px) reads at
+/// ~15 CSS px there.
+pub const CROP: (usize, usize, usize, usize) = (0, 58, 680, 566);
+/// [`CROP`] down to the last drawn row of a map `content_h` rows tall (a wide map, such as the
+/// world's, leaves the lower part of its box empty).
+pub fn phone_crop(content_h: usize) -> [usize; 4] {
+    let (x, y, w, h) = CROP;
+    let bottom = (MAP_Y + content_h + 8).min(y + h);
+    [x, y, w, bottom - y]
+}
+
 /// Right panel: bars, then legend.
-const PANEL_X: i32 = 644;
-const PANEL_R: i32 = 950;
+const PANEL_X: i32 = 700;
+const PANEL_R: i32 = 1030;
 const BAR_TOP: i32 = 98;
 const BAR_ROW: i32 = 25;
 const BAR_H: i32 = 17;
-const LABEL_W: f32 = 112.0;
+const LABEL_W: f32 = 130.0;
 const BAR_X: i32 = PANEL_X + LABEL_W as i32 + 6;
 /// Room left of the panel edge for the value after the longest bar.
 const VALUE_W: i32 = 46;
 pub const TOP_N: usize = 10;
-const LEGEND_TOP: i32 = 376;
+const LEGEND_TOP: i32 = 390;
 const LEGEND_ROW: i32 = 17;
 
 /// Texts of the static layer.
@@ -67,8 +83,7 @@ impl<'a> Canvas<'a> {
         labels: &Labels,
     ) -> Self {
         let mut base = Indexed::new(WIDTH, HEIGHT, color::WHITE);
-        // Title and subtitle must stay clear of the date (top right).
-        let room = (DATE_BOX.0 - 20) as f32;
+        let room = (WIDTH - 24) as f32;
         let title = text::fit(&labels.title, Style::Title, room);
         text::draw(&mut base, &title, 12.0, 27, Style::Title, Align::Left, 1.0);
         let sub = text::fit(&labels.subtitle, Style::Sub, room);
@@ -257,19 +272,18 @@ impl<'a> Canvas<'a> {
     }
 }
 
-/// Where the date goes: `(x, y, w, h)`, right-aligned, white underneath.
-pub const DATE_BOX: (usize, usize, usize, usize) =
-    (PANEL_X as usize, 0, (PANEL_R - PANEL_X) as usize + 4, 52);
+/// Where the date goes: `(x, y, w, h)`, top left of the map block, white underneath.
+pub const DATE_BOX: (usize, usize, usize, usize) = (MAP_X, 62, 300, 40);
 
 /// Draws the frame's date (ISO, so it reads the same everywhere) inside [`DATE_BOX`].
 pub fn draw_date(img: &mut Indexed, date: NaiveDate) {
     text::draw(
         img,
         &date.format("%Y-%m-%d").to_string(),
-        PANEL_R as f32,
-        40,
+        (MAP_X + 4) as f32,
+        94,
         Style::Date,
-        Align::Right,
+        Align::Left,
         1.0,
     );
 }

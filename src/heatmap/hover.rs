@@ -303,6 +303,7 @@ mod tests {
                 height: 2,
                 labels: vec![4, 2, 5, 0, 1, 4, 5, 5],
             },
+            content_h: 2,
             shapes: vec![shape(10), shape(20)],
             // Region 20 is the first member on the map, region 10 the second; 30 is unmapped.
             members: vec![20, 10, 30],

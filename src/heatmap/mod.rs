@@ -77,6 +77,8 @@ pub struct ScopeEntry {
     pub measures: Vec<Measure>,
     pub boundaries: String,
     pub coverage: Coverage,
+    /// The part of its images a phone shows: the date and the map (`x, y, w, h`).
+    pub phone_crop: [usize; 4],
     /// The map-hover hit file (see [`hover`]), relative to the site root.
     #[serde(default)]
     pub hit: String,
@@ -121,6 +123,8 @@ pub struct Animation {
     /// Paths relative to the site root.
     pub gif: String,
     pub poster: String,
+    /// The poster in the dark scheme (the same pixels, the dark palette).
+    pub poster_dark: String,
     pub csv: String,
     pub width: usize,
     pub height: usize,
@@ -291,6 +295,7 @@ pub fn render_all_with_stats(
             coverage,
             hit: hover::hit_path(m),
             regions: hover::mapped_ids(ds, m),
+            phone_crop: frame::phone_crop(m.content_h),
         });
         let (path, text) = hover::hit_file(ds, m);
         out.write(&path, text.as_bytes())?;
@@ -796,13 +801,14 @@ fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
     subtitle
 }
 
-/// The animated GIF and the poster (the last date) of one colour scale.
+/// The animated GIF and the poster (the last date) of one colour scale, the poster in the
+/// light and the dark scheme.
 fn encode_frames(
     p: &Pair,
     scale: &ClassScale,
     labels: &Labels,
     timers: &Timers,
-) -> Result<(Vec<u8>, Vec<u8>)> {
+) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
     let (m, mat) = (p.m, &p.mat);
     let notes = mat
         .dates
@@ -841,7 +847,11 @@ fn encode_frames(
         timers,
     )?;
     let poster_img = canvas.render(mat.dates[nf - 1], mat.last(), &Timers::default());
-    Ok((gif, encode::png(&poster_img)?))
+    Ok((
+        gif,
+        encode::png(&poster_img, &color::LIGHT)?,
+        encode::png(&poster_img, &color::DARK)?,
+    ))
 }
 
 /// The CSV of the last date's values of every member (mapped or not), true values (negative
@@ -924,9 +934,10 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
     let stem = stem(p, axis);
     let labels = labels(p, axis);
     let timers = Timers::default();
-    let (gif, poster) = encode_frames(p, &scale, &labels, &timers)?;
+    let (gif, poster, poster_dark) = encode_frames(p, &scale, &labels, &timers)?;
     out.write(&format!("{stem}.gif"), &gif)?;
     out.write(&format!("{stem}.png"), &poster)?;
+    out.write(&format!("{stem}-dark.png"), &poster_dark)?;
     out.write(&format!("{stem}.csv"), last_date_csv(p).as_bytes())?;
     let (first, last) = (p.mat.dates[0], *p.mat.dates.last().expect("non-empty"));
     let nf = p.mat.dates.len();
@@ -952,6 +963,7 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
         scale: axis,
         gif: format!("{stem}.gif"),
         poster: format!("{stem}.png"),
+        poster_dark: format!("{stem}-dark.png"),
         csv: format!("{stem}.csv"),
         width: frame::WIDTH,
         height: frame::HEIGHT,

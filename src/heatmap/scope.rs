@@ -76,6 +76,8 @@ pub struct ScopeMap {
     pub boundaries: &'static str,
     /// lon/lat → map-box pixels (`None` for the pre-projected US files).
     pub geo: Option<(Projection, Fit)>,
+    /// Rows of the raster down to the last one drawn on (the map sits at the top of its box).
+    pub content_h: usize,
 }
 
 impl ScopeMap {
@@ -377,6 +379,14 @@ fn finish(
             pixels,
         });
     }
+    // A tiny shape whose only pixel a later (larger) neighbour covered gets it back.
+    let hist = r.histogram();
+    for (i, (f, _)) in draft.shapes.iter().enumerate() {
+        let label = raster::FIRST_SHAPE as usize + i;
+        if hist.get(label).copied().unwrap_or(0) == 0 {
+            r.stamp_centre(&f.rings, label as u16);
+        }
+    }
     r.mark_edges(borders);
     // Pixel counts after borders took their share.
     let hist = r.histogram();
@@ -403,10 +413,19 @@ fn finish(
             reason: (draft.unjoined_reason)(&ds.regions[reg]),
         })
         .collect();
+    let content_h = (0..r.height)
+        .rev()
+        .find(|&y| {
+            r.labels[y * r.width..(y + 1) * r.width]
+                .iter()
+                .any(|&l| l != raster::BACKGROUND)
+        })
+        .map_or(0, |y| y + 1);
     Ok(ScopeMap {
         id,
         label,
         noun,
+        content_h,
         raster: r,
         shapes,
         members: draft.members,

@@ -35,6 +35,7 @@ const URL_ATTRS: &[&str] = &[
     "srcset",
     "data-gif",
     "data-poster",
+    "data-poster-dark",
     "data-csv",
     "action",
 ];

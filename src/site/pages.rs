@@ -48,6 +48,7 @@ fn heat_context(site: &Site, rel: &str, title: &str, heat: &HeatmapIndex) -> ter
     if let Some(f) = super::heatmaps::featured(heat) {
         ctx.insert("featured", f);
         ctx.insert("featured_page", &super::heatmaps::page_path(f));
+        ctx.insert("featured_top", &super::heatmaps::top_rows(f, ""));
     }
     ctx.insert("heat_scopes", &heat.scopes);
     ctx

@@ -8,7 +8,7 @@
 // PAGE is a path relative to the site root (e.g. `regions/alphaland.html`), or `404:PATH` for the
 // server's 404 page at a missing PATH (http only, status 404 expected). Every page is loaded
 // from file:// (DIR) and from http (BASE, a running `seecovid serve DIR`) at 1280 and 360 px,
-// light colour scheme, plus once in dark mode at 1280 px over http. Each load checks:
+// light colour scheme, plus in dark mode at 1280 and 360 px over http. Each load checks:
 //   - no console errors and no uncaught page errors;
 //   - no failed request (network failure, or an HTTP status >= 400);
 //   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
@@ -18,6 +18,11 @@
 //     is at least the size it was designed for (the phone layouts' smallest text is 11.98 px:
 //     >= 11 CSS px at 0.95 x), and on a phone (<= 679 px) the phone layout (*-phone.svg) is the
 //     source chosen; a raster chart must not be upscaled on the 2x phone screen;
+//   - every heat map (.hm-frame) is shown at >= 0.95 x its design width on a wide screen (its
+//     smallest text, 12 px, at >= 11 CSS px); on a phone (<= 679 px) the frame shows only the
+//     image's map block, its date (30 px) at >= 11 CSS px, with the legend and top 10 as text
+//     below; never upscaled on the 2x phone screen; in dark mode the dark poster is the one
+//     shown (no white panel), in light mode the light one;
 //   - no date kept whole (span.nw: cards, table heads) broken across two lines;
 //   - axe-core, experimental rules included: no violation of impact "serious" or "critical"
 //     (others are listed as notes);
@@ -173,6 +178,36 @@ async function chartSizes(page, width) {
         return out;
       }),
     { width, dpr: width <= 360 ? 2 : 1 },
+  );
+}
+
+/** The map-size rule (see the header): one failure text per heat-map image that breaks it. */
+async function mapSizes(page, width, scheme) {
+  return page.$$eval(
+    ".hm-frame",
+    (frames, { width, dpr, scheme }) =>
+      frames.flatMap((f) => {
+        const i = [...f.querySelectorAll("img, canvas")].find((e) => e.getClientRects().length > 0);
+        if (!i) return [];
+        const src = i.currentSrc || i.src || "canvas";
+        const natural = i.naturalWidth || i.width;
+        const shown = i.getBoundingClientRect().width;
+        const out = [];
+        if (!natural || !shown) return out;
+        const scale = shown / natural;
+        const crop = f.getBoundingClientRect().width / scale; // image px the frame shows
+        if (width > 679 && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
+        if (width <= 679) {
+          // Only the map block (680 image px, with the 30-px date) at the page's width.
+          if (crop > 681) out.push(`phone shows ${Math.round(crop)} image px of the map, not only the map block: ${src}`);
+          if (30 * scale < 11) out.push(`map date shown at ${(30 * scale).toFixed(1)} px on a phone: ${src}`);
+        }
+        if (natural < shown * dpr * 0.99) out.push(`map upscaled on a ${dpr}x screen (${natural} px for ${Math.round(shown * dpr)} device px): ${src}`);
+        if (i.tagName === "IMG" && scheme === "dark" && !/-dark\.png$/.test(src)) out.push(`light map shown in dark mode: ${src}`);
+        if (i.tagName === "IMG" && scheme === "light" && /-dark\.png$/.test(src)) out.push(`dark map shown in light mode: ${src}`);
+        return out;
+      }),
+    { width, dpr: width <= 360 ? 2 : 1, scheme },
   );
 }
 
@@ -558,6 +593,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
     phase("images");
     for (const src of await brokenImages(page)) fail(check, `image did not load: ${src}`);
     for (const f of await chartSizes(page, width)) fail(check, f);
+    for (const f of await mapSizes(page, width, scheme)) fail(check, f);
     const overflow = await page.evaluate(() => {
       const d = document.documentElement;
       const wide = [];
@@ -853,6 +889,7 @@ try {
       }
     }
     await checkPage(path, "http", 1280, "dark", false);
+    await checkPage(path, "http", 360, "dark", false);
   }
   await runInteractions();
 } finally {
