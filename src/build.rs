@@ -221,7 +221,14 @@ fn heatmaps(
         let mut files: Vec<String> = idx
             .animations
             .iter()
-            .flat_map(|a| [a.gif.clone(), a.poster.clone(), a.csv.clone()])
+            .flat_map(|a| {
+                [
+                    a.gif.clone(),
+                    a.poster.clone(),
+                    a.poster_dark.clone(),
+                    a.csv.clone(),
+                ]
+            })
             .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
             .chain(idx.scopes.iter().map(|s| s.hit.clone()))
             .collect();

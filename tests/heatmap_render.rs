@@ -212,13 +212,13 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
     // Australia: 4 measures, Canada: confirmed and deaths only (no provincial recovered);
     // × total/new × abs/pc × lin/log.
     assert_eq!(index.animations.len(), 4 * 8 + 2 * 8);
-    // GIF, poster and CSV per animation (the map-hover files come beside them).
+    // GIF, poster (light and dark) and CSV per animation (the map-hover files come beside them).
     let media = out
         .files()
         .iter()
         .filter(|f| [".gif", ".png", ".csv"].iter().any(|e| f.ends_with(e)))
         .count();
-    assert_eq!(media, 3 * index.animations.len());
+    assert_eq!(media, 4 * index.animations.len());
     let ds = data();
     let rec_until = ds.recovered_until.unwrap();
     for a in &index.animations {
@@ -280,6 +280,27 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
             "{}",
             a.poster
         );
+
+        // The dark poster: the same pixels with the dark palette (dark paper, light ink).
+        let dark = std::fs::read(dir.path().join(&a.poster_dark)).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&dark))
+            .read_info()
+            .unwrap();
+        let pal = reader.info().palette.clone().unwrap().into_owned();
+        let mut dbuf = vec![0; reader.output_buffer_size().unwrap()];
+        let dinfo = reader.next_frame(&mut dbuf).unwrap();
+        assert!(
+            dbuf[..dinfo.buffer_size()] == buf[..info.buffer_size()],
+            "{}",
+            a.poster_dark
+        );
+        let lum = |i: usize| pal[3 * i] as u32 + pal[3 * i + 1] as u32 + pal[3 * i + 2] as u32;
+        assert!(
+            lum(WHITE as usize) < 150,
+            "{}: paper is dark",
+            a.poster_dark
+        );
+        assert!(lum(8) > 600, "{}: full ink is light", a.poster_dark);
 
         // CSV: header, one row per region of the scope, the last date on every row.
         let csv = std::fs::read_to_string(dir.path().join(&a.csv)).unwrap();

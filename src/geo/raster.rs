@@ -202,7 +202,7 @@ mod tests {
       ]
     }"#;
 
-    /// The two squares fitted into a 24×16 raster: pixels x 2..22, y 3..13 (scale 10).
+    /// The two squares fitted into a 24×16 raster: pixels x 2..22, y 2..12 (scale 10, at the top).
     fn two_squares(borders: bool) -> LabelRaster {
         let t = Topology::parse(TWO_SQUARES.as_bytes(), "test").unwrap();
         let f = t.features("sq").unwrap();
@@ -225,17 +225,17 @@ mod tests {
         // The shared edge at x = 12: the left square's last column becomes the border.
         assert_eq!(r.get(11, 7), BORDER);
         assert_eq!(r.get(12, 7), FIRST_SHAPE + 1);
-        // First/last covered pixels: x 2..=21, y 3..=12; outline just outside.
-        assert_eq!(r.get(2, 3), FIRST_SHAPE);
-        assert_eq!(r.get(21, 12), FIRST_SHAPE + 1);
+        // First/last covered pixels: x 2..=21, y 2..=11; outline just outside.
+        assert_eq!(r.get(2, 2), FIRST_SHAPE);
+        assert_eq!(r.get(21, 11), FIRST_SHAPE + 1);
         assert_eq!(r.get(1, 5), OUTLINE);
         assert_eq!(r.get(22, 5), OUTLINE);
-        assert_eq!(r.get(10, 2), OUTLINE);
-        assert_eq!(r.get(10, 13), OUTLINE);
+        assert_eq!(r.get(10, 1), OUTLINE);
+        assert_eq!(r.get(10, 12), OUTLINE);
         assert_eq!(r.get(0, 0), BACKGROUND);
         assert_eq!(r.get(23, 15), BACKGROUND);
         // Diagonal neighbours are not outlined.
-        assert_eq!(r.get(1, 2), BACKGROUND);
+        assert_eq!(r.get(1, 1), BACKGROUND);
     }
 
     #[test]
@@ -246,6 +246,28 @@ mod tests {
         assert_eq!(hist[FIRST_SHAPE as usize], 100);
         assert_eq!(hist[FIRST_SHAPE as usize + 1], 100);
         assert_eq!(hist[OUTLINE as usize], 2 * 20 + 2 * 10);
+    }
+
+    #[test]
+    fn of_two_tiny_neighbours_the_larger_takes_the_border() {
+        // A one-pixel shape (Bahrain) left of a three-pixel one (Qatar): before, the pixel
+        // on the left always became the border, erasing the smaller shape.
+        let (a, b) = (FIRST_SHAPE, FIRST_SHAPE + 1);
+        let mut r = LabelRaster {
+            width: 5,
+            height: 1,
+            labels: vec![BACKGROUND, a, b, b, b],
+        };
+        r.mark_edges(true);
+        assert_eq!(r.labels, vec![OUTLINE, a, BORDER, b, b]);
+        // Mirrored: the larger shape on the left takes it.
+        let mut r = LabelRaster {
+            width: 5,
+            height: 1,
+            labels: vec![b, b, b, a, BACKGROUND],
+        };
+        r.mark_edges(true);
+        assert_eq!(r.labels, vec![b, b, BORDER, a, OUTLINE]);
     }
 
     #[test]
