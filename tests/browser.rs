@@ -97,6 +97,8 @@ fn pages_work_in_headless_chromium() {
         "index.html",
         "regions/index.html",
         "regions/us--alabama.html",
+        "regions/alphaland.html",
+        "regions/us--alabama--autauga.html",
         "about/index.html",
     ]
     .iter()
@@ -177,11 +179,11 @@ fn pages_work_in_headless_chromium() {
     );
     let summary: serde_json::Value = serde_json::from_str(&stdout).expect("JSON summary");
     assert_eq!(summary["ok"], true);
-    // 5 loads per page (file:// and http at 1280 and 360 px, dark at 1280 over http); the 404
-    // page only over http.
+    // 6 loads per page (file:// and http at 1280 and 360 px, dark at 1280 and 360 over
+    // http); the 404 page only over http.
     assert_eq!(
         summary["loads"].as_u64().unwrap() as usize,
-        (pages.len() - 1) * 5 + 3,
+        (pages.len() - 1) * 6 + 4,
         "loads"
     );
     assert_widgets(&summary);
@@ -340,7 +342,7 @@ fn assert_widgets(summary: &serde_json::Value) {
         checks.iter().filter(|c| c["page"] == page).collect()
     };
     let region = of("regions/us--alabama.html");
-    assert_eq!(region.len(), 5, "region page loads");
+    assert_eq!(region.len(), 6, "region page loads");
     for c in &region {
         let h = &c["widgets"]["hover"];
         assert!(
@@ -355,7 +357,7 @@ fn assert_widgets(summary: &serde_json::Value) {
         "sandbox/scenarios.html",
     ] {
         let loads = of(page);
-        assert_eq!(loads.len(), 5, "{page} loads");
+        assert_eq!(loads.len(), 6, "{page} loads");
         for c in &loads {
             let h = &c["widgets"]["hover"];
             assert!(
@@ -365,7 +367,7 @@ fn assert_widgets(summary: &serde_json::Value) {
         }
     }
     let compare = of("compare/any.html");
-    assert_eq!(compare.len(), 5, "compare-any loads");
+    assert_eq!(compare.len(), 6, "compare-any loads");
     for c in &compare {
         let w = &c["widgets"]["compare"];
         assert_eq!(w["cases"].as_array().map(Vec::len), Some(4), "{c}");

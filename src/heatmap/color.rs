@@ -213,22 +213,35 @@ impl ClassScale {
         self
     }
 
-    /// Breaks from the distribution of every positive value of every frame (the pooled
-    /// octiles, rounded to two significant digits), so each class holds about an eighth of
-    /// all region-days. Equal steps up to the peak would put almost every region of a quiet
-    /// frame (the last one, most of 2020) into the lowest class; with these breaks every frame
-    /// keeps several classes and colours still compare across frames. Falls back to equal
-    /// steps up to `max` when there are too few distinct values. Reorders `positive`.
+    /// Breaks from the distribution of every positive value of every frame (rounded to two
+    /// significant digits), so colours compare across frames and every frame keeps several
+    /// classes. The lower classes are pooled quantiles (eighths up to the median: each holds
+    /// about an eighth of all region-days), the upper ones geometric steps from the median to
+    /// the 99th percentile. Octiles all the way up put the top class at the 87.5th percentile,
+    /// which the peaks passed everywhere: in January 2022, 96 % of US counties were in it. Equal
+    /// steps up to the peak put almost every region of a quiet frame into the lowest class.
+    /// Falls back to equal steps up to `max` when there are too few distinct values. Reorders
+    /// `positive`.
     pub(crate) fn from_distribution(positive: &mut [f64], max: f64, low: f64) -> Self {
+        const UPPER: usize = 3;
         let n = NUM_CLASSES - 1;
         if positive.len() >= 4 * NUM_CLASSES {
             let len = positive.len();
-            let mut t: Vec<f64> = (1..=n)
-                .map(|k| {
-                    let i = (len * k / NUM_CLASSES).min(len - 1);
-                    round_2sig(*positive.select_nth_unstable_by(i, f64::total_cmp).1)
-                })
+            let mut q = |p: f64| {
+                let i = ((len as f64 * p) as usize).min(len - 1);
+                *positive.select_nth_unstable_by(i, f64::total_cmp).1
+            };
+            let lower = n - UPPER;
+            let mut t: Vec<f64> = (1..=lower)
+                .map(|k| q(k as f64 / NUM_CLASSES as f64))
                 .collect();
+            let (median, top) = (t[lower - 1], q(0.99));
+            if top > median {
+                t.extend(
+                    (1..=UPPER).map(|k| median * (top / median).powf(k as f64 / UPPER as f64)),
+                );
+            }
+            let mut t: Vec<f64> = t.into_iter().map(round_2sig).collect();
             t.dedup();
             if t.len() == n && t.iter().all(|v| *v > 0.0) {
                 return Self {
@@ -372,6 +385,16 @@ mod tests {
     /// Issue 10 item 8: a wave that ends (values falling 20-fold over the frames). Equal
     /// steps leave the quiet frames in one class; classes from the distribution of all frames
     /// keep at least three classes in use in every frame.
+    /// Frame `f` of a long quiet spell (1–100) with a tenfold peak in frames 85–94.
+    fn peak(f: usize, k: usize) -> f64 {
+        let base = 1.0 + k as f64 / 2.0;
+        if (85..95).contains(&f) {
+            base * 10.0 * (1.0 + (f - 85) as f64 / 10.0)
+        } else {
+            base
+        }
+    }
+
     #[test]
     fn classes_from_all_frames_keep_quiet_frames_informative() {
         let (frames, regions) = (100, 200);
@@ -395,6 +418,18 @@ mod tests {
         for f in 0..frames {
             assert!(used(&pooled, f) >= 3, "frame {f}: {pooled:?}");
         }
+        // A peak far above everything else (Omicron): with octiles all the way up, every
+        // region of the peak frame was in the top class; now the peak keeps several classes.
+        let mut all: Vec<f64> = (0..100)
+            .flat_map(|f| (0..200).map(move |k| peak(f, k)))
+            .collect();
+        let s = ClassScale::from_distribution(&mut all, 20_000.0, 1.0);
+        let set: std::collections::BTreeSet<u8> = (0..200).map(|k| s.index(peak(90, k))).collect();
+        assert!(set.len() >= 3, "{s:?}");
+        let top = (0..200)
+            .filter(|&k| s.index(peak(90, k)) == CLASS0 + 7)
+            .count();
+        assert!(top < 100, "{top} of 200 in the top class: {s:?}");
         assert_eq!(round_2sig(0.034_72), 0.035);
         assert_eq!(round_2sig(1234.0), 1200.0);
     }

@@ -183,6 +183,29 @@ pub(crate) fn fit(text: &str, style: Style, max: f32) -> String {
     "…".to_string()
 }
 
+/// `text` in at most `lines` lines of at most `max` pixels, broken between words; the last
+/// line is [`fit`] (ends in "…" when the text does not fit).
+pub(crate) fn wrap(text: &str, style: Style, max: f32, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() && out.len() + 1 < lines && width(rest, style) > max {
+        // The longest run of whole words that fits.
+        let cut = rest
+            .char_indices()
+            .filter(|&(_, c)| c == ' ')
+            .map(|(i, _)| i)
+            .take_while(|&i| width(&rest[..i], style) <= max)
+            .last();
+        let Some(i) = cut else { break };
+        out.push(rest[..i].to_string());
+        rest = rest[i..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(fit(rest, style, max));
+    }
+    out
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Align {
     Left,
@@ -251,6 +274,22 @@ pub(crate) fn draw(
 mod tests {
     use super::*;
     use crate::heatmap::color::WHITE;
+
+    #[test]
+    fn wrap_breaks_between_words_and_fits_the_last_line() {
+        let t = "Not on the map: 345 per day (1.1 %), in Puerto Rico, Northern Mariana Islands, \
+                 Guam, the Virgin Islands and 2 more";
+        let max = width("Not on the map: 345 per day (1.1 %), in", Style::Small) + 1.0;
+        let lines = wrap(t, Style::Small, max, 2);
+        assert_eq!(lines[0], "Not on the map: 345 per day (1.1 %), in");
+        assert!(
+            lines[1].starts_with("Puerto Rico") && lines[1].ends_with('…'),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| width(l, Style::Small) <= max));
+        assert_eq!(wrap("short", Style::Small, 100.0, 2), vec!["short"]);
+        assert_eq!(wrap(t, Style::Small, 10_000.0, 1), vec![t]);
+    }
 
     #[test]
     fn text_is_drawn_with_ink_and_measured() {

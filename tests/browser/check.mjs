@@ -195,7 +195,7 @@ async function mapSizes(page, width, scheme) {
         const out = [];
         if (!natural || !shown) return out;
         const scale = shown / natural;
-        const crop = f.getBoundingClientRect().width / scale; // image px the frame shows
+        const crop = f.clientWidth / scale; // image px the frame shows (inside its border)
         if (width > 679 && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
         if (width <= 679) {
           // Only the map block (680 image px, with the 30-px date) at the page's width.
