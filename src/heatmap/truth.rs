@@ -139,7 +139,8 @@ fn unmapped_notes(
         .iter()
         .map(|&d| {
             let (mut total, mut off) = (0.0, 0.0);
-            let mut names: Vec<(f64, &str)> = Vec::new();
+            // "Unassigned, TX": a county scope has one "Unassigned" row per state.
+            let mut names: Vec<(f64, String)> = Vec::new();
             for (k, &ri) in m.members.iter().enumerate() {
                 let r = &ds.regions[ri];
                 let i = (d - r.series.start).num_days();
@@ -154,12 +155,12 @@ fn unmapped_notes(
                 total += v;
                 if !mapped[k] && v > 0.0 {
                     off += v;
-                    names.push((v, r.name.as_str()));
+                    names.push((v, super::bar_name(ds, r)));
                 }
             }
             let (count, share) = quality::unmapped_share(off, total)?;
-            names.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            let names: Vec<String> = names.iter().map(|x| x.1.to_string()).collect();
+            names.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let names: Vec<String> = names.into_iter().map(|x| x.1).collect();
             Some(format!(
                 "Not on the map: {}{} ({:.1} %), in {}",
                 thousands(count.round() as i64),

@@ -7,7 +7,7 @@
 //   - keyboard: focusing the chart and pressing End, ArrowLeft ×3 and Home shows that date
 //     (or day number) and, for every series drawn from a region, the value of its CSV: new_*
 //     per day, cumulative totals, recovered/active, a centered moving average computed here
-//     from the CSV, per 100,000 with the population of data/regions.json, at the series'
+//     from the CSV (the anomaly days of data/data-notes.csv left out, as the charts do), per 100,000 with the population of data/regions.json, at the series'
 //     offset (compare alignments); model runs (sandbox) must show a number;
 //   - pointer: moving the mouse over the plot at the pixel the chart's geometry gives for a
 //     day shows that day;
@@ -44,13 +44,34 @@ export function readCsv(siteDir, id) {
   return csvCache.get(key);
 }
 
-/** Centered mean over w days at index i, clipped at the ends (pandas min_periods=1). */
+/** Centered mean over w days at index i, clipped at the ends (pandas min_periods=1), days
+ * that are null (anomalies) left out. */
 function centeredMeanAt(values, w, i) {
   const lo = Math.max(0, i - Math.floor(w / 2));
   const hi = Math.min(values.length - 1, i - Math.floor(w / 2) + w - 1);
   let sum = 0;
-  for (let k = lo; k <= hi; k++) sum += values[k];
-  return sum / (hi - lo + 1);
+  let n = 0;
+  for (let k = lo; k <= hi; k++) {
+    if (values[k] === null) continue;
+    sum += values[k];
+    n += 1;
+  }
+  return n ? sum / n : null;
+}
+
+/** Dates of a region's reporting anomalies in `measure`, from the data-notes.csv download:
+ * the charts leave them out of their averages. */
+function anomalyDates(siteDir, id, measure) {
+  const lines = readFileSync(join(siteDir, "data/data-notes.csv"), "utf8").trim().split("\n");
+  const head = lines[0].split(",");
+  const out = new Set();
+  for (const l of lines.slice(1)) {
+    const cells = l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"'));
+    const r = Object.fromEntries(head.map((h, k) => [h, cells[k]]));
+    if (r.rule !== "anomaly" || r.region_id !== id || r.measure !== measure) continue;
+    for (let d = r.from; d <= r.to; d = addDays(d, 1)) out.add(d);
+  }
+  return out;
 }
 
 async function tipState(page, fig) {
@@ -99,7 +120,8 @@ function expected(ctx, s, day, window) {
   let v;
   if (s.key.startsWith("ma_")) {
     const col = "new_" + s.key.slice(3);
-    v = centeredMeanAt(rows.map((r) => r[col]), window, i);
+    const skip = anomalyDates(ctx.siteDir, id, s.key.slice(3));
+    v = centeredMeanAt(rows.map((r) => (skip.has(r.date) ? null : r[col])), window, i);
   } else v = rows[i][s.key];
   if (v === null) return null;
   if (s.per > 0) {
