@@ -28,6 +28,13 @@ pub const SILENT_DAYS: usize = 28;
 /// A silent run is "not reporting" when the parent's new cases over it, shared out by
 /// population, would have given the region at least this many cases.
 pub const SILENT_EXPECTED: f64 = 100.0;
+/// A shorter silent run that reaches the end of the data is "not reporting" too (no report
+/// in the last week: a weekly report not yet in, or a place that has just stopped) when the
+/// region averaged at least `TRAILING_MIN_MEAN` new cases a day over the `SILENT_DAYS` before
+/// it: Taiwan after ~20,000 a day, Western Australia's weekly ~2,300. A quiet place with a
+/// few cases a month keeps its honest 0.
+pub const TRAILING_SILENT_DAYS: usize = 7;
+pub const TRAILING_MIN_MEAN: f64 = 1.0;
 
 /// Why a day's recovered (and so active) value is unknown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -187,13 +194,16 @@ pub struct SilentRun {
     pub first: usize,
     pub last: usize,
     pub expected: Option<f64>,
+    /// A short run to the end of the data: the new cases a day over the `SILENT_DAYS` before.
+    pub recent: Option<f64>,
 }
 
 /// Silent runs that count as "not reporting": no new value other than 0 for `SILENT_DAYS`+
 /// days after the region's first case, while the parent's new values over the run, shared
 /// out by `share` (region population / parent population), add up to at least
 /// `SILENT_EXPECTED`. Without a parent (countries), a silent run counts only when it lasts to
-/// the end of the data ("stopped reporting").
+/// the end of the data ("stopped reporting"). And a run of `TRAILING_SILENT_DAYS`+ to the end
+/// of the data after an average of `TRAILING_MIN_MEAN`+ a day (`recent`: that average).
 pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<SilentRun> {
     let n = new.len();
     let mut out = Vec::new();
@@ -211,28 +221,36 @@ pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<SilentRun>
         }
         let e = i - 1;
         // Before the first case a 0 is simply "no cases yet".
-        if e - s + 1 < SILENT_DAYS || !seen_cases {
+        if !seen_cases {
             continue;
         }
-        match parent {
-            Some((p, share)) => {
-                let grew: i64 = p.iter().skip(s).take(e - s + 1).sum();
-                let expected = grew as f64 * share;
-                if expected >= SILENT_EXPECTED {
-                    out.push(SilentRun {
-                        first: s,
-                        last: e,
-                        expected: Some(expected),
-                    });
+        let len = e - s + 1;
+        let run = |expected, recent| SilentRun {
+            first: s,
+            last: e,
+            expected,
+            recent,
+        };
+        let long = if len < SILENT_DAYS {
+            None
+        } else {
+            match parent {
+                Some((p, share)) => {
+                    let grew: i64 = p.iter().skip(s).take(len).sum();
+                    let expected = grew as f64 * share;
+                    (expected >= SILENT_EXPECTED).then(|| run(Some(expected), None))
                 }
+                None if e == n - 1 => Some(run(None, None)),
+                None => None,
             }
-            None if e == n - 1 => out.push(SilentRun {
-                first: s,
-                last: e,
-                expected: None,
-            }),
-            None => {}
-        }
+        };
+        let trailing = || {
+            let before = &new[s.saturating_sub(SILENT_DAYS)..s];
+            let mean = before.iter().sum::<i64>() as f64 / before.len().max(1) as f64;
+            (e == n - 1 && len >= TRAILING_SILENT_DAYS && mean >= TRAILING_MIN_MEAN)
+                .then(|| run(None, Some(mean)))
+        };
+        out.extend(long.or_else(trailing));
     }
     out
 }

@@ -104,15 +104,21 @@ fn china_maps_state_what_is_not_on_the_map() {
     // Deaths: 82,195 of 101,056 (81.3 %) are in "Unknown, China" on 2023-03-09.
     let page = read("heatmaps/china/deaths-total-abs-lin.html");
     assert!(
-        page.contains("Not on the map: 82,195 (81.3 %), in Unknown on 2023-03-09."),
+        page.contains(
+            "Not on the map: 82,195 deaths (81.3 % of the total), in Unknown on 2023-03-09."
+        ),
         "{}",
         &page[..page.len().min(4000)]
     );
     // Cases: 1,521,816 of 4,903,524 (31.0 %).
     let page = read("heatmaps/china/confirmed-total-pc-log.html");
-    assert!(page.contains("Not on the map: 1,521,816 (31.0 %), in Unknown on 2023-03-09."));
+    assert!(page.contains(
+        "Not on the map: 1,521,816 cases (31.0 % of the total), in Unknown on 2023-03-09."
+    ));
     // The explorer carries the same note for every view.
-    assert!(read("heatmaps/index.html").contains("Not on the map: 82,195 (81.3 %)"));
+    assert!(
+        read("heatmaps/index.html").contains("Not on the map: 82,195 deaths (81.3 % of the total)")
+    );
 }
 
 #[test]

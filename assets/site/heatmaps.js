@@ -4,11 +4,13 @@
   "use strict";
 
   var darkMedia = window.matchMedia("(prefers-color-scheme: dark)");
-  var phoneMedia = window.matchMedia("(max-width: 679px)");
+  // As MAP_CROP_MEDIA in src/site/heatmaps.rs: the map block alone, legend and top 10 as text.
+  var phoneMedia = window.matchMedia("(max-width: 1023px)");
 
   // Dark mode: the GIF with the dark palette. Every frame indexes one global colour table, so
   // swapping its bytes (from heatmap-colors.css) recolours the animation; the poster's dark
-  // twin is built. Needs fetch, so not from file://, where the light GIF is shown inverted.
+  // twin is built. Needs fetch, so not from file://, where the light GIF plays and the
+  // page's legend swatches switch to the light colours with it.
   var darkPalette = getComputedStyle(document.documentElement)
     .getPropertyValue("--hm-dark-palette").replace(/["'\s]/g, "");
   function toDark(buf) {
@@ -34,8 +36,7 @@
   // Shows `url` (light) in an image inside <picture>, whose dark <source> wins in dark mode.
   function setImage(img, url, darkUrl) {
     var source = img.parentNode.querySelector("source");
-    var frame = img.closest(".hm-frame");
-    if (frame) frame.classList.remove("hm-invert");
+    document.body.classList.remove("hm-light");
     img.src = url;
     if (source) source.srcset = darkUrl || url;
   }
@@ -43,12 +44,11 @@
     var gif = img.getAttribute("data-gif");
     setImage(img, gif, null);
     if (!darkMedia.matches) return;
-    var frame = img.closest(".hm-frame");
     darkGif(gif).then(function (u) {
       // Still playing this GIF (not stopped or switched meanwhile)?
       if (img.getAttribute("src") === gif) setImage(img, gif, u);
     }).catch(function () {
-      if (frame) frame.classList.add("hm-invert");
+      if (img.getAttribute("src") === gif) document.body.classList.add("hm-light");
     });
   }
   function showPosterOf(img) {
@@ -193,7 +193,7 @@
       if (pc && c >= 0 && i < t.length + 1) {
         if (c === t.length) label = "≥ " + fmt(t[c - 1] * f);
         else if (c === 0) label = "< " + fmt(t[0] * f);
-        else label = fmt(t[c - 1] * f) + "–" + fmt(t[c] * f);
+        else label = fmt(t[c - 1] * f) + " – " + fmt(t[c] * f);
       }
       var tr = document.createElement("tr");
       var td1 = document.createElement("td");
@@ -230,6 +230,14 @@
       tr.appendChild(tv);
       body.appendChild(tr);
     });
+    if (!a.top.length) {
+      var none = document.createElement("tr");
+      var cell = document.createElement("td");
+      cell.colSpan = 3;
+      cell.textContent = "No region above zero on this date (see the note under the map).";
+      none.appendChild(cell);
+      body.appendChild(none);
+    }
     dateSlider(a);
     var h = fields.map(function (k) { return k + "=" + s[k]; }).join("&") + (pc ? "&div=" + s.div : "");
     if (location.hash.slice(1) !== h) history.replaceState(null, "", "#" + h);

@@ -161,8 +161,15 @@ fn unmapped_notes(
             let (count, share) = quality::unmapped_share(off, total)?;
             names.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let names: Vec<String> = names.into_iter().map(|x| x.1).collect();
+            // A count, said as one: on a per-capita map a bare "807 per day" read as a rate.
+            let noun = match me {
+                Measure::Confirmed => "cases",
+                Measure::Deaths => "deaths",
+                Measure::Recovered => "recovered",
+                Measure::Active => "active cases",
+            };
             Some(format!(
-                "Not on the map: {}{} ({:.1} %), in {}",
+                "Not on the map: {} {noun}{} ({:.1} % of the total), in {}",
                 thousands(count.round() as i64),
                 if mode == Mode::New { " per day" } else { "" },
                 share * 100.0,

@@ -261,12 +261,16 @@ pub fn notes_csv(ds: &Dataset, q: &Quality) -> String {
         }
         for x in &rq.silent_runs {
             let days = x.last - x.first + 1;
-            let detail = match x.expected {
-                Some(e) => format!(
+            let detail = match (x.expected, x.recent) {
+                (Some(e), _) => format!(
                     "{days} days with no new cases; the parent's rate would have given {}",
                     e.round()
                 ),
-                None => format!("{days} days with no new cases to the end of the data"),
+                (None, Some(m)) => format!(
+                    "{days} days with no new cases to the end of the data, after {} a day",
+                    m.round()
+                ),
+                (None, None) => format!("{days} days with no new cases to the end of the data"),
             };
             row("not_reporting", "confirmed", x.first, x.last, &detail);
         }

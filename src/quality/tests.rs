@@ -186,6 +186,42 @@ fn countries_stop_reporting_only_at_the_end() {
 }
 
 #[test]
+fn a_short_silent_tail_after_steady_reports_is_not_reporting() {
+    // Weekly reports of 2,300 (Western Australia), the last one 8 days before the end: the
+    // 7-day window is empty, yet the place did not stop having cases.
+    let mut weekly: Vec<i64> = Vec::new();
+    for _ in 0..6 {
+        weekly.extend([0, 0, 0, 0, 0, 0, 2300]);
+    }
+    weekly.extend([0; 8]);
+    let m = not_reporting(&weekly, None);
+    assert!(m[weekly.len() - 8..].iter().all(|&x| x), "the tail");
+    assert!(
+        m[..weekly.len() - 8].iter().all(|&x| !x),
+        "gaps between reports"
+    );
+    let runs = silent_runs(&weekly, None);
+    let last = runs.last().unwrap();
+    assert_eq!(
+        (last.first, last.last),
+        (weekly.len() - 8, weekly.len() - 1)
+    );
+    // 28 days before the tail: 4 reports of 2,300 → 328.6 a day.
+    assert!((last.recent.unwrap() - 4.0 * 2300.0 / 28.0).abs() < 1e-6);
+    assert_eq!(last.expected, None);
+    // Six days are no run; a quiet place (a case every ten days) keeps its 0.
+    let mut six = vec![5; 30];
+    six.extend([0; 6]);
+    assert!(not_reporting(&six, None).iter().all(|&x| !x));
+    let mut quiet = Vec::new();
+    for _ in 0..4 {
+        quiet.extend([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    }
+    quiet.extend([0; 9]);
+    assert!(not_reporting(&quiet, None).iter().all(|&x| !x));
+}
+
+#[test]
 fn runs_and_shares() {
     assert_eq!(
         equal_runs(&[1, 1, 2, 2, 2, 3]),

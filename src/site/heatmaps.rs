@@ -9,6 +9,11 @@ use crate::heatmap::{Animation, HeatmapIndex};
 use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::render::format::column;
 
+/// Up to this width a heat map shows only its map block, with the legend and top 10 as text:
+/// the whole 1040-px image needs a 1024-px window to be shown at ≥ 0.95 × its size, and
+/// scaled into a tablet's column its panel text shrank to 6–8 px.
+pub(crate) const MAP_CROP_MEDIA: &str = "(max-width: 1023px)";
+
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
 pub(crate) const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
@@ -151,8 +156,7 @@ fn write_colours(site: &Site, idx: &HeatmapIndex) -> Result<()> {
         let [_, _, w, h] = s.phone_crop;
         css += &format!(
             "@media {} {{ .hm-frame[data-scope=\"{}\"] {{ aspect-ratio: {w} / {h}; }} }}\n",
-            super::pictures::PHONE_MEDIA,
-            s.id
+            MAP_CROP_MEDIA, s.id
         );
     }
     site.output
@@ -185,15 +189,21 @@ fn colours_css(colours: &[String]) -> String {
             css += &format!("  .sw-{} {{ background: {}; }}\n", class(c), color::hex(d));
         }
     }
+    // From file:// the dark GIF cannot be made: the light one plays, and the swatches of its
+    // page follow it (heatmaps.js sets the class).
+    for c in colours {
+        css += &format!("  .hm-light .sw-{} {{ background: {c}; }}\n", class(c));
+    }
     css += "}\n";
-    // The phone layout: the map block alone, at the full width of the page (the legend and
-    // top 10 follow as text). Percent margins are of the container's width.
+    // The narrow layout: the map block alone, at the width of the page but never beyond its
+    // own pixels (the legend and top 10 follow as text). Percent margins are of the
+    // container's width.
     let (x, y, w, h) = CROP;
     css += &format!(
-        "@media {media} {{\n  .hm-frame {{ aspect-ratio: {w} / {h}; }}\n  \
+        "@media {MAP_CROP_MEDIA} {{\n  .hm-frame {{ width: auto; max-width: {}px; aspect-ratio: {w} / {h}; }}\n  \
          .hm-frame img, .hm-frame canvas {{ width: calc(100% * {WIDTH} / {w}); max-width: none; \
          margin-left: calc(-100% * {x} / {w}); margin-top: calc(-100% * {y} / {w}); }}\n}}\n",
-        media = super::pictures::PHONE_MEDIA,
+        w + 2
     );
     css
 }

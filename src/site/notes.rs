@@ -59,11 +59,15 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
             s.date(x.first),
             s.date(x.last),
             x.last - x.first + 1,
-            match (x.expected, r.parent) {
-                (Some(e), Some(p)) => format!(
+            match (x.expected, x.recent, r.parent) {
+                (Some(e), _, Some(p)) => format!(
                     "while {} reported enough to give it about {} at the same rate per person",
                     ds.regions[p].name,
                     thousands(e.round() as i64)
+                ),
+                (None, Some(m), _) => format!(
+                    "up to the end of the data, after about {} a day in the four weeks before                      (a weekly report not yet in, or reporting stopped)",
+                    thousands(m.round() as i64)
                 ),
                 _ => "up to the end of the data".to_string(),
             }

@@ -19,7 +19,7 @@
 //     >= 11 CSS px at 0.95 x), and on a phone (<= 679 px) the phone layout (*-phone.svg) is the
 //     source chosen; a raster chart must not be upscaled on the 2x phone screen;
 //   - every heat map (.hm-frame) is shown at >= 0.95 x its design width on a wide screen (its
-//     smallest text, 12 px, at >= 11 CSS px); on a phone (<= 679 px) the frame shows only the
+//     smallest text, 12 px, at >= 11 CSS px); up to 1023 px (phones, tablets) the frame shows only the
 //     image's map block, its date (30 px) at >= 11 CSS px, with the legend and top 10 as text
 //     below; never upscaled on the 2x phone screen; in dark mode the dark poster is the one
 //     shown (no white panel), in light mode the light one;
@@ -196,8 +196,9 @@ async function mapSizes(page, width, scheme) {
         if (!natural || !shown) return out;
         const scale = shown / natural;
         const crop = f.clientWidth / scale; // image px the frame shows (inside its border)
-        if (width > 679 && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
-        if (width <= 679) {
+        // Up to 1023 px (MAP_CROP_MEDIA) only the map block shows.
+        if (width > 1023 && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
+        if (width <= 1023) {
           // Only the map block (680 image px, with the 30-px date) at the page's width.
           if (crop > 681) out.push(`phone shows ${Math.round(crop)} image px of the map, not only the map block: ${src}`);
           if (30 * scale < 11) out.push(`map date shown at ${(30 * scale).toFixed(1)} px on a phone: ${src}`);
