@@ -183,7 +183,7 @@
     $("hm-gif-link").href = a.gif;
     $("hm-page-link").href = a.page;
     $("hm-csv").href = a.csv;
-    $("hm-legend-caption").textContent = "Legend (" + (pc ? relabel(a.unit) : a.unit) + ")";
+    $("hm-legend-caption").textContent = "Legend: " + (pc ? relabel(a.unit) : a.unit).toLowerCase();
     var t = a.thresholds;
     var tb = $("hm-legend").tBodies[0];
     tb.textContent = "";
