@@ -164,8 +164,31 @@ fn silent(ds: &Dataset, r: &Region, new: &[i64]) -> Vec<SilentRun> {
                         .unwrap_or(0)
                 })
                 .collect();
-            silent_runs(new, Some((&aligned, pop as f64 / ppop as f64)))
+            let mut runs = silent_runs(new, Some((&aligned, pop as f64 / ppop as f64)));
+            with_silent_state(new, &aligned, &mut runs);
+            runs
         }
+    }
+}
+
+/// A county silent to the end of the data while its state has stopped (or its weekly report
+/// is not in: the state's own tail is "not reporting") goes silent with it, whatever its own
+/// size: Washington's small counties were painted "0" beside their "not reporting" state.
+pub(crate) fn with_silent_state(new: &[i64], state: &[i64], runs: &mut Vec<SilentRun>) {
+    let n = new.len();
+    if runs.last().is_some_and(|x| x.last + 1 == n) {
+        return;
+    }
+    let Some(s) = silent_runs(state, None).pop().filter(|x| x.last + 1 == n) else {
+        return;
+    };
+    if new[s.first..].iter().all(|&v| v == 0) && new[..s.first].iter().any(|&v| v > 0) {
+        runs.push(SilentRun {
+            first: s.first,
+            last: n - 1,
+            expected: None,
+            recent: None,
+        });
     }
 }
 

@@ -222,6 +222,34 @@ fn a_short_silent_tail_after_steady_reports_is_not_reporting() {
 }
 
 #[test]
+fn a_small_county_goes_silent_with_its_state() {
+    // The state: 500 a day, then 10 days of nothing to the end (not reporting). A county
+    // with a case every few days, silent over the same 10 days: below its own 1-a-day bar,
+    // yet "not reporting" with its state, not "0".
+    let mut state = vec![500; 40];
+    state.extend([0; 10]);
+    let mut county = Vec::new();
+    for _ in 0..10 {
+        county.extend([0, 0, 0, 1]);
+    }
+    county.extend([0; 10]);
+    let mut runs = silent_runs(&county, Some((&state, 0.001)));
+    assert!(runs.is_empty());
+    super::assess::with_silent_state(&county, &state, &mut runs);
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].first, runs[0].last), (40, 49));
+    // A county that reported during the state's silence (or never had a case) keeps its own.
+    let mut busy = county.clone();
+    busy[45] = 3;
+    let mut runs = Vec::new();
+    super::assess::with_silent_state(&busy, &state, &mut runs);
+    assert!(runs.is_empty());
+    let mut runs = Vec::new();
+    super::assess::with_silent_state(&[0; 50], &state, &mut runs);
+    assert!(runs.is_empty());
+}
+
+#[test]
 fn runs_and_shares() {
     assert_eq!(
         equal_runs(&[1, 1, 2, 2, 2, 3]),

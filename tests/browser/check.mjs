@@ -13,7 +13,7 @@
 //   - no failed request (network failure, or an HTTP status >= 400);
 //   - no request to any host other than 127.0.0.1 (file:, data: and blob: are fine);
 //   - every <img> (lazy ones too, after scrolling) decodes (naturalWidth > 0);
-//   - at 360 px: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
+//   - at every width: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
 //   - every chart image (figure.chart img) is shown at >= 0.95 x its design width, so its text
 //     is at least the size it was designed for (the phone layouts' smallest text is 11.98 px:
 //     >= 11 CSS px at 0.95 x), and on a phone (<= 679 px) the phone layout (*-phone.svg) is the
@@ -610,7 +610,7 @@ async function checkPage(path, origin, width, scheme, withControls) {
       return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, wide: wide.slice(0, 6) };
     });
     check.scrollWidth = overflow.scrollWidth;
-    if (width <= 360 && overflow.scrollWidth > overflow.clientWidth) {
+    if (overflow.scrollWidth > overflow.clientWidth) {
       fail(check, `horizontal overflow at ${width}px: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth}; widest: ${overflow.wide.join(", ")}`);
     }
     // Dates on cards and table heads are kept whole (span.nw): one line box each.
