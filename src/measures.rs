@@ -42,6 +42,15 @@ impl Measure {
             Measure::Active => "Active cases",
         }
     }
+    /// What a count of this measure counts, in running text ("807 cases per day").
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Measure::Confirmed => "cases",
+            Measure::Deaths => "deaths",
+            Measure::Recovered => "recovered",
+            Measure::Active => "active cases",
+        }
+    }
     /// Recovered and active exist only while recovered was published.
     pub(crate) fn needs_recovered(self) -> bool {
         matches!(self, Measure::Recovered | Measure::Active)

@@ -135,12 +135,19 @@ fn unmapped_notes(
     mapped: &[bool],
 ) -> Vec<Option<String>> {
     let series: Vec<Option<Vec<f64>>> = m.members.iter().map(|&r| daily(ds, r, me, mode)).collect();
+    // "Unassigned, TX": a county scope has one "Unassigned" row per state. Named once, not
+    // per frame.
+    let names: Vec<Option<String>> = m
+        .members
+        .iter()
+        .zip(mapped)
+        .map(|(&ri, &on)| (!on).then(|| super::bar_name(ds, &ds.regions[ri])))
+        .collect();
     dates
         .iter()
         .map(|&d| {
             let (mut total, mut off) = (0.0, 0.0);
-            // "Unassigned, TX": a county scope has one "Unassigned" row per state.
-            let mut names: Vec<(f64, String)> = Vec::new();
+            let mut off_map: Vec<(f64, &str)> = Vec::new();
             for (k, &ri) in m.members.iter().enumerate() {
                 let r = &ds.regions[ri];
                 let i = (d - r.series.start).num_days();
@@ -153,27 +160,22 @@ fn unmapped_notes(
                     continue;
                 };
                 total += v;
-                if !mapped[k] && v > 0.0 {
+                if let (Some(name), true) = (&names[k], v > 0.0) {
                     off += v;
-                    names.push((v, super::bar_name(ds, r)));
+                    off_map.push((v, name));
                 }
             }
             let (count, share) = quality::unmapped_share(off, total)?;
-            names.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let names: Vec<String> = names.into_iter().map(|x| x.1).collect();
+            off_map.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let listed: Vec<String> = off_map.iter().map(|x| x.1.to_string()).collect();
             // A count, said as one: on a per-capita map a bare "807 per day" read as a rate.
-            let noun = match me {
-                Measure::Confirmed => "cases",
-                Measure::Deaths => "deaths",
-                Measure::Recovered => "recovered",
-                Measure::Active => "active cases",
-            };
             Some(format!(
-                "Not on the map: {} {noun}{} ({:.1} % of the total), in {}",
+                "Not on the map: {} {}{} ({:.1} % of the total), in {}",
                 thousands(count.round() as i64),
+                me.noun(),
                 if mode == Mode::New { " per day" } else { "" },
                 share * 100.0,
-                abbreviate(&names, 2)
+                abbreviate(&listed, 2)
             ))
         })
         .collect()

@@ -311,10 +311,8 @@ impl View {
     }
 
     fn title(&self, window: usize) -> String {
-        let n = match self.measure {
-            Measure::Deaths => "deaths",
-            _ => "cases",
-        };
+        // Compare groups show cases or deaths only.
+        let n = self.measure.noun();
         let m = match self.mode {
             Mode::Total => format!("Total {n}"),
             Mode::New => format!("New {n} per day, {window}-day average"),
