@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::quality::{self, Anomaly, assess::RegionQuality};
+use crate::quality::{Anomaly, Status, assess::RegionQuality};
 
 /// What is counted: the measures every view of the data is made of. With [`Mode`], [`Unit`]
 /// and [`Scale`], the one vocabulary of heat maps, compare pages and charts. File names and
@@ -178,16 +178,6 @@ pub(crate) fn opt_to_f64(v: &[Option<i64>]) -> Vec<f64> {
     v.iter().map(|x| x.map_or(f64::NAN, |x| x as f64)).collect()
 }
 
-/// Centered rolling mean with pandas `rolling(w, center=True, min_periods=1).mean()` semantics:
-/// the window at `i` covers `i - w/2 ..= i - w/2 + w - 1`, clipped to the series; NaN values
-/// are skipped, and a window with no values gives NaN.
-pub(crate) fn centered_mean(v: &[f64], w: usize) -> Vec<f64> {
-    let w = w.max(1);
-    let before = w / 2;
-    let after = w - 1 - before;
-    window_mean(v, before, after)
-}
-
 /// Trailing mean over the last `w` days (`i-w+1 ..= i`), `min_periods = 1`.
 pub(crate) fn trailing_mean(v: &[f64], w: usize) -> Vec<f64> {
     window_mean(v, w.max(1) - 1, 0)
@@ -277,31 +267,9 @@ mod tests {
     }
 
     #[test]
-    fn centered_mean_matches_pandas_min_periods_1() {
-        // pandas: pd.Series([1,2,3,4,5,6,7,8]).rolling(3, center=True, min_periods=1).mean()
-        close(
-            &centered_mean(&[1., 2., 3., 4., 5., 6., 7., 8.], 3),
-            &[1.5, 2., 3., 4., 5., 6., 7., 7.5],
-        );
-        // Window 7 at the ends: mean of the first 4 / last 4 values.
-        let v: Vec<f64> = (1..=10).map(f64::from).collect();
-        let m = centered_mean(&v, 7);
-        close(&m[..2], &[2.5, 3.0]);
-        close(&m[8..], &[8.0, 8.5]);
-        assert!((m[5] - 6.0).abs() < 1e-12);
-        // Even window 4: i-2 ..= i+1.
-        close(
-            &centered_mean(&[0., 1., 2., 3., 4.], 4),
-            &[0.5, 1.0, 1.5, 2.5, 3.0],
-        );
-        // Window 1 is the identity.
-        close(&centered_mean(&[5., -2., 9.], 1), &[5., -2., 9.]);
-    }
-
-    #[test]
-    fn centered_mean_skips_nan() {
-        let m = centered_mean(&[1., f64::NAN, 3.], 3);
-        close(&m, &[1., 2., 3.]);
+    fn trailing_mean_skips_unknown_days() {
+        // Day 1 unknown: day 2's 3-day window averages days 0 and 2 only.
+        close(&trailing_mean(&[1., f64::NAN, 3.], 3), &[1., 1., 2.]);
     }
 
     #[test]
@@ -317,6 +285,49 @@ mod tests {
     }
 }
 
+/// One measure's new values as every page, map and file shows them: the one definition of
+/// "new per day, N-day average" (docs/data-rules.md §4–5).
+#[derive(Debug, Clone)]
+pub struct NewSeries {
+    /// The daily values that enter the averages: reports spread over the days they cover,
+    /// NaN where a day is left out or unknown (`quality::cadence`).
+    pub smoothed: Vec<f64>,
+    /// Trailing mean over the last `window` days (`i-window+1 ..= i`) of `smoothed`, unknown
+    /// days skipped; NaN where the status is not `Reported`.
+    pub mean: Vec<f64>,
+    /// Per day: what the value is (a number only when `Reported`; `NoData` where nothing was
+    /// left to average).
+    pub status: Vec<Status>,
+}
+
+/// The new series of cases (`deaths` false) or deaths of a region from its cumulative counts.
+pub fn new_series(cum: &[i64], q: &RegionQuality, deaths: bool, window: usize) -> NewSeries {
+    let new = new_per_day(cum);
+    let smoothed = q.of(deaths).smoothed(&new);
+    // Rounded once, here, to the hundredths the site prints and publishes: every page, map,
+    // file and script shows this very number.
+    let mut mean: Vec<f64> = trailing_mean(&smoothed, window)
+        .into_iter()
+        .map(|m| (m * 100.0).round() / 100.0)
+        .collect();
+    let status: Vec<Status> = (0..new.len())
+        .map(|i| match q.status(deaths, i) {
+            Status::Reported if mean[i].is_nan() => Status::NoData,
+            s => s,
+        })
+        .collect();
+    for (m, st) in mean.iter_mut().zip(&status) {
+        if *st != Status::Reported {
+            *m = f64::NAN;
+        }
+    }
+    NewSeries {
+        smoothed,
+        mean,
+        status,
+    }
+}
+
 /// All derived series of one region, aligned with its `Series` dates.
 #[derive(Debug, Clone)]
 pub struct Derived {
@@ -328,13 +339,23 @@ pub struct Derived {
     pub active: Option<Vec<Option<i64>>>,
     pub new_recovered: Option<Vec<Option<i64>>>,
     pub new_active: Option<Vec<Option<i64>>>,
-    /// Per day: why `new_confirmed` / `new_deaths` is an anomaly (docs/data-rules.md §4);
-    /// those days are left out of the moving averages. Charts mark them.
+    /// Per day: why `new_confirmed` / `new_deaths` is not used as it is (docs/data-rules.md
+    /// §4). Charts mark them.
     pub anomalies_confirmed: Vec<Option<Anomaly>>,
     pub anomalies_deaths: Vec<Option<Anomaly>>,
-    /// Centered moving averages of the new series, anomalies excluded.
-    pub ma_confirmed: Vec<f64>,
-    pub ma_deaths: Vec<f64>,
+    /// Smoothed values, trailing means and statuses of new cases and new deaths.
+    pub cases: NewSeries,
+    pub deaths: NewSeries,
+}
+
+impl Derived {
+    /// The trailing means (what charts, cards, tables and files show).
+    pub fn ma_confirmed(&self) -> &[f64] {
+        &self.cases.mean
+    }
+    pub fn ma_deaths(&self) -> &[f64] {
+        &self.deaths.mean
+    }
 }
 
 pub fn derive(s: &crate::data::Series, q: &RegionQuality, window: usize) -> Derived {
@@ -346,23 +367,15 @@ pub fn derive(s: &crate::data::Series, q: &RegionQuality, window: usize) -> Deri
         .map(|r| active(&s.confirmed, &s.deaths, r));
     let new_recovered = s.recovered.as_deref().map(new_per_day_opt);
     let new_active = active.as_deref().map(new_per_day_opt);
-    let ma_confirmed = centered_mean(
-        &quality::without_anomalies(&new_confirmed, &q.anomalies_confirmed),
-        window,
-    );
-    let ma_deaths = centered_mean(
-        &quality::without_anomalies(&new_deaths, &q.anomalies_deaths),
-        window,
-    );
     Derived {
         new_confirmed,
         new_deaths,
         active,
         new_recovered,
         new_active,
-        anomalies_confirmed: q.anomalies_confirmed.clone(),
-        anomalies_deaths: q.anomalies_deaths.clone(),
-        ma_confirmed,
-        ma_deaths,
+        anomalies_confirmed: q.confirmed.anomalies.clone(),
+        anomalies_deaths: q.deaths.anomalies.clone(),
+        cases: new_series(&s.confirmed, q, false, window),
+        deaths: new_series(&s.deaths, q, true, window),
     }
 }

@@ -6,6 +6,7 @@
 //! whole dataset. Every threshold is a named constant here so the docs can quote it.
 
 pub mod assess;
+pub mod cadence;
 pub mod units;
 
 /// Recovered unchanged for at least this many days (counted from the region's first case)…
@@ -15,11 +16,10 @@ pub const FROZEN_MIN_GROWTH: i64 = 100;
 
 /// Days on each side of a day that form its neighbourhood for the dump test.
 pub const DUMP_SPAN: usize = 14;
-/// A day is a dump when it is larger than this share of the sum of its neighbourhood…
-pub const DUMP_SHARE: f64 = 0.5;
-/// …in a series that reports (non-zero) on at least this many of those neighbouring days.
+/// A day is judged as a backlog only in a series that reports (non-zero, after spreading) on
+/// at least this many of its neighbouring days (`quality::cadence`).
 pub const DUMP_MIN_REPORT_DAYS: usize = 4;
-/// Smallest dump, in confirmed cases (deaths: `DUMP_MIN_DEATHS`).
+/// Smallest backlog, in confirmed cases (deaths: `DUMP_MIN_DEATHS`).
 pub const DUMP_MIN_CONFIRMED: i64 = 100;
 pub const DUMP_MIN_DEATHS: i64 = 10;
 
@@ -28,6 +28,9 @@ pub const SILENT_DAYS: usize = 28;
 /// A silent run is "not reporting" when the parent's new cases over it, shared out by
 /// population, would have given the region at least this many cases.
 pub const SILENT_EXPECTED: f64 = 100.0;
+/// The same for deaths: a county with no deaths for four weeks while its state's rate would
+/// have given it 10 or more (Poisson: a chance below 1 in 20,000) is not reporting them.
+pub const SILENT_EXPECTED_DEATHS: f64 = 10.0;
 /// A shorter silent run that reaches the end of the data is "not reporting" too (no report
 /// in the last week: a weekly report not yet in, or a place that has just stopped) when the
 /// region averaged at least `TRAILING_MIN_MEAN` new cases a day over the `SILENT_DAYS` before
@@ -66,8 +69,11 @@ pub enum Anomaly {
     Seam,
     /// The cumulative count went down (a correction).
     Negative,
-    /// One day is larger than half of the four weeks around it together (a backlog).
+    /// One day far above the days around it (a backlog): its excess is left out.
     Dump,
+    /// Counts moved into a county from its state's "Unassigned" row after a period reported
+    /// at state level only (Florida's county deaths on 2022-01-12).
+    Moved,
 }
 
 impl Anomaly {
@@ -75,7 +81,8 @@ impl Anomaly {
         match self {
             Anomaly::Seam => "source seam",
             Anomaly::Negative => "negative correction",
-            Anomaly::Dump => "single-day dump",
+            Anomaly::Dump => "backlog",
+            Anomaly::Moved => "moved from the state's Unassigned row",
         }
     }
 }
@@ -127,64 +134,63 @@ pub fn combine_gaps(
         .collect()
 }
 
-/// Anomalous days of a new-per-day series. `seam` is the index of a known source break (its
-/// value mixes revisions with new cases); `min_dump` is `DUMP_MIN_CONFIRMED`/`_DEATHS`.
-pub fn anomalies(new: &[i64], seam: Option<usize>, min_dump: i64) -> Vec<Option<Anomaly>> {
-    let n = new.len();
-    // Prefix sums of values and of reporting days make each neighbourhood O(1).
-    let mut sum = vec![0i64; n + 1];
-    let mut days = vec![0usize; n + 1];
-    for (i, &v) in new.iter().enumerate() {
-        sum[i + 1] = sum[i] + v;
-        days[i + 1] = days[i] + usize::from(v != 0);
-    }
-    (0..n)
-        .map(|i| {
-            let v = new[i];
-            if seam == Some(i) {
-                return Some(Anomaly::Seam);
-            }
-            // The first day is the cumulative count itself, not a correction or a dump.
-            if i == 0 {
-                return None;
-            }
-            if v < 0 {
-                return Some(Anomaly::Negative);
-            }
-            let lo = i.saturating_sub(DUMP_SPAN);
-            let hi = (i + DUMP_SPAN + 1).min(n);
-            let around = sum[hi] - sum[lo] - v;
-            let reporting = days[hi] - days[lo] - 1;
-            let dump = v >= min_dump
-                && reporting >= DUMP_MIN_REPORT_DAYS
-                && v as f64 > DUMP_SHARE * around as f64;
-            dump.then_some(Anomaly::Dump)
-        })
-        .collect()
+/// What a region's value on a day is (the `*_status` columns of the open data): a number
+/// only when `Reported`. Precedence, highest first: in a district, state level only, not
+/// reporting; "no data" is decided where the value is read (no row that day, or nothing left
+/// to average).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Reported,
+    NotReporting,
+    StateLevelOnly,
+    InDistrict,
+    NoData,
 }
 
-/// The mean of the last `n` days of `new` with anomalous days left out (NaN when all are):
-/// the "new per day, last 7 days" of key figures, tables and `latest`, by the same rule as the
-/// moving averages and the heat maps.
-pub fn recent_mean(new: &[i64], flags: &[Option<Anomaly>], n: usize) -> f64 {
-    let from = new.len().saturating_sub(n);
-    let kept: Vec<i64> = (from..new.len())
-        .filter(|&i| flags.get(i).is_none_or(|f| f.is_none()))
-        .map(|i| new[i])
-        .collect();
-    if kept.is_empty() {
-        return f64::NAN;
+impl Status {
+    /// The open-data spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Reported => "reported",
+            Status::NotReporting => "not_reporting",
+            Status::StateLevelOnly => "state_level_only",
+            Status::InDistrict => "in_district",
+            Status::NoData => "no_data",
+        }
     }
-    kept.iter().sum::<i64>() as f64 / kept.len() as f64
+    /// What pages say instead of a number.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Reported => "reported",
+            Status::NotReporting => "not reporting",
+            Status::StateLevelOnly => "reported at state level only",
+            Status::InDistrict => "reported as part of a district",
+            Status::NoData => "no data",
+        }
+    }
 }
 
-/// A copy of `new` as f64 with anomalous days set to NaN, for the moving averages (which skip
-/// NaN, so an excluded day takes the mean of the days around it).
-pub fn without_anomalies(new: &[i64], flags: &[Option<Anomaly>]) -> Vec<f64> {
-    new.iter()
-        .zip(flags.iter().chain(std::iter::repeat(&None)))
-        .map(|(&v, f)| if f.is_some() { f64::NAN } else { v as f64 })
-        .collect()
+/// The thresholds of the not-reporting rule for one measure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SilentRule {
+    /// A county's silent run counts when its parent's rate would have given it this many.
+    pub expected: f64,
+    /// Without a parent, any silent run of `SILENT_DAYS`+ to the end of the data after the
+    /// first count is "stopped reporting" (cases: every place had cases in 2023; deaths: a
+    /// small place with no deaths for a month is often true, so only the short-tail rule).
+    pub long_tail: bool,
+}
+
+impl SilentRule {
+    pub const CASES: SilentRule = SilentRule {
+        expected: SILENT_EXPECTED,
+        long_tail: true,
+    };
+    pub const DEATHS: SilentRule = SilentRule {
+        expected: SILENT_EXPECTED_DEATHS,
+        long_tail: false,
+    };
 }
 
 /// A run of days a region did not report: `first..=last`, and the cases the parent's rate
@@ -204,7 +210,7 @@ pub struct SilentRun {
 /// `SILENT_EXPECTED`. Without a parent (countries), a silent run counts only when it lasts to
 /// the end of the data ("stopped reporting"). And a run of `TRAILING_SILENT_DAYS`+ to the end
 /// of the data after an average of `TRAILING_MIN_MEAN`+ a day (`recent`: that average).
-pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<SilentRun> {
+pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>, rule: SilentRule) -> Vec<SilentRun> {
     let n = new.len();
     let mut out = Vec::new();
     let mut seen_cases = false;
@@ -238,9 +244,9 @@ pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<SilentRun>
                 Some((p, share)) => {
                     let grew: i64 = p.iter().skip(s).take(len).sum();
                     let expected = grew as f64 * share;
-                    (expected >= SILENT_EXPECTED).then(|| run(Some(expected), None))
+                    (expected >= rule.expected).then(|| run(Some(expected), None))
                 }
-                None if e == n - 1 => Some(run(None, None)),
+                None if e == n - 1 && rule.long_tail => Some(run(None, None)),
                 None => None,
             }
         };
@@ -258,7 +264,7 @@ pub fn silent_runs(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<SilentRun>
 /// Per day: inside a not-reporting run (see `silent_runs`).
 pub fn not_reporting(new: &[i64], parent: Option<(&[i64], f64)>) -> Vec<bool> {
     let mut out = vec![false; new.len()];
-    for r in silent_runs(new, parent) {
+    for r in silent_runs(new, parent, SilentRule::CASES) {
         out[r.first..=r.last].fill(true);
     }
     out

@@ -332,7 +332,7 @@
       var desc = vd.lines.map(function (l) {
         var last = l.vals.length - 1;
         while (last >= 0 && l.vals[last] === null) last--;
-        return l.d.full_name + ' ' + (last >= 0 ? S.fmt(l.vals[last]) : 'no data');
+        return l.d.full_name + ' ' + (last >= 0 ? S.show(l.s, l.d, last, l.vals[last]) : 'no data');
       });
       pic.root.setAttribute('aria-label', title(v) + '. Latest values: ' + (desc.join('; ') || 'no region chosen') + '.');
       figure.textContent = '';
@@ -367,7 +367,7 @@
       var peak = -1;
       l.vals.forEach(function (x, i) { if (x !== null) { last = i; if (peak < 0 || x > l.vals[peak]) peak = i; } });
       var tr = document.createElement('tr');
-      var cells = [l.d.full_name, last >= 0 ? S.fmt(l.vals[last]) : '', last >= 0 ? when(last) : '', peak >= 0 ? S.fmt(l.vals[peak]) : '', peak >= 0 ? when(peak) : ''];
+      var cells = [l.d.full_name, last >= 0 ? S.show(l.s, l.d, last, l.vals[last]) : '', last >= 0 ? when(last) : '', peak >= 0 ? S.show(l.s, l.d, peak, l.vals[peak]) : '', peak >= 0 ? when(peak) : ''];
       cells.forEach(function (c, k) {
         var td = document.createElement(k ? 'td' : 'th');
         if (!k) td.scope = 'row';

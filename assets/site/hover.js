@@ -58,29 +58,6 @@
     return out;
   }
 
-  /** Centered mean over w days, NaN skipped (mirrors measures::centered_mean in Rust). */
-  function centeredMean(v, w) {
-    w = Math.max(1, w);
-    var before = Math.floor(w / 2);
-    var after = w - 1 - before;
-    var n = v.length;
-    var sum = [0];
-    var cnt = [0];
-    for (var i = 0; i < n; i++) {
-      var ok = v[i] !== null && !isNaN(v[i]);
-      sum.push(sum[i] + (ok ? v[i] : 0));
-      cnt.push(cnt[i] + (ok ? 1 : 0));
-    }
-    var out = new Array(n);
-    for (var j = 0; j < n; j++) {
-      var lo = Math.max(0, j - before);
-      var hi = Math.min(n, j + after + 1);
-      var c = cnt[hi] - cnt[lo];
-      out[j] = c === 0 ? NaN : (sum[hi] - sum[lo]) / c;
-    }
-    return out;
-  }
-
   /** A field of a data object; totals, active and moving averages are derived once. */
   S.field = function (d, key) {
     if (!d) return [];
@@ -94,16 +71,30 @@
       var dd = S.field(d, 'deaths');
       v = S.field(d, 'recovered').map(function (r, i) { return Math.max(0, c[i] - r - dd[i]); });
     } else if (key.indexOf('ma_') === 0) {
-      // Reporting anomalies are left out of the averages, as in the drawn charts.
-      var m = key.slice(3);
-      var daily = (d['new_' + m] || []).slice();
-      (d['anomalies_' + m] || []).forEach(function (i) { daily[i] = NaN; });
-      v = centeredMean(daily, d.window || 7);
+      // Published averages: hundredths, delta-coded, empty = none (src/site/interact.rs).
+      var acc = 0;
+      v = (d[key] || '').split(',').map(function (x) {
+        if (x === '') return null;
+        acc += Number(x);
+        return acc / 100;
+      });
     } else {
       v = d[key] || [];
     }
     d._f[key] = v;
     return v;
+  };
+
+  /** Why series s has no value at chart day i ("not reporting"…), or null. The averages are
+   * published by the build (data file fields ma_*, status_*); nothing is recomputed here. */
+  S.status = function (s, d, i) {
+    if (!d || s.key.indexOf('ma_') !== 0) return null;
+    var day = i + (s.off || 0);
+    var runs = d['status_' + s.key.slice(3)] || [];
+    for (var k = 0; k < runs.length; k++) {
+      if (day >= runs[k][0] && day <= runs[k][1]) return runs[k][2];
+    }
+    return null;
   };
 
   /** Value of series s at chart day i (null where there is none). */
@@ -126,6 +117,18 @@
     if (v === null || !isFinite(v)) return 'no data';
     if (Number.isInteger(v) || Math.abs(v) >= 100) return thousands(v);
     return v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
+  };
+  /** Averages exactly as the pages print them (render::format::decimal): 2 decimals below
+   * 10, 1 below 100, whole numbers with separators above. */
+  S.decimal = function (v) {
+    if (v === null || !isFinite(v)) return 'no data';
+    if (Math.abs(v) >= 100) return thousands(v);
+    return v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
+  };
+  /** A value of series s as shown: averages like the pages, counts with separators. */
+  S.show = function (s, d, i, v) {
+    if (v === null) return S.status(s, d, i) || 'no data';
+    return s.key.indexOf('ma_') === 0 ? S.decimal(v) : S.fmt(v);
   };
 
   function dateOf(start, i) {
@@ -216,7 +219,7 @@
             dot.style.left = pct(x, g.w);
             dot.style.top = pct(y, g.h);
           }
-          rows.push({ s: s, v: v });
+          rows.push({ s: s, v: v, text: S.show(s, data[s.data], day, v) });
         });
       });
       var when = spec.start ? dateOf(spec.start, day) : 'day ' + day;
@@ -229,7 +232,7 @@
         sw.style.background = r.s.color;
         el('span', 'hv-label', row).textContent = r.s.label;
         var val = el('span', 'hv-val', row);
-        val.textContent = S.fmt(r.v);
+        val.textContent = r.text;
         val.setAttribute('data-value', r.v === null ? '' : String(r.v));
       });
       tip.setAttribute('data-date', when);

@@ -38,11 +38,13 @@
     }
     return { image: d.image, box: d.box, chunk: d.chunk, regions: d.regions, px: px };
   }
+  // Cells that are not a value (src/heatmap/hover.rs): what the tooltip says instead.
+  var STATUS = { "": "no data", n: "not reporting", s: "reported at state level only", p: "cases above the population (a data problem)" };
   function decodeValues(d) {
     var byRegion = d.v.split(";").map(function (s) {
       var acc = 0;
       return s.split(",").map(function (x) {
-        if (x === "") return NaN;
+        if (x in STATUS) return STATUS[x];
         acc += Number(x);
         return acc / d.div;
       });
@@ -132,8 +134,9 @@
       load(src, function (vals) {
         if (!current || current.k !== at.k) return;
         var i = vals.dates.length - 1 - ((v.frames - 1 - v.frame) % hit.chunk);
-        var x = vals.values[at.k][i] * v.factor;
-        val.textContent = (isNaN(x) ? "no data" : fmt(x) + (v.unit ? " " + v.unit : "")) + " on " + vals.dates[i];
+        var raw = vals.values[at.k][i];
+        var x = typeof raw === "string" ? raw : raw * v.factor;
+        val.textContent = (typeof x === "string" ? x : fmt(x) + (v.unit ? " " + v.unit : "")) + " on " + vals.dates[i];
         place(at.pos);
       });
     }

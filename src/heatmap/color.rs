@@ -21,6 +21,10 @@ pub(crate) const RULE: u8 = 13;
 pub const CLASS0: u8 = 14;
 /// "Not reporting" (docs/data-rules.md §3): after the classes.
 pub(crate) const NOT_REPORTING: u8 = 22;
+/// "Reported at state level only" (a county's counts sat in its state's "Unassigned" row).
+pub(crate) const STATE_LEVEL: u8 = 23;
+/// Per capita: reported cases above the population (a data problem, not a rate).
+pub(crate) const ABOVE_POPULATION: u8 = 24;
 pub const NUM_CLASSES: usize = 8;
 /// Marks "unchanged since the previous frame" in GIF frames after the first.
 pub const TRANSPARENT: u8 = 31;
@@ -36,6 +40,8 @@ pub(crate) struct Theme {
     pub context: [u8; 3],
     pub rule: [u8; 3],
     pub not_reporting: [u8; 3],
+    pub state_level: [u8; 3],
+    pub above_population: [u8; 3],
     /// Lowest class first; each step more salient on its paper.
     pub classes: [[u8; 3]; NUM_CLASSES],
 }
@@ -53,6 +59,10 @@ pub(crate) const LIGHT: Theme = Theme {
     rule: [0xd4, 0xd4, 0xd4],
     // Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
     not_reporting: [0x9e, 0x9a, 0xc8],
+    // Cool teal: a known count held elsewhere, apart from the violet of "not reporting".
+    state_level: [0x8c, 0xc4, 0xb8],
+    // Olive drab: a flag on a data problem, not a warm class.
+    above_population: [0x8a, 0x86, 0x5a],
     classes: [
         [0xff, 0xed, 0xa0],
         [0xfe, 0xd9, 0x76],
@@ -81,6 +91,8 @@ pub(crate) const DARK: Theme = Theme {
     context: [0x24, 0x27, 0x2b],
     rule: [0x44, 0x48, 0x4e],
     not_reporting: [0x7c, 0x74, 0xb4],
+    state_level: [0x3f, 0x86, 0x7a],
+    above_population: [0x84, 0x80, 0x4c],
     classes: [
         [0x6b, 0x44, 0x23],
         [0x8a, 0x4a, 0x1e],
@@ -116,6 +128,8 @@ impl Theme {
         p[CONTEXT as usize] = self.context;
         p[RULE as usize] = self.rule;
         p[NOT_REPORTING as usize] = self.not_reporting;
+        p[STATE_LEVEL as usize] = self.state_level;
+        p[ABOVE_POPULATION as usize] = self.above_population;
         for (k, c) in self.classes.iter().enumerate() {
             p[CLASS0 as usize + k] = *c;
         }
@@ -143,6 +157,11 @@ pub(crate) struct ClassScale {
     /// Whether the legend lists the "not reporting" class (some frame has such a member).
     #[serde(default)]
     pub not_reporting: bool,
+    /// …the "reported at state level only" class, and the "above the population" one.
+    #[serde(default)]
+    pub state_level: bool,
+    #[serde(default)]
+    pub above_population: bool,
     /// The values are whole counts (totals): a "< 1" class would be empty and is left out
     /// of the legend.
     #[serde(default)]
@@ -205,6 +224,8 @@ impl ClassScale {
             axis,
             thresholds,
             not_reporting: false,
+            state_level: false,
+            above_population: false,
             whole: false,
         }
     }
@@ -250,6 +271,8 @@ impl ClassScale {
                     axis: Scale::Linear,
                     thresholds: t,
                     not_reporting: false,
+                    state_level: false,
+                    above_population: false,
                     whole: false,
                 };
             }
@@ -257,14 +280,19 @@ impl ClassScale {
         Self::new(Scale::Linear, max, low)
     }
 
-    /// Palette index for a value: NaN → no data, ≤ 0 → zero (negative "new" values come from
-    /// corrections and are coloured as zero), else the class colour.
+    /// Palette index for a value: a cell that is not a value → its class (`truth::Cell`),
+    /// ≤ 0 → zero (negative "new" values come from corrections and are coloured as zero),
+    /// else the class colour.
     pub(crate) fn index(&self, v: f64) -> u8 {
-        if v.is_nan() {
-            NO_DATA
-        } else if v == f64::NEG_INFINITY {
-            NOT_REPORTING
-        } else if v <= 0.0 {
+        use super::truth::{Cell, cell};
+        match cell(v) {
+            Cell::Value => {}
+            Cell::NoData => return NO_DATA,
+            Cell::NotReporting => return NOT_REPORTING,
+            Cell::StateLevelOnly => return STATE_LEVEL,
+            Cell::AbovePopulation => return ABOVE_POPULATION,
+        }
+        if v <= 0.0 {
             ZERO
         } else {
             CLASS0 + self.thresholds.iter().take_while(|&&t| t <= v).count() as u8
@@ -291,6 +319,12 @@ impl ClassScale {
         rows.push((ZERO, "0".to_string()));
         if self.not_reporting {
             rows.push((NOT_REPORTING, "Not reporting".to_string()));
+        }
+        if self.state_level {
+            rows.push((STATE_LEVEL, "At state level only".to_string()));
+        }
+        if self.above_population {
+            rows.push((ABOVE_POPULATION, "Cases above population".to_string()));
         }
         rows.push((NO_DATA, "No data".to_string()));
         rows
@@ -524,7 +558,7 @@ mod tests {
             all.sort();
             all.dedup();
             // Ink ramp, specials and classes are all distinct colours.
-            assert_eq!(all.len(), NOT_REPORTING as usize + 1);
+            assert_eq!(all.len(), ABOVE_POPULATION as usize + 1);
         }
         assert_eq!(dark_of(LIGHT.classes[7]), Some(DARK.classes[7]));
         assert_eq!(dark_of([1, 2, 3]), None);

@@ -221,7 +221,7 @@ impl<'a> Canvas<'a> {
             // every place had stopped reporting.
             let ranked = || values.iter().zip(self.rankable).filter(|p| *p.1);
             let silent = ranked()
-                .filter(|p| *p.0 == super::truth::NOT_REPORTING)
+                .filter(|p| super::truth::cell(*p.0) == super::truth::Cell::NotReporting)
                 .count();
             text::draw(
                 img,

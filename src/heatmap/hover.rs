@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::scope::ScopeMap;
+use super::truth::Cell;
 use super::{Measure, Mode, Unit, frame};
 use crate::data::Dataset;
 use crate::geo::raster;
@@ -165,7 +166,9 @@ struct Values<'a> {
     /// 1000).
     div: u32,
     /// Per hover label − 1, separated by `;`: the first frame's value, then the change from
-    /// the frame before, separated by `,`; empty = no data.
+    /// the last value given, separated by `,`; empty = no data, and a letter where the cell
+    /// is not a value (`truth::Cell`): `n` not reporting, `s` reported at state level only,
+    /// `p` cases above the population. Never a sentinel number.
     v: String,
 }
 
@@ -184,7 +187,7 @@ pub(crate) fn value_files(
 ) -> (String, Vec<(String, String)>) {
     let members = hit_members(m);
     let set = set_name(me, mode, unit);
-    let whole = values.iter().all(|v| v.is_nan() || v.fract() == 0.0);
+    let whole = values.iter().all(|v| !v.is_finite() || v.fract() == 0.0);
     // Three decimals: the pages print at most two, so rounding twice rarely shows.
     let div: u32 = if whole { 1 } else { 1000 };
     let files = chunks(dates.len(), chunk_frames(m))
@@ -246,10 +249,16 @@ fn encode(
                 v.push(',');
             }
             let x = values[f * n + k];
-            if !x.is_nan() {
-                let q = (x * div as f64).round() as i64;
-                let _ = write!(v, "{}", q - prev);
-                prev = q;
+            match super::truth::cell(x) {
+                Cell::Value if x.is_finite() => {
+                    let q = (x * div as f64).round() as i64;
+                    let _ = write!(v, "{}", q - prev);
+                    prev = q;
+                }
+                Cell::Value | Cell::NoData => {}
+                Cell::NotReporting => v.push('n'),
+                Cell::StateLevelOnly => v.push('s'),
+                Cell::AbovePopulation => v.push('p'),
             }
         }
     }
@@ -269,6 +278,7 @@ mod tests {
 
     #[test]
     fn values_are_differences_with_gaps() {
+        use super::super::truth::mark;
         // 3 frames × 3 members; members 0 and 2 are on the map.
         let nan = f64::NAN;
         let values = [1.0, 9.0, nan, 3.0, 9.0, 5.0, 2.0, 9.0, 7.0];
@@ -279,6 +289,16 @@ mod tests {
         // A gap keeps the last value given as the base.
         let gap = [4.0, nan, 6.0];
         assert_eq!(encode(&[0], 1, &gap, 0..3, 1), "4,,2");
+        // Regression (issue 20 item 7): "not reporting" was −∞, written as ±2^63, and broke the
+        // deltas after it ("9223372B a day", "−18446744B"). Now a letter; the base is kept.
+        let silent = [
+            4.0,
+            mark(Cell::NotReporting),
+            mark(Cell::StateLevelOnly),
+            mark(Cell::AbovePopulation),
+            6.0,
+        ];
+        assert_eq!(encode(&[0], 1, &silent, 0..5, 1), "4,n,s,p,2");
     }
 
     fn shape(region: usize) -> super::super::scope::Shape {

@@ -8,6 +8,7 @@
 pub mod color;
 pub(crate) mod encode;
 pub mod frame;
+pub(crate) mod frames;
 pub(crate) mod hover;
 pub mod image;
 pub(crate) mod lzw;
@@ -32,7 +33,8 @@ use crate::diag::SharedDiagnostics;
 use crate::measures;
 pub(crate) use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::output::Output;
-use crate::quality;
+use crate::quality::Status;
+use truth::Cell;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
 pub(crate) const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
@@ -299,6 +301,8 @@ pub fn render_all_with_stats(
         });
         let (path, text) = hover::hit_file(ds, m);
         out.write(&path, text.as_bytes())?;
+        let step = scope_step(m.id, opts.frame_step);
+        out.write(&frames::path(m), &frames::csv_gz(ds, m, step)?)?;
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
                 for sc in [Unit::Absolute, Unit::PerCapita] {
@@ -438,23 +442,54 @@ pub fn frame_dates(start: NaiveDate, end: NaiveDate, step: u32) -> Vec<NaiveDate
     v
 }
 
+/// Daily values of one region on its own dates, and what each day's value is.
+pub(crate) struct Daily {
+    /// NaN where the status is not `Reported`.
+    pub values: Vec<f64>,
+    pub status: Vec<Status>,
+}
+
 /// Daily values of one region, aligned with its series start; `None` where not published.
-/// Unknown recovered/active days are NaN ("no data"); "new" values are 7-day means with the
-/// anomalous days left out (docs/data-rules.md §4).
-fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Vec<f64>> {
+/// "New" values are the 7-day means of `measures::new_series` (docs/data-rules.md §4–5), the
+/// same numbers the region's page and the open data show; totals carry the same status (a
+/// total is not known to be current where the place is not reporting). Unknown
+/// recovered/active days are "no data".
+pub(crate) fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Daily> {
     let s = &ds.regions[ri].series;
     let q = &ds.quality.regions[ri];
-    let new = match me {
+    match me {
         Measure::Confirmed | Measure::Deaths => {
-            let (cum, flags) = if me == Measure::Confirmed {
-                (&s.confirmed, &q.anomalies_confirmed)
-            } else {
-                (&s.deaths, &q.anomalies_deaths)
+            let deaths = me == Measure::Deaths;
+            let cum = if deaths { &s.deaths } else { &s.confirmed };
+            let ns = measures::new_series(cum, q, deaths, NEW_WINDOW);
+            let values = match mode {
+                Mode::New => ns.mean,
+                Mode::Total => ns
+                    .status
+                    .iter()
+                    .zip(cum)
+                    .map(|(st, &c)| match st {
+                        // A total stays known while only its average is empty.
+                        Status::Reported | Status::NoData => c as f64,
+                        _ => f64::NAN,
+                    })
+                    .collect(),
             };
-            if mode == Mode::Total {
-                return Some(measures::to_f64(cum));
-            }
-            quality::without_anomalies(&measures::new_per_day(cum), flags)
+            let status = match mode {
+                Mode::New => ns.status,
+                Mode::Total => ns
+                    .status
+                    .into_iter()
+                    .map(|st| {
+                        if st == Status::NoData {
+                            Status::Reported
+                        } else {
+                            st
+                        }
+                    })
+                    .collect(),
+            };
+            Some(Daily { values, status })
         }
         Measure::Recovered | Measure::Active => {
             let rec = s.recovered.as_ref()?;
@@ -463,13 +498,26 @@ fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Vec<f64>> {
             } else {
                 measures::active(&s.confirmed, &s.deaths, rec)
             };
-            if mode == Mode::Total {
-                return Some(measures::opt_to_f64(&cum));
-            }
-            measures::opt_to_f64(&measures::new_per_day_opt(&cum))
+            let values = match mode {
+                Mode::Total => measures::opt_to_f64(&cum),
+                Mode::New => measures::trailing_mean(
+                    &measures::opt_to_f64(&measures::new_per_day_opt(&cum)),
+                    NEW_WINDOW,
+                ),
+            };
+            let status = values
+                .iter()
+                .map(|v| {
+                    if v.is_nan() {
+                        Status::NoData
+                    } else {
+                        Status::Reported
+                    }
+                })
+                .collect();
+            Some(Daily { values, status })
         }
-    };
-    Some(measures::trailing_mean(&new, NEW_WINDOW))
+    }
 }
 
 /// Region label for bars and tables: counties carry their state's postal code.
@@ -671,11 +719,24 @@ fn values(
                 .map(|p| PER_CAPITA / p as f64),
         };
         let Some(per) = per else { continue };
+        // Per capita, a place whose reported cases exceed its population has a data problem
+        // (Loving County TX: 238,462 per 100,000): marked, never coloured as a rate.
+        let above = |i: usize| {
+            sc == Unit::PerCapita
+                && r.population
+                    .is_some_and(|p| r.series.confirmed.get(i).is_some_and(|&c| c > p as i64))
+        };
         for (f, d) in dates.iter().enumerate() {
             let i = (*d - r.series.start).num_days();
-            if i >= 0 && (i as usize) < series.len() {
-                values[f * n + k] = series[i as usize] * per;
+            if i < 0 || i as usize >= series.values.len() {
+                continue;
             }
+            let i = i as usize;
+            values[f * n + k] = match series.status[i] {
+                Status::Reported if above(i) => truth::mark(Cell::AbovePopulation),
+                Status::Reported => series.values[i] * per,
+                st => truth::mark_status(st),
+            };
         }
     }
     Ok(Matrix { dates, n, values })
@@ -930,6 +991,8 @@ fn legend(scale: &ClassScale, unit: &str, per_capita: bool) -> Legend {
 fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animation, AnimStats)> {
     let t0 = Instant::now();
     scale.not_reporting = p.adj.has_not_reporting;
+    scale.state_level = p.adj.has_state_level;
+    scale.above_population = p.adj.has_above_population;
     let axis = scale.axis;
     let stem = stem(p, axis);
     let labels = labels(p, axis);

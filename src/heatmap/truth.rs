@@ -7,12 +7,57 @@ use chrono::NaiveDate;
 use super::scope::ScopeMap;
 use super::{Measure, Mode, Unit, daily};
 use crate::data::Dataset;
-use crate::quality;
+use crate::quality::{self, Status};
 use crate::render::format::thousands;
 
-/// Value that marks a "not reporting" member in a frame (drawn in its own class, never
-/// ranked, never part of the class breaks).
-pub(crate) const NOT_REPORTING: f64 = f64::NEG_INFINITY;
+/// What a frame cell holds. Cells that are not a value are NaN with a payload, so every
+/// consumer that wants values skips them as NaN (ranks, class breaks, sums), and only the
+/// colours, the hover files and `frames.csv.gz` tell them apart (through `cell`). They never
+/// reach a file as numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cell {
+    Value,
+    NoData,
+    NotReporting,
+    StateLevelOnly,
+    /// Per capita: reported cases above the population (a data problem).
+    AbovePopulation,
+}
+
+/// The quiet-NaN bits; the low byte carries the kind.
+const NAN_BITS: u64 = 0x7ff8_0000_0000_0000;
+
+pub(crate) fn mark(c: Cell) -> f64 {
+    let code = match c {
+        Cell::Value | Cell::NoData => 0,
+        Cell::NotReporting => 1,
+        Cell::StateLevelOnly => 2,
+        Cell::AbovePopulation => 3,
+    };
+    f64::from_bits(NAN_BITS | code)
+}
+
+/// The mark of a day's status that is not a value (`InDistrict` counties are painted with
+/// their district's value by `adjust`; until then, no data).
+pub(crate) fn mark_status(s: Status) -> f64 {
+    mark(match s {
+        Status::NotReporting => Cell::NotReporting,
+        Status::StateLevelOnly => Cell::StateLevelOnly,
+        _ => Cell::NoData,
+    })
+}
+
+pub(crate) fn cell(v: f64) -> Cell {
+    if !v.is_nan() {
+        return Cell::Value;
+    }
+    match v.to_bits() & 0xff {
+        1 => Cell::NotReporting,
+        2 => Cell::StateLevelOnly,
+        3 => Cell::AbovePopulation,
+        _ => Cell::NoData,
+    }
+}
 
 /// The adjusted view of one animation's members.
 pub(crate) struct Adjusted {
@@ -25,8 +70,10 @@ pub(crate) struct Adjusted {
     pub unmapped: Vec<Option<String>>,
     /// Legend note when some shapes show a reporting unit's value.
     pub district_note: Option<String>,
-    /// True when some frame has a "not reporting" member.
+    /// The kinds of non-value cells some drawn frame has (for the legend).
     pub has_not_reporting: bool,
+    pub has_state_level: bool,
+    pub has_above_population: bool,
 }
 
 /// Adjusts `values` (`[frame][member]`, as `Matrix`) in place and says what the map leaves out.
@@ -66,7 +113,7 @@ pub(crate) fn adjust(
         let parts: Vec<(usize, Vec<f64>)> = u
             .regions
             .iter()
-            .filter_map(|&x| daily(ds, x, me, mode).map(|v| (x, v)))
+            .filter_map(|&x| daily(ds, x, me, mode).map(|v| (x, v.values)))
             .collect();
         let per = match sc {
             Unit::Absolute => 1.0,
@@ -76,7 +123,7 @@ pub(crate) fn adjust(
             let mut sum = 0.0;
             let mut any = false;
             for (x, v) in &parts {
-                if let Some(i) = at(*x, d) {
+                if let Some(i) = at(*x, d).filter(|&i| !v[i].is_nan()) {
                     sum += v[i];
                     any = true;
                 }
@@ -91,22 +138,14 @@ pub(crate) fn adjust(
         }
         units.push(u.name.clone());
     }
-    // Not reporting (new values only: a frozen total is still the last total reported).
-    let mut has_not_reporting = false;
-    if mode == Mode::New {
-        for (k, &ri) in m.members.iter().enumerate() {
-            let q = &ds.quality.regions[ri];
-            if q.reported_in.is_some() {
-                continue;
-            }
-            for (f, &d) in dates.iter().enumerate() {
-                if at(ri, d).is_some_and(|i| q.not_reporting[i]) && mapped[k] {
-                    values[f * n + k] = NOT_REPORTING;
-                    has_not_reporting = true;
-                }
-            }
-        }
-    }
+    let has = |c: Cell| {
+        (0..dates.len()).any(|f| (0..n).any(|k| mapped[k] && cell(values[f * n + k]) == c))
+    };
+    let (has_not_reporting, has_state_level, has_above_population) = (
+        has(Cell::NotReporting),
+        has(Cell::StateLevelOnly),
+        has(Cell::AbovePopulation),
+    );
     let unmapped = unmapped_notes(ds, m, me, mode, dates, &mapped);
     units.sort();
     units.dedup();
@@ -122,6 +161,8 @@ pub(crate) fn adjust(
         unmapped,
         district_note,
         has_not_reporting,
+        has_state_level,
+        has_above_population,
     }
 }
 
@@ -134,7 +175,11 @@ fn unmapped_notes(
     dates: &[NaiveDate],
     mapped: &[bool],
 ) -> Vec<Option<String>> {
-    let series: Vec<Option<Vec<f64>>> = m.members.iter().map(|&r| daily(ds, r, me, mode)).collect();
+    let series: Vec<Option<Vec<f64>>> = m
+        .members
+        .iter()
+        .map(|&r| daily(ds, r, me, mode).map(|d| d.values))
+        .collect();
     // "Unassigned, TX": a county scope has one "Unassigned" row per state. Named once, not
     // per frame.
     let names: Vec<Option<String>> = m

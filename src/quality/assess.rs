@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use super::cadence::{self, Known};
 use super::units::{self, ReportingUnit};
 use super::{
-    Anomaly, DUMP_MIN_CONFIRMED, DUMP_MIN_DEATHS, RecoveredGap, SilentRun, anomalies, combine_gaps,
-    recovered_gaps, silent_runs,
+    Anomaly, DUMP_MIN_CONFIRMED, DUMP_MIN_DEATHS, RecoveredGap, SilentRule, SilentRun, Status,
+    combine_gaps, recovered_gaps, silent_runs,
 };
-use crate::data::{Dataset, Level, Region, Source};
+use crate::data::{Dataset, Level, Region, Source, names};
 use crate::measures::new_per_day;
 
 /// First day of the US series that comes from the JHU daily reports instead of the JHU time
@@ -30,19 +31,91 @@ pub struct ReportedIn {
     pub population: u64,
 }
 
+/// Quality facts of one measure (new cases or new deaths) of one region, aligned with its
+/// `Series` (index 0 = `series.start`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeasureQuality {
+    /// Per day: why the reported new value is not used as it is (docs/data-rules.md §4).
+    pub anomalies: Vec<Option<Anomaly>>,
+    /// Reports spread over the zero days before them: `(first zero day, report day)` (§5).
+    pub spreads: Vec<(usize, usize)>,
+    /// What is left out of the averages: `(day, amount)`.
+    pub left_out: Vec<(usize, f64)>,
+    /// First day of a short tail whose report is not in yet.
+    pub pending: Option<usize>,
+    /// Per day: inside a run the region did not report (§3).
+    pub not_reporting: Vec<bool>,
+    /// Those runs, with what the parent's rate would have given the region.
+    pub silent_runs: Vec<SilentRun>,
+    /// Runs the county's counts sat in its state's "Unassigned" row (§3).
+    pub state_level: Vec<(usize, usize)>,
+}
+
+impl MeasureQuality {
+    fn state_level_at(&self, i: usize) -> bool {
+        self.state_level.iter().any(|&(a, b)| (a..=b).contains(&i))
+    }
+
+    /// Days with no report of the region's own: not reporting or at state level only.
+    pub fn silent(&self) -> Vec<bool> {
+        let mut v = self.not_reporting.clone();
+        for &(a, b) in &self.state_level {
+            v[a..=b].fill(true);
+        }
+        v
+    }
+
+    /// The status of day `i` (a county in a district: see `RegionQuality::status`).
+    pub fn status(&self, i: usize) -> Status {
+        if self.state_level_at(i) {
+            Status::StateLevelOnly
+        } else if self.not_reporting.get(i).copied().unwrap_or(false) {
+            Status::NotReporting
+        } else {
+            Status::Reported
+        }
+    }
+
+    /// The daily values that enter the averages (`quality::cadence`), rebuilt from the raw
+    /// new values and the facts kept here: NaN where a day is left out or unknown.
+    pub fn smoothed(&self, new: &[i64]) -> Vec<f64> {
+        let silent = self.silent();
+        let mut v: Vec<f64> = new
+            .iter()
+            .zip(&silent)
+            .map(|(&x, &s)| if s { f64::NAN } else { x as f64 })
+            .collect();
+        for &(s, r) in &self.spreads {
+            v[s..=r].fill(new[r] as f64 / (r - s + 1) as f64);
+        }
+        if let Some(p) = self.pending {
+            v[p..].fill(f64::NAN);
+        }
+        for (i, a) in self.anomalies.iter().enumerate() {
+            match a {
+                Some(Anomaly::Dump) => {}
+                Some(_) => v[i] = f64::NAN,
+                None => {}
+            }
+        }
+        for &(i, amount) in &self.left_out {
+            if self.anomalies[i] == Some(Anomaly::Dump) {
+                v[i] -= amount;
+            }
+        }
+        v
+    }
+}
+
 /// Quality facts of one region, aligned with its `Series` (index 0 = `series.start`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegionQuality {
     /// As long as the published recovered series: why recovered and active are unknown on a
     /// day (`None` = reported). `None` when the region has no recovered series at all.
     pub recovered_gaps: Option<Vec<Option<RecoveredGap>>>,
-    /// Per day: why the new confirmed / new deaths value is an anomaly.
-    pub anomalies_confirmed: Vec<Option<Anomaly>>,
-    pub anomalies_deaths: Vec<Option<Anomaly>>,
-    /// Per day: inside a run the region did not report (new confirmed).
-    pub not_reporting: Vec<bool>,
-    /// Those runs, with the cases the parent's rate would have given the region.
-    pub silent_runs: Vec<SilentRun>,
+    /// New cases and new deaths.
+    pub confirmed: MeasureQuality,
+    pub deaths: MeasureQuality,
     /// Set for counties whose cases are reported in another row.
     pub reported_in: Option<ReportedIn>,
 }
@@ -53,6 +126,24 @@ impl RegionQuality {
         self.recovered_gaps
             .as_ref()
             .is_some_and(|g| g.get(i).is_some_and(Option::is_none))
+    }
+
+    /// Cases (`deaths` false) or deaths.
+    pub fn of(&self, deaths: bool) -> &MeasureQuality {
+        if deaths {
+            &self.deaths
+        } else {
+            &self.confirmed
+        }
+    }
+
+    /// The status of day `i` of new cases or deaths (and of their totals).
+    pub fn status(&self, deaths: bool, i: usize) -> Status {
+        if self.reported_in.is_some() {
+            Status::InDistrict
+        } else {
+            self.of(deaths).status(i)
+        }
     }
 }
 
@@ -80,7 +171,13 @@ pub fn apply(ds: &mut Dataset) {
 
 /// Applies every rule to every region of a dataset as loaded (recovered not yet blanked).
 pub fn assess(ds: &Dataset) -> Quality {
-    let mut regions: Vec<RegionQuality> = ds.regions.iter().map(|r| own_quality(ds, r)).collect();
+    let state_level = state_level_runs(ds);
+    let mut regions: Vec<RegionQuality> = ds
+        .regions
+        .iter()
+        .zip(&state_level)
+        .map(|(r, sl)| own_quality(ds, r, sl))
+        .collect();
     // A country summed from its provinces is unknown where one of them is.
     for (i, r) in ds.regions.iter().enumerate() {
         let members: Vec<usize> = r
@@ -105,41 +202,132 @@ pub fn assess(ds: &Dataset) -> Quality {
         regions[i].recovered_gaps = Some(combine_gaps(&all, len));
     }
     for (county, unit) in reporting_units(ds, &units::bundled()) {
-        regions[county].not_reporting.fill(false);
-        regions[county].silent_runs.clear();
+        let rq = &mut regions[county];
+        for q in [&mut rq.confirmed, &mut rq.deaths] {
+            q.not_reporting.fill(false);
+            q.silent_runs.clear();
+            q.state_level.clear();
+        }
         regions[county].reported_in = Some(unit);
     }
     Quality { regions }
 }
 
-fn own_quality(ds: &Dataset, r: &Region) -> RegionQuality {
+fn own_quality(ds: &Dataset, r: &Region, state_level: &[Vec<(usize, usize)>; 2]) -> RegionQuality {
     let s = &r.series;
     let seam = (r.source == Source::Us)
         .then(|| (us_seam() - s.start).num_days())
         .filter(|&i| i > 0 && (i as usize) < s.len())
         .map(|i| i as usize);
-    let new_c = new_per_day(&s.confirmed);
-    let new_d = new_per_day(&s.deaths);
-    let runs = silent(ds, r, &new_c);
-    let mut not_reporting = vec![false; s.len()];
-    for x in &runs {
-        not_reporting[x.first..=x.last].fill(true);
-    }
+    let measure = |cum: &[i64], rule: SilentRule, min_dump: i64, sl: &[(usize, usize)]| {
+        let new = new_per_day(cum);
+        let runs = silent(ds, r, &new, rule);
+        let mut q = MeasureQuality {
+            not_reporting: vec![false; s.len()],
+            silent_runs: runs,
+            state_level: sl.to_vec(),
+            ..MeasureQuality::default()
+        };
+        for x in &q.silent_runs {
+            q.not_reporting[x.first..=x.last].fill(true);
+        }
+        // The first day after a state-level-only run holds what moved into the county.
+        let moved: Vec<usize> = sl
+            .iter()
+            .map(|&(_, b)| b + 1)
+            .filter(|&i| i < s.len())
+            .collect();
+        let mask = q.silent();
+        let k = Known {
+            seam,
+            min_dump,
+            moved: &moved,
+            silent: &mask,
+        };
+        let sm = cadence::smooth(&new, &k);
+        q.anomalies = sm.anomalies;
+        q.spreads = sm.spreads;
+        q.left_out = sm.left_out;
+        q.pending = sm.pending;
+        q
+    };
     RegionQuality {
         recovered_gaps: s.recovered.as_deref().map(|rec| {
             let raw: Vec<i64> = rec.iter().map(|v| v.unwrap_or(0)).collect();
             recovered_gaps(&s.confirmed, &raw)
         }),
-        anomalies_confirmed: anomalies(&new_c, seam, DUMP_MIN_CONFIRMED),
-        anomalies_deaths: anomalies(&new_d, seam, DUMP_MIN_DEATHS),
-        not_reporting,
-        silent_runs: runs,
+        confirmed: measure(
+            &s.confirmed,
+            SilentRule::CASES,
+            DUMP_MIN_CONFIRMED,
+            &state_level[0],
+        ),
+        deaths: measure(
+            &s.deaths,
+            SilentRule::DEATHS,
+            DUMP_MIN_DEATHS,
+            &state_level[1],
+        ),
         reported_in: None,
     }
 }
 
+/// Per region: the runs of days (cases, deaths) its counts sat in its US state's "Unassigned"
+/// row: `SILENT_DAYS`+ days with no new count in any county of the state while the state's
+/// "Unassigned" row grew by the not-reporting rule's expected count or more (Florida's county
+/// deaths from 2021-06-04 to 2022-01-11). Empty for every other region.
+fn state_level_runs(ds: &Dataset) -> Vec<[Vec<(usize, usize)>; 2]> {
+    let mut out = vec![[Vec::new(), Vec::new()]; ds.regions.len()];
+    for st in ds.regions.iter().filter(|r| r.level == Level::UsState) {
+        let counties: Vec<usize> = st
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let r = &ds.regions[c];
+                r.level == Level::UsCounty && r.in_parent_total && !names::is_pseudo(r)
+            })
+            .collect();
+        let Some(&un) = st
+            .children
+            .iter()
+            .find(|&&c| ds.regions[c].name == "Unassigned")
+        else {
+            continue;
+        };
+        for (m, rule) in [SilentRule::CASES, SilentRule::DEATHS]
+            .into_iter()
+            .enumerate()
+        {
+            fn cum(r: &Region, m: usize) -> &[i64] {
+                if m == 0 {
+                    &r.series.confirmed
+                } else {
+                    &r.series.deaths
+                }
+            }
+            let n = st.series.len();
+            let mut sum = vec![0i64; n];
+            for &c in &counties {
+                let r = &ds.regions[c];
+                if r.series.start != st.series.start || r.series.len() != n {
+                    continue;
+                }
+                for (t, v) in sum.iter_mut().zip(new_per_day(cum(r, m))) {
+                    *t += v;
+                }
+            }
+            let runs = cadence::state_level_runs(&sum, cum(&ds.regions[un], m), rule.expected);
+            for &c in &counties {
+                out[c][m] = runs.clone();
+            }
+        }
+    }
+    out
+}
+
 /// The not-reporting rule: against the parent's rate for US counties, else a silent tail.
-fn silent(ds: &Dataset, r: &Region, new: &[i64]) -> Vec<SilentRun> {
+fn silent(ds: &Dataset, r: &Region, new: &[i64], rule: SilentRule) -> Vec<SilentRun> {
     // The parent's rate is a fair yardstick for a US county only: provinces and states
     // (China, Australia, Canada) had long real zeros behind closed borders, so for them, as
     // for countries, only a silent run to the end of the data counts.
@@ -148,14 +336,19 @@ fn silent(ds: &Dataset, r: &Region, new: &[i64]) -> Vec<SilentRun> {
         .filter(|_| r.in_parent_total && r.level == Level::UsCounty)
         .map(|p| &ds.regions[p]);
     match parent {
-        None => silent_runs(new, None),
+        None => silent_runs(new, None, rule),
         Some(p) => {
             let (Some(pop), Some(ppop)) = (r.population, p.population) else {
                 return Vec::new();
             };
             // Align the parent's series with the region's.
             let off = (r.series.start - p.series.start).num_days();
-            let pnew = new_per_day(&p.series.confirmed);
+            let pcum = if rule == SilentRule::CASES {
+                &p.series.confirmed
+            } else {
+                &p.series.deaths
+            };
+            let pnew = new_per_day(pcum);
             let aligned: Vec<i64> = (0..new.len() as i64)
                 .map(|i| {
                     usize::try_from(i + off)
@@ -164,8 +357,8 @@ fn silent(ds: &Dataset, r: &Region, new: &[i64]) -> Vec<SilentRun> {
                         .unwrap_or(0)
                 })
                 .collect();
-            let mut runs = silent_runs(new, Some((&aligned, pop as f64 / ppop as f64)));
-            with_silent_state(new, &aligned, &mut runs);
+            let mut runs = silent_runs(new, Some((&aligned, pop as f64 / ppop as f64)), rule);
+            with_silent_state(new, &aligned, &mut runs, rule);
             runs
         }
     }
@@ -174,12 +367,20 @@ fn silent(ds: &Dataset, r: &Region, new: &[i64]) -> Vec<SilentRun> {
 /// A county silent to the end of the data while its state has stopped (or its weekly report
 /// is not in: the state's own tail is "not reporting") goes silent with it, whatever its own
 /// size: Washington's small counties were painted "0" beside their "not reporting" state.
-pub(crate) fn with_silent_state(new: &[i64], state: &[i64], runs: &mut Vec<SilentRun>) {
+pub(crate) fn with_silent_state(
+    new: &[i64],
+    state: &[i64],
+    runs: &mut Vec<SilentRun>,
+    rule: SilentRule,
+) {
     let n = new.len();
     if runs.last().is_some_and(|x| x.last + 1 == n) {
         return;
     }
-    let Some(s) = silent_runs(state, None).pop().filter(|x| x.last + 1 == n) else {
+    let Some(s) = silent_runs(state, None, rule)
+        .pop()
+        .filter(|x| x.last + 1 == n)
+    else {
         return;
     };
     if new[s.first..].iter().all(|&v| v == 0) && new[..s.first].iter().any(|&v| v > 0) {
@@ -282,39 +483,111 @@ pub fn notes_csv(ds: &Dataset, q: &Quality) -> String {
                 row("recovered_unknown", "recovered,active", a, b, why);
             }
         }
-        for x in &rq.silent_runs {
-            let days = x.last - x.first + 1;
-            let detail = match (x.expected, x.recent) {
-                (Some(e), _) => format!(
-                    "{days} days with no new cases; the parent's rate would have given {}",
-                    e.round()
-                ),
-                (None, Some(m)) => format!(
-                    "{days} days with no new cases to the end of the data, after {} a day",
-                    m.round()
-                ),
-                (None, None) => format!("{days} days with no new cases to the end of the data"),
-            };
-            row("not_reporting", "confirmed", x.first, x.last, &detail);
-        }
-        let new_c = new_per_day(&r.series.confirmed);
-        let new_d = new_per_day(&r.series.deaths);
-        for (measure, flags, new) in [
-            ("confirmed", &rq.anomalies_confirmed, &new_c),
-            ("deaths", &rq.anomalies_deaths, &new_d),
+        for (measure, mq, cum) in [
+            ("confirmed", &rq.confirmed, &r.series.confirmed),
+            ("deaths", &rq.deaths, &r.series.deaths),
         ] {
-            for (i, f) in flags.iter().enumerate() {
+            let noun = if measure == "deaths" {
+                "deaths"
+            } else {
+                "cases"
+            };
+            for &(a, b) in &mq.state_level {
+                let detail = format!(
+                    "{} days with no new {noun} in any county of the state while its \
+                     Unassigned row grew",
+                    b - a + 1
+                );
+                row("state_level_only", measure, a, b, &detail);
+            }
+            for x in &mq.silent_runs {
+                row(
+                    "not_reporting",
+                    measure,
+                    x.first,
+                    x.last,
+                    &silent_detail(x, noun),
+                );
+            }
+            let new = new_per_day(cum);
+            for (a, b, detail) in cadence_periods(&mq.spreads, &new) {
+                row("spread", measure, a, b, &detail);
+            }
+            if let Some(p) = mq.pending {
+                let detail = format!(
+                    "{} days with no report at the end of the data after steady reports: \
+                     unknown until the next report, left out of the averages",
+                    new.len() - p
+                );
+                row("pending", measure, p, new.len() - 1, &detail);
+            }
+            let left: std::collections::HashMap<usize, f64> = mq.left_out.iter().copied().collect();
+            for (i, f) in mq.anomalies.iter().enumerate() {
                 if let Some(f) = f {
-                    row(
-                        "anomaly",
-                        measure,
-                        i,
-                        i,
-                        &format!("{}: {:+}", f.as_str(), new[i]),
+                    let out_of = left.get(&i).copied().unwrap_or(0.0);
+                    let detail = format!(
+                        "{}: {:+}; left out of the averages: {}",
+                        f.as_str(),
+                        new[i],
+                        (out_of * 100.0).round() / 100.0
                     );
+                    row("anomaly", measure, i, i, &detail);
                 }
             }
         }
+    }
+    out
+}
+
+fn silent_detail(x: &SilentRun, noun: &str) -> String {
+    let days = x.last - x.first + 1;
+    match (x.expected, x.recent) {
+        (Some(e), _) => format!(
+            "{days} days with no new {noun}; the parent's rate would have given {}",
+            e.round()
+        ),
+        (None, Some(m)) => format!(
+            "{days} days with no new {noun} to the end of the data, after {} a day",
+            m.round()
+        ),
+        (None, None) => format!("{days} days with no new {noun} to the end of the data"),
+    }
+}
+
+/// The spread reports as periods of one cadence (`data-notes.csv` rows `spread`): reports
+/// whose spans touch form one period ("14 reports every 7 days"); a lone one is a catch-up.
+fn cadence_periods(spreads: &[(usize, usize)], new: &[i64]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < spreads.len() {
+        let mut j = k;
+        // Touching spans: the next run of zeros starts the day after this report.
+        while j + 1 < spreads.len() && spreads[j + 1].0 == spreads[j].1 + 1 {
+            j += 1;
+        }
+        let group = &spreads[k..=j];
+        let total: i64 = group.iter().map(|&(_, r)| new[r]).sum();
+        let (a, b) = (group[0].0, group[group.len() - 1].1);
+        let detail = if group.len() == 1 {
+            format!(
+                "a report after {} days without one: {} spread over {} days",
+                b - a,
+                total,
+                b - a + 1
+            )
+        } else {
+            let mut gaps: Vec<usize> = group.iter().map(|&(s, r)| r - s + 1).collect();
+            gaps.sort_unstable();
+            format!(
+                "{} reports about every {} days: {} spread over the {} days they cover",
+                group.len(),
+                gaps[gaps.len() / 2],
+                total,
+                b - a + 1
+            )
+        };
+        out.push((a, b, detail));
+        k = j + 1;
     }
     out
 }

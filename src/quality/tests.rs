@@ -76,62 +76,6 @@ fn sums_are_unknown_where_a_member_is() {
 }
 
 #[test]
-fn negative_days_and_the_seam_are_anomalies() {
-    let f = anomalies(&[3, 5, -2, 4, 6], Some(4), 100);
-    assert_eq!(
-        f,
-        vec![
-            None,
-            None,
-            Some(Anomaly::Negative),
-            None,
-            Some(Anomaly::Seam)
-        ]
-    );
-    // The first day is the cumulative value itself: never an anomaly, even when negative
-    // would be impossible anyway.
-    assert_eq!(anomalies(&[500, 1, 1], None, 100)[0], None);
-}
-
-#[test]
-fn a_backlog_day_is_a_dump_but_weekly_reports_are_not() {
-    // 40 days of 100 a day, day 20 holds 3,000: its 28 neighbours sum to 2,800, half of which
-    // is 1,400 < 3,000: a dump. 2,000 on day 20 would still be one (> 1,400); 1,000 not.
-    let mut v = vec![100; 40];
-    v[20] = 3000;
-    let f = anomalies(&v, None, 100);
-    assert_eq!(f[20], Some(Anomaly::Dump));
-    assert_eq!(f.iter().filter(|x| x.is_some()).count(), 1);
-    v[20] = 1000;
-    assert!(anomalies(&v, None, 100).iter().all(Option::is_none));
-    // Weekly reporting: 700 every 7th day. Each report's neighbourhood holds 4 other
-    // reports (2,800), half is 1,400 > 700: not a dump.
-    let weekly: Vec<i64> = (0..60).map(|i| if i % 7 == 6 { 700 } else { 0 }).collect();
-    assert!(anomalies(&weekly, None, 100).iter().all(Option::is_none));
-    // A lone report with fewer than 4 reporting days around it is not judged.
-    let mut lone = vec![0; 40];
-    lone[20] = 5000;
-    lone[25] = 10;
-    assert!(anomalies(&lone, None, 100).iter().all(Option::is_none));
-    // Below the minimum size: not a dump.
-    let mut small = vec![1; 40];
-    small[20] = 90;
-    assert!(anomalies(&small, None, 100).iter().all(Option::is_none));
-}
-
-#[test]
-fn anomalies_become_gaps_for_the_averages() {
-    let f = vec![None, Some(Anomaly::Dump), None];
-    let v = without_anomalies(&[1, 50, 3], &f);
-    assert_eq!(v[0], 1.0);
-    assert!(v[1].is_nan());
-    assert_eq!(v[2], 3.0);
-    // The centred mean of [1, NaN, 3] at the middle is 2, not 18.
-    let m = crate::measures::centered_mean(&v, 3);
-    assert!((m[1] - 2.0).abs() < 1e-12);
-}
-
-#[test]
 fn silent_runs_against_the_parent() {
     // 30 silent days; the parent adds 1,000 a day (30,000 over the run); a region with 1 % of
     // its population expects 300 ≥ 100: not reporting. With 0.1 % it expects 30: kept as 0.
@@ -143,7 +87,7 @@ fn silent_runs_against_the_parent() {
     assert!(m[..5].iter().all(|&x| !x));
     assert!(m[5..35].iter().all(|&x| x));
     assert!(m[35..].iter().all(|&x| !x));
-    let runs = silent_runs(&new, Some((&parent, 0.01)));
+    let runs = silent_runs(&new, Some((&parent, 0.01)), SilentRule::CASES);
     assert_eq!(runs.len(), 1);
     assert_eq!((runs[0].first, runs[0].last), (5, 34));
     assert!((runs[0].expected.unwrap() - 300.0).abs() < 1e-9);
@@ -200,7 +144,7 @@ fn a_short_silent_tail_after_steady_reports_is_not_reporting() {
         m[..weekly.len() - 8].iter().all(|&x| !x),
         "gaps between reports"
     );
-    let runs = silent_runs(&weekly, None);
+    let runs = silent_runs(&weekly, None, SilentRule::CASES);
     let last = runs.last().unwrap();
     assert_eq!(
         (last.first, last.last),
@@ -233,19 +177,19 @@ fn a_small_county_goes_silent_with_its_state() {
         county.extend([0, 0, 0, 1]);
     }
     county.extend([0; 10]);
-    let mut runs = silent_runs(&county, Some((&state, 0.001)));
+    let mut runs = silent_runs(&county, Some((&state, 0.001)), SilentRule::CASES);
     assert!(runs.is_empty());
-    super::assess::with_silent_state(&county, &state, &mut runs);
+    super::assess::with_silent_state(&county, &state, &mut runs, SilentRule::CASES);
     assert_eq!(runs.len(), 1);
     assert_eq!((runs[0].first, runs[0].last), (40, 49));
     // A county that reported during the state's silence (or never had a case) keeps its own.
     let mut busy = county.clone();
     busy[45] = 3;
     let mut runs = Vec::new();
-    super::assess::with_silent_state(&busy, &state, &mut runs);
+    super::assess::with_silent_state(&busy, &state, &mut runs, SilentRule::CASES);
     assert!(runs.is_empty());
     let mut runs = Vec::new();
-    super::assess::with_silent_state(&[0; 50], &state, &mut runs);
+    super::assess::with_silent_state(&[0; 50], &state, &mut runs, SilentRule::CASES);
     assert!(runs.is_empty());
 }
 

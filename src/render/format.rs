@@ -81,6 +81,20 @@ pub fn thousands(v: i64) -> String {
 
 /// A value with a sensible number of decimals for tables: ≥ 100 → no decimals with
 /// separators; smaller values up to 2 significant decimals.
+/// A derived number in a data file: hundredths at most, whole numbers without decimals,
+/// empty where there is none (the smoothed values and averages of the open data).
+pub fn csv_number(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let r = (v * 100.0).round() / 100.0;
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
 pub fn decimal(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
@@ -118,7 +132,10 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    let s = format!("{:.*}", decimals, v.abs());
+    // Half away from zero, as `decimal` rounds (format! rounds half to even: the US read
+    // 36,134 a day on the overview and 36,135 on its page).
+    let scale = 10f64.powi(decimals as i32);
+    let s = format!("{:.*}", decimals, (v.abs() * scale).round() / scale);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let int: i64 = int.parse().unwrap_or(0);
     let mut out = thousands(int);

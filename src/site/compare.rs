@@ -302,7 +302,7 @@ impl View {
         let n = self.noun();
         let m = match self.mode {
             Mode::Total => format!("Total {n}"),
-            Mode::New => format!("New {n} per day ({window}-day centered average)"),
+            Mode::New => format!("New {n} per day ({window}-day average)"),
         };
         match self.unit {
             Unit::Absolute => m,
@@ -406,17 +406,16 @@ fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
         };
         let mut vals = match v.mode {
             Mode::Total => measures::to_f64(counts),
-            // Anomalous days (docs/data-rules.md §4) are left out of the average.
-            Mode::New => measures::centered_mean(
-                &crate::quality::without_anomalies(
-                    &measures::new_per_day(counts),
-                    match v.measure {
-                        Measure::Deaths => &ds.quality.regions[i].anomalies_deaths,
-                        _ => &ds.quality.regions[i].anomalies_confirmed,
-                    },
-                ),
-                window,
-            ),
+            // The region's own N-day average (docs/data-rules.md §4–5): the one published.
+            Mode::New => {
+                measures::new_series(
+                    counts,
+                    &ds.quality.regions[i],
+                    v.measure == Measure::Deaths,
+                    window,
+                )
+                .mean
+            }
         };
         if v.unit == Unit::PerCapita {
             let p = pop.expect("checked above") as f64;

@@ -104,7 +104,35 @@ pub(crate) fn region_fields() -> Value {
             "recovered (empty where recovered is empty)"
         ),
         new("new_active", "active (empty where active is empty)"),
+        smoothed("new_confirmed_smoothed", "new_confirmed"),
+        smoothed("new_deaths_smoothed", "new_deaths"),
     ])
+}
+
+/// A smoothed daily column of the region CSVs (docs/data-rules.md §4–5).
+fn smoothed(name: &str, of: &str) -> Value {
+    field(
+        name,
+        "number",
+        &format!(
+            "{of} as the averages use it: a report that follows days without one spread evenly over those days and its own, a backlog's excess left out, rounded to 2 decimals; empty where the day is left out (seam, correction, moved counts) or unknown (not reporting, reported at state level only, a report not in yet at the end)"
+        ),
+        Some("people per day"),
+    )
+}
+
+/// The status columns (`quality::Status`): a value is given only where `reported`.
+pub(crate) fn status_field(name: &str, of: &str) -> Value {
+    with(
+        field(
+            name,
+            "string",
+            &format!("What the {of} values are on this date; they are empty unless reported"),
+            None,
+        ),
+        "constraints",
+        json!({"required": true, "enum": ["reported", "not_reporting", "state_level_only", "in_district", "no_data"]}),
+    )
 }
 
 fn regions_fields() -> Value {
@@ -182,7 +210,7 @@ fn latest_fields() -> Value {
             n,
             "number",
             &format!(
-                "Mean of new_{what} over the region's last 7 dates, reporting anomalies (data-notes.csv) left out (rounded to 4 decimals)"
+                "Mean of new_{what}_smoothed over the region's last 7 dates (the days left out or unknown skipped), rounded to 2 decimals: the number the site shows; empty unless the status is reported"
             ),
             Some("people per day"),
         )
@@ -237,6 +265,8 @@ fn latest_fields() -> Value {
             "new_deaths_7d",
             "people per day per 100,000 people"
         ),
+        status_field("confirmed_status", "new confirmed"),
+        status_field("deaths_status", "new deaths"),
     ])
 }
 
@@ -329,7 +359,7 @@ fn notes_fields() -> Value {
         with(
             field("rule", "string", "The data rule (docs/data-rules.md)", None),
             "constraints",
-            json!({"required": true, "enum": ["counted_in_district", "recovered_unknown", "not_reporting", "anomaly"]}),
+            json!({"required": true, "enum": ["counted_in_district", "recovered_unknown", "state_level_only", "not_reporting", "spread", "pending", "anomaly"]}),
         ),
         field(
             "measure",

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::data::{Dataset, Source};
 use crate::measures::new_per_day;
-use crate::quality::{RecoveredGap, assess::us_seam, true_runs};
+use crate::quality::{RecoveredGap, SilentRun, assess::us_seam, true_runs};
 use crate::render::format::thousands;
 
 /// One sentence, optionally ending with a link.
@@ -52,27 +52,23 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
             )),
         });
     }
-    for x in &q.silent_runs {
-        out.push(note(format!(
-            "Not reporting from {} to {}: no new cases for {} days {}. The maps show these \
-             days as \"not reporting\", not as 0.",
-            s.date(x.first),
-            s.date(x.last),
-            x.last - x.first + 1,
-            match (x.expected, x.recent, r.parent) {
-                (Some(e), _, Some(p)) => format!(
-                    "while {} reported enough to give it about {} at the same rate per person",
-                    ds.regions[p].name,
-                    thousands(e.round() as i64)
-                ),
-                (None, Some(m), _) => format!(
-                    "up to the end of the data, after about {} a day in the four weeks before                      (a weekly report not yet in, or reporting stopped)",
-                    thousands(m.round() as i64)
-                ),
-                _ => "up to the end of the data".to_string(),
-            }
-        )));
+    for (what, mq) in [("cases", &q.confirmed), ("deaths", &q.deaths)] {
+        for &(a, b) in &mq.state_level {
+            out.push(note(format!(
+                "New {what} reported at state level only from {} to {}: {} counted them in its \
+                 \"Unassigned\" row, not by county, and this county's row stayed flat. The maps \
+                 show these days in their own class, not as 0.",
+                s.date(a),
+                s.date(b),
+                r.parent
+                    .map_or("the state", |p| ds.regions[p].name.as_str()),
+            )));
+        }
+        for x in &mq.silent_runs {
+            out.push(note(silent_text(ds, idx, what, x)));
+        }
     }
+    out.extend(spread_notes(ds, idx));
     if let Some(g) = &q.recovered_gaps {
         out.extend(recovered_notes(ds, idx, g));
     }
@@ -80,12 +76,72 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
         out.push(note(format!(
             "The US series switch on {} from the JHU time series to the JHU daily reports; in \
              611 counties that day's new value mixes later revisions with new cases. It is \
-             flagged, left out of the moving averages and map classes, and kept in the CSV.",
+             flagged, left out of the averages and map classes, and kept in the CSV.",
             us_seam()
         )));
     }
     out.extend(anomaly_notes(ds, idx));
     out
+}
+
+fn silent_text(ds: &Dataset, idx: usize, what: &str, x: &SilentRun) -> String {
+    let r = &ds.regions[idx];
+    let s = &r.series;
+    format!(
+        "Not reporting {what} from {} to {}: no new {what} for {} days {}. The maps show these \
+         days as \"not reporting\", not as 0.",
+        s.date(x.first),
+        s.date(x.last),
+        x.last - x.first + 1,
+        match (x.expected, x.recent, r.parent) {
+            (Some(e), _, Some(p)) => format!(
+                "while {} reported enough to give it about {} at the same rate per person",
+                ds.regions[p].name,
+                thousands(e.round() as i64)
+            ),
+            (None, Some(m), _) => format!(
+                "up to the end of the data, after about {} a day in the four weeks before \
+                 (a weekly report not yet in, or reporting stopped)",
+                thousands(m.round() as i64)
+            ),
+            _ => "up to the end of the data".to_string(),
+        }
+    )
+}
+
+/// Reports that covered several days (weekly, every two weeks, catch-ups): how many were
+/// spread over the days they cover, and when.
+fn spread_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+    let s = &ds.regions[idx].series;
+    let q = &ds.quality.regions[idx];
+    let mut parts = Vec::new();
+    for (what, mq) in [("cases", &q.confirmed), ("deaths", &q.deaths)] {
+        let (Some(first), Some(last)) = (mq.spreads.first(), mq.spreads.last()) else {
+            continue;
+        };
+        let days: usize = mq.spreads.iter().map(|&(a, b)| b - a + 1).sum();
+        parts.push(format!(
+            "{} report{} of new {what} between {} and {} covered the zero days before them \
+             ({} days in all)",
+            thousands(mq.spreads.len() as i64),
+            if mq.spreads.len() == 1 { "" } else { "s" },
+            s.date(first.0),
+            s.date(last.1),
+            thousands(days as i64)
+        ));
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    vec![Note {
+        text: format!(
+            "{}. Each is spread evenly over the days it covers in the averages and maps, so \
+             weekly reports and catch-ups show neither false zeros nor spikes; the CSV keeps \
+             the values as published beside the spread ones. All of them:",
+            parts.join("; ")
+        ),
+        link: Some(("data notes (CSV)".into(), "../data/data-notes.csv".into())),
+    }]
 }
 
 fn recovered_notes(ds: &Dataset, idx: usize, g: &[Option<RecoveredGap>]) -> Vec<Note> {
@@ -127,8 +183,8 @@ fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     let q = &ds.quality.regions[idx];
     let mut days: Vec<(i64, usize, &str, &str)> = Vec::new();
     for (what, flags, cum) in [
-        ("new cases", &q.anomalies_confirmed, &s.confirmed),
-        ("new deaths", &q.anomalies_deaths, &s.deaths),
+        ("new cases", &q.confirmed.anomalies, &s.confirmed),
+        ("new deaths", &q.deaths.anomalies, &s.deaths),
     ] {
         let new = new_per_day(cum);
         for (i, f) in flags.iter().enumerate() {
@@ -159,8 +215,9 @@ fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     vec![Note {
         text: format!(
             "{n} day{} with a reporting anomaly ({flagged} value{} of new cases or deaths) {} \
-             left out of the moving averages and map classes and marked on the charts; the \
-             CSV keeps the raw values. Largest: {}. All of them:",
+             left out of the averages and map classes (a backlog: the part above the days \
+             around it) and marked on the charts; the CSV keeps the raw values. Largest: {}. \
+             All of them:",
             if n == 1 { "" } else { "s" },
             if flagged == 1 { "" } else { "s" },
             if flagged == 1 { "is" } else { "are" },

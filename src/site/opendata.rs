@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -19,14 +19,12 @@ use super::regions::{self, csv_path, page_path};
 use crate::data::keys::JoinKeys;
 use crate::data::{Dataset, Level, Region};
 use crate::measures;
+use crate::measures::Derived;
 use crate::output::Output;
-use crate::quality::{self, Anomaly};
 
 /// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
 /// display setting.
 pub(crate) const PER: f64 = 100_000.0;
-/// Days of the trailing mean of new cases/deaths in `latest`.
-pub(crate) const LAST_DAYS: usize = 7;
 
 pub(crate) const REGIONS_JSON: &str = "data/regions.json";
 pub(crate) const LATEST_JSON: &str = "data/latest.json";
@@ -118,85 +116,53 @@ pub(crate) struct LatestRow {
     pub(crate) deaths_per_100k: Option<f64>,
     pub(crate) new_confirmed_7d_per_100k: Option<f64>,
     pub(crate) new_deaths_7d_per_100k: Option<f64>,
+    /// What the last day's new values are (`quality::Status`): the 7-day columns are empty
+    /// unless `reported`.
+    pub(crate) confirmed_status: String,
+    pub(crate) deaths_status: String,
 }
 
-/// The last values of a region CSV's text. Columns are found by header name.
-struct LastValues {
-    date: String,
-    confirmed: Option<i64>,
-    deaths: Option<i64>,
-    /// Means of new confirmed / new deaths over the last [`LAST_DAYS`] rows.
-    new_c: Option<f64>,
-    new_d: Option<f64>,
-}
-
-/// The last row of a region CSV and the mean of its last `LAST_DAYS` new values, with the
-/// days flagged in `flags` (new cases, new deaths: anomalies) left out.
-fn last_values(csv: &str, flags: [&[Option<Anomaly>]; 2]) -> Result<LastValues> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .context("empty region CSV")?
-        .split(',')
-        .collect();
-    let col = |n: &str| header.iter().position(|h| *h == n);
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let last = rows.last().context("region CSV without rows")?;
-    let int = |row: &[&str], c: Option<usize>| -> Option<i64> {
-        c.and_then(|c| row.get(c)).and_then(|v| v.parse().ok())
+/// The latest row of region `r`: its last totals and last N-day averages, the same numbers
+/// as its page, its CSV and the maps (`measures::new_series`).
+pub(crate) fn latest_row(r: &Region, d: &Derived) -> LatestRow {
+    let s = &r.series;
+    let last = s.len().checked_sub(1);
+    let mean = |ns: &measures::NewSeries| -> Option<f64> {
+        ns.mean.last().copied().filter(|v| v.is_finite())
     };
-    // Only the last rows are parsed; flags are indexed like the rows.
-    let from = rows.len().saturating_sub(LAST_DAYS);
-    let mean = |name: &str, flags: &[Option<Anomaly>]| -> Option<f64> {
-        let vals: Option<Vec<i64>> = rows[from..].iter().map(|r| int(r, col(name))).collect();
-        let m = quality::recent_mean(&vals?, flags.get(from..).unwrap_or(&[]), LAST_DAYS);
-        m.is_finite().then_some(m)
+    let status = |ns: &measures::NewSeries| -> String {
+        ns.status
+            .last()
+            .map_or("no_data", |s| s.as_str())
+            .to_string()
     };
-    Ok(LastValues {
-        date: last.first().unwrap_or(&"").to_string(),
-        confirmed: int(last, col("confirmed")),
-        deaths: int(last, col("deaths")),
-        new_c: mean("new_confirmed", flags[0]),
-        new_d: mean("new_deaths", flags[1]),
-    })
-}
-
-/// The latest row of region `r` from its CSV text.
-pub(crate) fn latest_row(
-    r: &Region,
-    csv: &str,
-    flags: [&[Option<Anomaly>]; 2],
-) -> Result<LatestRow> {
-    let LastValues {
-        date,
-        confirmed: c,
-        deaths: d,
-        new_c: nc,
-        new_d: nd,
-    } = last_values(csv, flags)?;
+    let (c, dd) = (last.map(|i| s.confirmed[i]), last.map(|i| s.deaths[i]));
+    let (nc, nd) = (mean(&d.cases), mean(&d.deaths));
     let pc = |v: Option<f64>| -> Option<f64> {
         v.and_then(|v| measures::per_capita(v, r.population, PER))
             .map(round4)
     };
-    Ok(LatestRow {
+    LatestRow {
         id: r.id.clone(),
         name: r.name.clone(),
         level: r.level,
         population: r.population,
-        date,
+        date: last.map(|i| s.date(i).to_string()).unwrap_or_default(),
         confirmed: c,
-        deaths: d,
+        deaths: dd,
         new_confirmed_7d: nc.map(round4),
         new_deaths_7d: nd.map(round4),
         confirmed_per_100k: pc(c.map(|v| v as f64)),
-        deaths_per_100k: pc(d.map(|v| v as f64)),
+        deaths_per_100k: pc(dd.map(|v| v as f64)),
         new_confirmed_7d_per_100k: pc(nc),
         new_deaths_7d_per_100k: pc(nd),
-    })
+        confirmed_status: status(&d.cases),
+        deaths_status: status(&d.deaths),
+    }
 }
 
 /// Names of the `latest` columns, in order (also the CSV header).
-pub(crate) const LATEST_COLUMNS: [&str; 13] = [
+pub(crate) const LATEST_COLUMNS: [&str; 15] = [
     "id",
     "name",
     "level",
@@ -210,6 +176,8 @@ pub(crate) const LATEST_COLUMNS: [&str; 13] = [
     "deaths_per_100k",
     "new_confirmed_7d_per_100k",
     "new_deaths_7d_per_100k",
+    "confirmed_status",
+    "deaths_status",
 ];
 
 /// A CSV cell: quoted when it holds a comma, quote or line break (region names do).
@@ -242,6 +210,8 @@ pub(crate) fn latest_csv(rows: &[LatestRow]) -> String {
             opt(&r.deaths_per_100k),
             opt(&r.new_confirmed_7d_per_100k),
             opt(&r.new_deaths_7d_per_100k),
+            r.confirmed_status.clone(),
+            r.deaths_status.clone(),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');
@@ -275,7 +245,7 @@ fn gzip(text: &[u8]) -> Result<Vec<u8>> {
     // file 15 % smaller; the full-build budget matters more than 4 MB of download.
     let mut e = flate2::write::GzEncoder::new(
         Vec::with_capacity(text.len() / 6),
-        flate2::Compression::fast(),
+        flate2::Compression::new(6),
     );
     e.write_all(text)?;
     Ok(e.finish()?)
@@ -298,8 +268,7 @@ pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<Latest
                 String::new()
             };
             text.push_str(&long_rows(&r.id, &csv));
-            let flags = [&d.anomalies_confirmed[..], &d.anomalies_deaths[..]];
-            Ok((gzip(text.as_bytes())?, latest_row(r, &csv, flags)?))
+            Ok((gzip(text.as_bytes())?, latest_row(r, &d)))
         })
         .collect::<Result<_>>()?;
     let mut gz = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
@@ -375,17 +344,6 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
 2021-08-07,170,4,,,10,1,,
 2021-08-08,171,4,,,1,0,,
 ";
-
-    #[test]
-    fn last_values_take_the_last_row_and_a_seven_row_mean() {
-        let v = last_values(CSV, [&[], &[]]).unwrap();
-        let (nc, nd) = (v.new_c, v.new_d);
-        assert_eq!(v.date, "2021-08-08");
-        assert_eq!((v.confirmed, v.deaths), (Some(171), Some(4)));
-        // 10 + 20 − 5 + 15 + 20 + 10 + 1 = 71 over 7 days; deaths 0+1+0+1+0+1+0 = 3.
-        assert!((nc.unwrap() - 71.0 / 7.0).abs() < 1e-12);
-        assert!((nd.unwrap() - 3.0 / 7.0).abs() < 1e-12);
-    }
 
     #[test]
     fn long_rows_prefix_every_data_row() {

@@ -141,12 +141,25 @@ pub(crate) fn write_index(
         .collect();
     let mut by_conf = countries.clone();
     by_conf.sort_by(|a, b| b.confirmed.cmp(&a.confirmed).then(a.name.cmp(&b.name)));
-    let mut by_new = countries.clone();
-    by_new.sort_by(|a, b| b.new7.total_cmp(&a.new7).then(a.name.cmp(&b.name)));
+    // Places not reporting have no average: not ranked.
+    let mut by_new: Vec<&RegionSummary> = countries
+        .iter()
+        .copied()
+        .filter(|s| s.new7.is_some())
+        .collect();
+    by_new.sort_by(|a, b| {
+        let (x, y) = (a.new7.unwrap_or(0.0), b.new7.unwrap_or(0.0));
+        y.total_cmp(&x).then(a.name.cmp(&b.name))
+    });
     // One number style per table: the 7-day means of a table share their decimals.
     let top = |list: &[&RegionSummary]| -> Vec<TopRow> {
         let list = &list[..list.len().min(10)];
-        let new7 = column(&list.iter().map(|s| s.new7).collect::<Vec<_>>());
+        let new7 = column(
+            &list
+                .iter()
+                .map(|s| s.new7.unwrap_or(f64::NAN))
+                .collect::<Vec<_>>(),
+        );
         list.iter()
             .zip(new7)
             .map(|(s, new7)| TopRow {

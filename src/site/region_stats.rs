@@ -48,13 +48,19 @@ fn stats_of(s: &Series, q: &quality::assess::RegionQuality, population: Option<u
         population,
         confirmed: *s.confirmed.last().unwrap_or(&0),
         deaths: *s.deaths.last().unwrap_or(&0),
-        new7_c: quality::recent_mean(
-            &measures::new_per_day(&s.confirmed),
-            &q.anomalies_confirmed,
-            7,
-        ),
-        new7_d: quality::recent_mean(&measures::new_per_day(&s.deaths), &q.anomalies_deaths, 7),
+        new7_c: last_mean(&s.confirmed, q, false),
+        new7_d: last_mean(&s.deaths, q, true),
     }
+}
+
+/// The last day's 7-day average (NaN where the region is not reporting or has no data): the
+/// same number as the region's card, chart, map and `latest.json`.
+fn last_mean(cum: &[i64], q: &quality::assess::RegionQuality, deaths: bool) -> f64 {
+    measures::new_series(cum, q, deaths, measures::DEFAULT_WINDOW)
+        .mean
+        .last()
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// Stats of every region, in region order.
@@ -376,21 +382,24 @@ pub(crate) fn insert_page_context(
             new_deaths: thousands(d.new_deaths[i]),
         })
         .collect();
-    let peaks: Vec<Note> = [("new cases", &d.ma_confirmed), ("new deaths", &d.ma_deaths)]
-        .into_iter()
-        .map(|(what, ma)| match peak(s, ma) {
-            Some((date, v)) => Note {
-                label: format!("Peak of {what}"),
-                value: format!("{} per day", decimal(v)),
-                note: format!("{window}-day average, on {date}"),
-            },
-            None => Note {
-                label: format!("Peak of {what}"),
-                value: "none".into(),
-                note: format!("no {what} reported"),
-            },
-        })
-        .collect();
+    let peaks: Vec<Note> = [
+        ("new cases", d.ma_confirmed()),
+        ("new deaths", d.ma_deaths()),
+    ]
+    .into_iter()
+    .map(|(what, ma)| match peak(s, ma) {
+        Some((date, v)) => Note {
+            label: format!("Peak of {what}"),
+            value: format!("{} per day", decimal(v)),
+            note: format!("{window}-day average, on {date}"),
+        },
+        None => Note {
+            label: format!("Peak of {what}"),
+            value: "none".into(),
+            note: format!("no {what} reported"),
+        },
+    })
+    .collect();
     ctx.insert("weeks", &weeks);
     ctx.insert("days", &days);
     ctx.insert("peaks", &peaks);

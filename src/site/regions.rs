@@ -13,10 +13,10 @@ use crate::measures::{self, Derived};
 use crate::output::Output;
 use crate::quality;
 use crate::render::chart::{self, Chart, Panel, Trace};
-use crate::render::format::{count, decimal, thousands};
+use crate::render::format::{count, csv_number, decimal, thousands};
 
-pub const CSV_HEADER: &str =
-    "date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active";
+pub const CSV_HEADER: &str = "date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,\
+new_recovered,new_active,new_confirmed_smoothed,new_deaths_smoothed";
 
 pub fn page_path(r: &Region) -> String {
     format!("regions/{}.html", r.id)
@@ -37,13 +37,17 @@ pub struct RegionSummary {
     pub last_date: String,
     pub confirmed: i64,
     pub deaths: i64,
-    /// Mean new cases per day over the last 7 days.
-    pub new7: f64,
+    /// The last day's average of new cases per day (`None` where the region is not
+    /// reporting or has no data on it).
+    pub new7: Option<f64>,
     pub population: Option<u64>,
 }
 
 /// The region's CSV download (docs/method.md §2): ISO dates, true day-over-day values
-/// (negatives kept), empty cells where a value is not published.
+/// (negatives kept) exactly as JHU published them, empty cells where a value is not
+/// published; then the smoothed daily values the averages are made of (reports spread over
+/// the days they cover, empty where left out or unknown: docs/data-rules.md §3–5). The
+/// averages themselves are in `latest`, the maps' `frames.csv.gz` and the pages' data files.
 pub fn region_csv(r: &Region, d: &Derived) -> String {
     let s = &r.series;
     let mut out = String::with_capacity(s.len() * 48);
@@ -58,7 +62,7 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
     for i in 0..s.len() {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             s.date(i),
             s.confirmed[i],
             s.deaths[i],
@@ -68,6 +72,8 @@ pub fn region_csv(r: &Region, d: &Derived) -> String {
             d.new_deaths[i],
             opt(d.new_recovered.as_ref(), i),
             opt(d.new_active.as_ref(), i),
+            csv_number(d.cases.smoothed[i]),
+            csv_number(d.deaths.smoothed[i]),
         );
     }
     out
@@ -213,7 +219,7 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
         figures: match &ds.quality.regions[idx].reported_in {
             // Its own row is 0: headline the unit that holds its cases, not zeros.
             Some(u) => counted_elsewhere_figures(r, &u.name),
-            None => key_figures(r, &d, site.per_capita()),
+            None => key_figures(r, &d, site.per_capita(), site.window()),
         },
         summary: summary(r, idx, &d, full),
         charts: charts.list,
@@ -231,7 +237,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             "new cases",
             ["new_confirmed", "ma_confirmed"],
             &d.new_confirmed,
-            &d.ma_confirmed,
+            d.ma_confirmed(),
             &d.anomalies_confirmed,
             chart::CASES_LIGHT,
             chart::CASES,
@@ -242,7 +248,7 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             "new deaths",
             ["new_deaths", "ma_deaths"],
             &d.new_deaths,
-            &d.ma_deaths,
+            d.ma_deaths(),
             &d.anomalies_deaths,
             chart::DEATHS_LIGHT,
             chart::DEATHS,
@@ -306,12 +312,12 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
             &chart,
             &[&keys],
             format!(
-                "Bar chart of {}{} in {full}, {span}, with a {w}-day centered moving average line.{}{neg_note}{clip_note}{grey}",
+                "Bar chart of {}{} in {full}, {span}, with its {w}-day average line (each day the mean of that day and the 6 before, reports spread over the days they cover).{}{neg_note}{clip_note}{grey}",
                 title[..1].to_lowercase(),
                 &title[1..],
                 a.peak_text(ma, what),
             ),
-            format!("{title}, with the {w}-day centered moving average.{grey}{per_note}"),
+            format!("{title}, with the {w}-day average.{grey}{per_note}"),
         )?;
     }
     Ok(())
@@ -487,7 +493,23 @@ fn counted_elsewhere_figures(r: &Region, unit: &str) -> Vec<Figure> {
     ]
 }
 
-fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
+/// The last day's average, or what stands in its place ("not reporting"): never a 0.00 beside
+/// a "not reporting" elsewhere on the page.
+fn mean_figure(label: &str, ns: &measures::NewSeries, window: usize) -> Figure {
+    let (Some(&v), Some(&st)) = (ns.mean.last(), ns.status.last()) else {
+        return Figure::new(label, "no data", "");
+    };
+    match st {
+        quality::Status::Reported => Figure::new(
+            label,
+            decimal(v),
+            format!("{window}-day average, reports spread over the days they cover"),
+        ),
+        st => Figure::new(label, st.label(), "on the last date"),
+    }
+}
+
+fn key_figures(r: &Region, d: &Derived, per_capita: u64, window: usize) -> Vec<Figure> {
     let s = &r.series;
     let (first, last) = (s.start, s.end());
     let last_c = *s.confirmed.last().unwrap_or(&0);
@@ -499,20 +521,8 @@ fn key_figures(r: &Region, d: &Derived, per_capita: u64) -> Vec<Figure> {
             format!("total on {last}"),
         ),
         Figure::new("Deaths", thousands(last_d), format!("total on {last}")),
-        Figure::new(
-            "New cases per day",
-            decimal(quality::recent_mean(
-                &d.new_confirmed,
-                &d.anomalies_confirmed,
-                7,
-            )),
-            "mean of the last 7 days, anomalies left out",
-        ),
-        Figure::new(
-            "New deaths per day",
-            decimal(quality::recent_mean(&d.new_deaths, &d.anomalies_deaths, 7)),
-            "mean of the last 7 days, anomalies left out",
-        ),
+        mean_figure("New cases per day", &d.cases, window),
+        mean_figure("New deaths per day", &d.deaths, window),
     ];
     figures.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
     if let Some(rec) = &s.recovered
@@ -565,7 +575,7 @@ fn summary(r: &Region, idx: usize, d: &Derived, full_name: String) -> RegionSumm
         last_date: s.end().to_string(),
         confirmed: *s.confirmed.last().unwrap_or(&0),
         deaths: *s.deaths.last().unwrap_or(&0),
-        new7: quality::recent_mean(&d.new_confirmed, &d.anomalies_confirmed, 7),
+        new7: d.cases.mean.last().copied().filter(|v| v.is_finite()),
         population: r.population,
     }
 }

@@ -1,0 +1,89 @@
+//! `heatmaps/{scope}/frames.csv.gz`: the numbers behind every frame of a scope's maps, one row
+//! per region and frame date, from the same `daily` values the frames are coloured with.
+//!
+//! Columns: `date,region_id,confirmed,deaths,confirmed_new_7d,deaths_new_7d,confirmed_status,
+//! deaths_status`. A status is `quality::Status` (`reported`, `not_reporting`,
+//! `state_level_only`, `in_district`, `no_data`); a value is empty unless its status is
+//! `reported`. Counties in a district are `in_district` (their shape shows the district's
+//! row, which has its own rows here).
+
+use std::io::Write as _;
+
+use anyhow::Result;
+
+use super::scope::ScopeMap;
+use super::{Daily, Measure, Mode, daily, frame_dates};
+use crate::data::Dataset;
+use crate::quality::Status;
+use crate::render::format::csv_number;
+
+pub(crate) const HEADER: [&str; 8] = [
+    "date",
+    "region_id",
+    "confirmed",
+    "deaths",
+    "confirmed_new_7d",
+    "deaths_new_7d",
+    "confirmed_status",
+    "deaths_status",
+];
+
+/// Path of a scope's frames file.
+pub(crate) fn path(m: &ScopeMap) -> String {
+    format!("heatmaps/{}/frames.csv.gz", m.id)
+}
+
+/// The gzipped CSV of one scope (frames every `step` days, ending on the last date).
+pub(crate) fn csv_gz(ds: &Dataset, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
+    let dates = frame_dates(m.start, m.end, step);
+    let mut text = HEADER.join(",");
+    text.push('\n');
+    let series: Vec<[Option<Daily>; 4]> = m
+        .members
+        .iter()
+        .map(|&ri| {
+            [
+                daily(ds, ri, Measure::Confirmed, Mode::Total),
+                daily(ds, ri, Measure::Deaths, Mode::Total),
+                daily(ds, ri, Measure::Confirmed, Mode::New),
+                daily(ds, ri, Measure::Deaths, Mode::New),
+            ]
+        })
+        .collect();
+    for d in &dates {
+        for (k, &ri) in m.members.iter().enumerate() {
+            let r = &ds.regions[ri];
+            let i = (*d - r.series.start).num_days();
+            let i = usize::try_from(i).ok().filter(|&i| i < r.series.len());
+            let [tc, td, nc, nd] = &series[k];
+            let status = |new: &Option<Daily>| -> Status {
+                match (new, i) {
+                    (Some(s), Some(i)) => s.status[i],
+                    _ => Status::NoData,
+                }
+            };
+            let (sc, sd) = (status(nc), status(nd));
+            let value = |s: &Option<Daily>, st: Status| -> String {
+                match (s, i, st) {
+                    (Some(s), Some(i), Status::Reported) => csv_number(s.values[i]),
+                    _ => String::new(),
+                }
+            };
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                text,
+                "{d},{},{},{},{},{},{},{}",
+                r.id,
+                value(tc, sc),
+                value(td, sd),
+                value(nc, sc),
+                value(nd, sd),
+                sc.as_str(),
+                sd.as_str()
+            );
+        }
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes())?;
+    Ok(e.finish()?)
+}
