@@ -13,6 +13,15 @@ pub mod units;
 pub const FROZEN_DAYS: usize = 28;
 /// …while confirmed grew by at least this many cases over those days counts as not reported.
 pub const FROZEN_MIN_GROWTH: i64 = 100;
+/// A shorter freeze of at least this many days (two weeks: longer than any weekly update
+/// pause) is not reported either…
+pub const FROZEN_SHORT_DAYS: usize = 14;
+/// …when confirmed grew by at least this share over it (and by `FROZEN_MIN_GROWTH` cases): a
+/// recovered count that stands still for two weeks beside a case count growing by half is
+/// taken as not updated (the 28-day rule alone misses such freezes). The UK's recovered
+/// stayed at 135 from 2020-03-24 to 2020-04-09 while confirmed rose 15,039 → 81,498 ("active"
+/// 65,564).
+pub const FROZEN_SHORT_GROWTH: f64 = 0.5;
 
 /// Days on each side of a day that form its neighbourhood for the dump test.
 pub const DUMP_SPAN: usize = 14;
@@ -47,7 +56,8 @@ pub enum RecoveredGap {
     Never,
     /// Recovered fell to 0 (or below) after having been positive.
     Reset,
-    /// Recovered did not change for `FROZEN_DAYS`+ days while cases grew.
+    /// Recovered did not change for `FROZEN_DAYS`+ days while cases grew (or for
+    /// `FROZEN_SHORT_DAYS`+ days while they grew by `FROZEN_SHORT_GROWTH`+).
     Frozen,
 }
 
@@ -112,7 +122,11 @@ pub fn recovered_gaps(confirmed: &[i64], recovered: &[i64]) -> Vec<Option<Recove
         let Some(a) = (s..=e).find(|&i| confirmed.get(i).is_some_and(|&c| c > 0)) else {
             continue;
         };
-        let frozen = e - a + 1 >= FROZEN_DAYS && confirmed[e] - confirmed[a] >= FROZEN_MIN_GROWTH;
+        let (days, grew) = (e - a + 1, confirmed[e] - confirmed[a]);
+        let long = days >= FROZEN_DAYS;
+        let short = days >= FROZEN_SHORT_DAYS
+            && confirmed[e] as f64 >= (1.0 + FROZEN_SHORT_GROWTH) * confirmed[a] as f64;
+        let frozen = (long || short) && grew >= FROZEN_MIN_GROWTH;
         if frozen && out[e].is_none() {
             // The run's first day carries a real update (unless it is the first case day).
             for o in &mut out[a.max(s + 1)..=e] {

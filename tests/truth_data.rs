@@ -70,15 +70,28 @@ fn unknown_runs(ds: &Dataset, id: &str) -> Vec<(NaiveDate, NaiveDate)> {
 fn recovered_unknown_where_not_really_reported() {
     let ds = real();
     let end = date(2021, 8, 4);
-    // UK: reset to 0 on 2020-04-13 (the 5.8 M "active" on 2021-08-04).
+    // UK: reset to 0 on 2020-04-13 (the 5.8 M "active" on 2021-08-04); before it two
+    // short freezes (FROZEN_SHORT_DAYS+ days while confirmed grew by half or more): 8 from
+    // 2020-02-16 to 03-06 (18 → 373 cases) and 135 from 2020-03-24 to 04-09 (15,039 → 81,498).
     assert_eq!(
         unknown_runs(ds, "united-kingdom"),
-        vec![(date(2020, 4, 13), end)]
+        vec![
+            (date(2020, 2, 17), date(2020, 3, 6)),
+            (date(2020, 3, 25), date(2020, 4, 9)),
+            (date(2020, 4, 13), end)
+        ]
     );
     // Sweden: never published.
     assert_eq!(unknown_runs(ds, "sweden"), vec![(date(2020, 1, 22), end)]);
-    // Spain: frozen at 150,376 from 2020-05-18 (that day is the last real update).
-    assert_eq!(unknown_runs(ds, "spain"), vec![(date(2020, 5, 19), end)]);
+    // Spain: frozen at 150,376 from 2020-05-18 (that day is the last real update); a short
+    // freeze at 2 from 2020-02-15 to 03-06 (2 → 400 cases).
+    assert_eq!(
+        unknown_runs(ds, "spain"),
+        vec![
+            (date(2020, 2, 16), date(2020, 3, 6)),
+            (date(2020, 5, 19), end)
+        ]
+    );
     let es = &ds.regions[idx(ds, "spain")].series;
     let i = (date(2020, 5, 18) - es.start).num_days() as usize;
     assert_eq!(es.recovered.as_ref().unwrap()[i], Some(150_376));
@@ -229,4 +242,33 @@ fn recovered_gap_reasons_are_kept_for_the_notes() {
     assert!(notes.contains(
         "us--utah--washington,\"Washington, Utah, US\",counted_in_district,all,2020-01-22,2023-03-09,reported as part of Southwest Utah (us--utah--southwest-utah)\n"
     ));
+}
+
+#[test]
+fn uk_recovered_frozen_in_april_2020_is_unknown() {
+    // Quirk: the UK's recovered stayed at 135 from 2020-03-24 to 2020-04-09 (17 days) while
+    // confirmed rose 15,039 → 81,498, so "active" read 65,564 on 2020-04-09. A freeze of
+    // FROZEN_SHORT_DAYS+ days with FROZEN_SHORT_GROWTH+ growth is unknown: recovered and
+    // active are unknown on 2020-03-25..=2020-04-09 (03-24 is the last real update) and known
+    // again on 2020-04-10 (344) until the reset to 0 on 2020-04-13.
+    let ds = real();
+    let i = idx(ds, "united-kingdom");
+    let r = &ds.regions[i];
+    let d = measures::derive(&r.series, &ds.quality.regions[i], 7);
+    let rec = r.series.recovered.as_ref().unwrap();
+    let act = d.active.as_ref().unwrap();
+    let at = |y, m, dd| (date(y, m, dd) - r.series.start).num_days() as usize;
+    for k in [at(2020, 3, 25), at(2020, 4, 1), at(2020, 4, 9)] {
+        assert_eq!(rec[k], None, "recovered day {k}");
+        assert_eq!(act[k], None, "active day {k}");
+    }
+    assert_eq!(
+        ds.quality.regions[i].recovered_gaps.as_ref().unwrap()[at(2020, 4, 1)],
+        Some(RecoveredGap::Frozen)
+    );
+    // The last real update before the freeze, and the first after it.
+    assert_eq!(rec[at(2020, 3, 24)], Some(135));
+    assert!(act[at(2020, 3, 24)].is_some());
+    assert_eq!(rec[at(2020, 4, 10)], Some(344));
+    assert!(act[at(2020, 4, 10)].is_some());
 }

@@ -37,8 +37,9 @@ fn recovered_frozen_while_cases_grow() {
 
 #[test]
 fn recovered_short_or_flat_runs_are_kept() {
-    // 27 equal days: too short.
-    let conf = growing(27, 100, 100);
+    // 27 equal days: too short for FROZEN_DAYS, and confirmed grows 10,000 → 12,600 (26 % <
+    // FROZEN_SHORT_GROWTH): kept.
+    let conf = growing(27, 10_000, 100);
     assert!(recovered_gaps(&conf, &[5; 27]).iter().all(Option::is_none));
     // 40 equal days but cases grew by 39 only (< 100): kept.
     let conf = growing(40, 100, 1);
@@ -48,9 +49,10 @@ fn recovered_short_or_flat_runs_are_kept() {
 #[test]
 fn recovered_freeze_is_counted_from_the_first_case() {
     // Recovered 0 for 40 days at the start; cases begin on day 20: only 20 days of freeze
-    // (like Germany in early 2020 or Turkey): kept.
+    // (< FROZEN_DAYS), and confirmed grows 1,000 → 1,380 over them (38 % <
+    // FROZEN_SHORT_GROWTH): kept.
     let mut conf = vec![0; 20];
-    conf.extend(growing(20, 1, 50));
+    conf.extend(growing(20, 1000, 20));
     let mut rec = vec![0; 40];
     rec.push(10);
     conf.push(1000);
@@ -63,6 +65,65 @@ fn recovered_freeze_is_counted_from_the_first_case() {
     assert!(g[..5].iter().all(Option::is_none));
     assert!(g[5..40].iter().all(|x| *x == Some(RecoveredGap::Frozen)));
     assert_eq!(g[40], None);
+}
+
+/// Recovered 10 on day 0, `20` for `flat` days (days 1..=flat), then 30: the short-freeze shape.
+fn short_freeze(flat: usize) -> Vec<i64> {
+    let mut rec = vec![10];
+    rec.extend(std::iter::repeat_n(20, flat));
+    rec.push(30);
+    rec
+}
+
+#[test]
+fn recovered_short_freeze_with_fast_growth_is_unknown() {
+    // Recovered is 20 on days 1..=14 (14 days = FROZEN_SHORT_DAYS); confirmed grows 10 a day
+    // from 250, so 260 on day 1 and 390 on day 14: exactly 1.5 × 260 (50 % =
+    // FROZEN_SHORT_GROWTH) and 130 cases (≥ FROZEN_MIN_GROWTH). Day 1 is the last real
+    // update: days 2..=14 are unknown; days 0, 1 and 15 (30) are kept.
+    let conf = growing(16, 250, 10);
+    let g = recovered_gaps(&conf, &short_freeze(14));
+    assert_eq!(&g[..2], &[None, None]);
+    assert!(g[2..15].iter().all(|x| *x == Some(RecoveredGap::Frozen)));
+    assert_eq!(g[15], None);
+}
+
+#[test]
+fn recovered_short_freeze_of_13_days_is_kept() {
+    // Recovered is 20 on days 1..=13 (13 < FROZEN_SHORT_DAYS) while confirmed grows 50 a day
+    // from 100: 150 → 750 (5 ×, 600 cases). Too short: every day kept.
+    let conf = growing(15, 100, 50);
+    assert!(
+        recovered_gaps(&conf, &short_freeze(13))
+            .iter()
+            .all(Option::is_none)
+    );
+}
+
+#[test]
+fn recovered_short_freeze_with_slow_growth_is_kept() {
+    // Recovered is 20 on days 1..=20 (20 days: ≥ FROZEN_SHORT_DAYS, < FROZEN_DAYS) while
+    // confirmed grows 20 a day from 930: 950 on day 1, 1,330 on day 20 = 1.4 × 950 (40 % <
+    // 50 %), although 380 cases ≥ 100: kept.
+    let conf = growing(22, 930, 20);
+    assert!(
+        recovered_gaps(&conf, &short_freeze(20))
+            .iter()
+            .all(Option::is_none)
+    );
+}
+
+#[test]
+fn recovered_short_freeze_with_few_cases_is_kept() {
+    // Recovered is 20 on days 1..=21 (21 days) while confirmed grows 4 a day from 121: 125 on
+    // day 1, 205 on day 21 = 1.64 × 125 (64 % ≥ 50 %), but 80 cases < FROZEN_MIN_GROWTH = 100:
+    // kept.
+    let conf = growing(23, 121, 4);
+    assert!(
+        recovered_gaps(&conf, &short_freeze(21))
+            .iter()
+            .all(Option::is_none)
+    );
 }
 
 #[test]
