@@ -79,31 +79,14 @@ impl MeasureQuality {
     /// The daily values that enter the averages (`quality::cadence`), rebuilt from the raw
     /// new values and the facts kept here: NaN where a day is left out or unknown.
     pub fn smoothed(&self, new: &[i64]) -> Vec<f64> {
-        let silent = self.silent();
-        let mut v: Vec<f64> = new
-            .iter()
-            .zip(&silent)
-            .map(|(&x, &s)| if s { f64::NAN } else { x as f64 })
-            .collect();
-        for &(s, r) in &self.spreads {
-            v[s..=r].fill(new[r] as f64 / (r - s + 1) as f64);
-        }
-        if let Some(p) = self.pending {
-            v[p..].fill(f64::NAN);
-        }
-        for (i, a) in self.anomalies.iter().enumerate() {
-            match a {
-                Some(Anomaly::Dump) => {}
-                Some(_) => v[i] = f64::NAN,
-                None => {}
-            }
-        }
-        for &(i, amount) in &self.left_out {
-            if self.anomalies[i] == Some(Anomaly::Dump) {
-                v[i] -= amount;
-            }
-        }
-        v
+        let decided = cadence::Smoothed {
+            values: Vec::new(),
+            anomalies: self.anomalies.clone(),
+            spreads: self.spreads.clone(),
+            left_out: self.left_out.clone(),
+            pending: self.pending,
+        };
+        cadence::values(new, &self.silent(), &decided)
     }
 }
 

@@ -18,10 +18,10 @@ use super::{Anomaly, DUMP_MIN_REPORT_DAYS, DUMP_SPAN, SILENT_DAYS, TRAILING_SILE
 /// A run of at most this many zero days ended by a report is spread over (a report at least
 /// every four weeks). A longer run is judged by the not-reporting rules (§3) instead.
 pub const SPREAD_MAX_GAP: usize = SILENT_DAYS - 1;
-/// …when the place averaged at least this many new cases (deaths) a day over the
-/// `SILENT_DAYS` days before the run: a place that was reporting. A quiet place with a case
-/// now and then keeps its true zeros.
-pub const SPREAD_MIN_MEAN: f64 = 1.0;
+/// A short silent tail at the end of the data is "not in yet" (unknown, not 0) when the place
+/// averaged at least this many reports a day over the `SILENT_DAYS` days before it; a quiet
+/// place keeps its zeros there.
+pub const PENDING_MIN_MEAN: f64 = 1.0;
 /// A day above this multiple of the median of the `DUMP_SPAN` days on each side (after
 /// spreading) is a backlog: the excess over that median is left out of the averages.
 pub const DUMP_RATIO: f64 = 5.0;
@@ -58,15 +58,21 @@ pub struct Known<'a> {
     pub silent: &'a [bool],
 }
 
-/// Mean of `new` over the `SILENT_DAYS` days before day `s` (fewer at the start).
+/// Mean of the reports (positive values) over the `SILENT_DAYS` days before day `s` (fewer at
+/// the start): how much the place was reporting. A correction does not make it quiet (Alaska's
+/// −1,893 on 2022-11-08 hid its weekly ~400 from a plain mean).
 fn mean_before(new: &[i64], s: usize) -> f64 {
     let before = &new[s.saturating_sub(SILENT_DAYS)..s];
-    before.iter().sum::<i64>() as f64 / before.len().max(1) as f64
+    before.iter().map(|&v| v.max(0)).sum::<i64>() as f64 / before.len().max(1) as f64
 }
 
-/// The reports to spread: `(first zero day, report day)` for every run of 1 to
-/// `SPREAD_MAX_GAP` zero days after the first positive value, ended by a positive report
-/// that is not a known anomaly, in a place averaging `SPREAD_MIN_MEAN`+ a day before it.
+/// The reports to spread: `(first day of the run, report day)` for every run of 1 to
+/// `SPREAD_MAX_GAP` days without a positive value (zeros, and corrections, which stay out)
+/// after the first positive value, ended by a positive report that is not a known anomaly.
+/// The report is spread over the run's zero days and its own (`fill`). Whatever the level:
+/// from the data alone a small place's weekly report of 3 cannot be told from 3 cases on one
+/// day after 6 quiet ones, and both are counted once either way; spreading stops a small
+/// place flickering between 0 and a one-week spike from frame to frame.
 pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
     let n = new.len();
     let silent = |i: usize| k.silent.get(i).copied().unwrap_or(false);
@@ -74,13 +80,13 @@ pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
     let mut seen = false;
     let mut i = 0;
     while i < n {
-        if new[i] != 0 || silent(i) {
+        if new[i] > 0 || silent(i) {
             seen |= new[i] > 0;
             i += 1;
             continue;
         }
         let s = i;
-        while i < n && new[i] == 0 && !silent(i) {
+        while i < n && new[i] <= 0 && !silent(i) {
             i += 1;
         }
         let r = i; // the day after the run
@@ -89,14 +95,70 @@ pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
             && new[r] > 0
             && !silent(r)
             && r - s <= SPREAD_MAX_GAP
+            && new[s..r].contains(&0)
             && k.seam != Some(r)
-            && !k.moved.contains(&r)
-            && mean_before(new, s) >= SPREAD_MIN_MEAN;
+            && !k.moved.contains(&r);
         if ok {
             out.push((s, r));
         }
     }
     out
+}
+
+/// Spreads each report evenly over the zero days of its run and its own day.
+pub fn fill(new: &[i64], spreads: &[(usize, usize)], v: &mut [f64]) {
+    for &(s, r) in spreads {
+        let days = new[s..r].iter().filter(|&&x| x == 0).count() + 1;
+        let each = new[r] as f64 / days as f64;
+        for i in s..=r {
+            if new[i] == 0 || i == r {
+                v[i] = each;
+            }
+        }
+    }
+}
+
+/// The values before the anomaly rules: unknown (silent) days NaN, reports spread, a pending
+/// tail NaN.
+fn base(
+    new: &[i64],
+    silent: &[bool],
+    spreads: &[(usize, usize)],
+    pending: Option<usize>,
+) -> Vec<f64> {
+    let mut v: Vec<f64> = new
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if silent.get(i).copied().unwrap_or(false) {
+                f64::NAN
+            } else {
+                x as f64
+            }
+        })
+        .collect();
+    fill(new, spreads, &mut v);
+    if let Some(p) = pending {
+        v[p..].fill(f64::NAN);
+    }
+    v
+}
+
+/// The values that enter the averages, rebuilt from what `smooth` decided (the quality facts
+/// keep these, not the values, so the dataset stays small).
+pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
+    let mut v = base(new, silent, &s.spreads, s.pending);
+    for (i, a) in s.anomalies.iter().enumerate() {
+        if a.is_some() && *a != Some(Anomaly::Dump) {
+            v[i] = f64::NAN;
+        }
+    }
+    for &(i, amount) in &s.left_out {
+        if s.anomalies[i] == Some(Anomaly::Dump) {
+            v[i] -= amount;
+        }
+    }
+    v
 }
 
 /// A silent tail of 1 to `TRAILING_SILENT_DAYS - 1` zero days after steady reports: its
@@ -106,7 +168,7 @@ fn pending_tail(new: &[i64], silent: &[bool]) -> Option<usize> {
     let s = (0..n).rev().take_while(|&i| new[i] == 0).last()?;
     let len = n - s;
     let quiet = silent.get(s).copied().unwrap_or(false);
-    (len < TRAILING_SILENT_DAYS && !quiet && s > 0 && mean_before(new, s) >= SPREAD_MIN_MEAN)
+    (len < TRAILING_SILENT_DAYS && !quiet && s > 0 && mean_before(new, s) >= PENDING_MIN_MEAN)
         .then_some(s)
 }
 
@@ -172,21 +234,11 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
     let n = new.len();
     let silent = |i: usize| k.silent.get(i).copied().unwrap_or(false);
     let spreads = spread_runs(new, k);
-    let mut values: Vec<f64> = (0..n)
-        .map(|i| if silent(i) { f64::NAN } else { new[i] as f64 })
-        .collect();
-    for &(s, r) in &spreads {
-        let each = new[r] as f64 / (r - s + 1) as f64;
-        values[s..=r].fill(each);
-    }
     let pending = pending_tail(new, k.silent);
-    if let Some(p) = pending {
-        values[p..].fill(f64::NAN);
-    }
+    // Flags are decided on the spread series, so a batch is no longer a "dump".
+    let spread = base(new, k.silent, &spreads, pending);
     let mut anomalies = vec![None; n];
     let mut left_out = Vec::new();
-    // Flags are decided on the spread series, so a batch is no longer a "dump".
-    let spread = values.clone();
     for i in 1..n {
         if silent(i) {
             continue;
@@ -203,7 +255,6 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
         };
         if let Some(f) = flag {
             anomalies[i] = Some(f);
-            values[i] = f64::NAN;
             if v > 0 {
                 left_out.push((i, v as f64));
             }
@@ -216,17 +267,18 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
         let (median, reporting) = neighbours(&spread, i);
         if reporting >= DUMP_MIN_REPORT_DAYS && x > DUMP_RATIO * median {
             anomalies[i] = Some(Anomaly::Dump);
-            values[i] = median;
             left_out.push((i, x - median));
         }
     }
-    Smoothed {
-        values,
+    let mut s = Smoothed {
+        values: Vec::new(),
         anomalies,
         spreads,
         left_out,
         pending,
-    }
+    };
+    s.values = values(new, k.silent, &s);
+    s
 }
 
 #[cfg(test)]
@@ -274,12 +326,30 @@ mod tests {
     }
 
     #[test]
-    fn quiet_places_keep_their_zeros() {
-        // One case every ten days (mean 0.1 < 1): nothing is spread.
-        let new: Vec<i64> = (0..60).map(|i| i64::from(i % 10 == 0)).collect();
+    fn a_small_place_reporting_now_and_then_is_spread_too() {
+        // One case every ten days: each covers the nine zero days before it (0.1 a day), so
+        // its 7-day average never drops to 0 between cases. A quiet tail stays 0 (not pending).
+        let mut new: Vec<i64> = (0..60).map(|i| i64::from(i % 10 == 0)).collect();
+        new.extend([0, 0, 0]);
         let s = smooth(&new, &k(100));
-        assert!(s.spreads.is_empty());
-        assert_eq!(s.values[5], 0.0);
+        assert_eq!(s.spreads.len(), 5);
+        assert_eq!(s.values[5], 0.1);
+        assert_eq!(s.pending, None);
+        assert_eq!(s.values[61], 0.0);
+    }
+
+    #[test]
+    fn a_run_with_a_correction_is_spread_over_its_zero_days() {
+        // Alabama counties in 2021: zeros and negative corrections between reports. The
+        // report (12) covers the three zero days and its own: 3 a day; the −2 stays out.
+        let mut new = vec![5; 30];
+        new.extend([0, -2, 0, 0, 12]);
+        let s = smooth(&new, &k(100));
+        assert_eq!(s.spreads, vec![(30, 34)]);
+        assert_eq!(s.values[30], 3.0);
+        assert!(s.values[31].is_nan());
+        assert_eq!(&s.values[32..35], &[3.0, 3.0, 3.0]);
+        assert_eq!(s.anomalies[31], Some(Anomaly::Negative));
     }
 
     #[test]
