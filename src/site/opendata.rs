@@ -353,7 +353,7 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
             rows.lines().nth(4),
             Some("alphaland,2021-08-05,140,3,,,15,1,,")
         );
-        assert_eq!(long_header().split(',').count(), 10);
+        assert_eq!(long_header().split(',').count(), 12);
     }
 
     #[test]
