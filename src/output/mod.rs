@@ -10,6 +10,7 @@
 //! written: same inode, same mtime, and the previous folder itself is never modified (a failed
 //! build leaves it exactly as it was; [`staged`] does the swap).
 
+pub(crate) mod csv;
 pub mod keys;
 pub mod manifest;
 pub(crate) mod staged;

@@ -21,6 +21,7 @@ use crate::data::{Dataset, Level, Region};
 use crate::measures;
 use crate::measures::Derived;
 use crate::output::Output;
+use crate::output::csv::{Table, is_plain};
 
 /// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
 /// display setting.
@@ -180,43 +181,31 @@ pub(crate) const LATEST_COLUMNS: [&str; 15] = [
     "deaths_status",
 ];
 
-/// A CSV cell: quoted when it holds a comma, quote or line break (region names do).
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(T::to_string).unwrap_or_default()
-}
-
-pub(crate) fn latest_csv(rows: &[LatestRow]) -> String {
-    let mut out = LATEST_COLUMNS.join(",") + "\n";
+pub(crate) fn latest_csv(rows: &[LatestRow]) -> Result<Vec<u8>> {
+    let mut csv = Table::with_capacity(&LATEST_COLUMNS, rows.len() * 96);
     for r in rows {
-        let cells = [
-            cell(&r.id),
-            cell(&r.name),
-            r.level.as_str().to_string(),
-            opt(&r.population),
-            r.date.clone(),
-            opt(&r.confirmed),
-            opt(&r.deaths),
-            opt(&r.new_confirmed_7d),
-            opt(&r.new_deaths_7d),
-            opt(&r.confirmed_per_100k),
-            opt(&r.deaths_per_100k),
-            opt(&r.new_confirmed_7d_per_100k),
-            opt(&r.new_deaths_7d_per_100k),
-            r.confirmed_status.clone(),
-            r.deaths_status.clone(),
-        ];
-        out.push_str(&cells.join(","));
-        out.push('\n');
+        for s in [r.id.as_str(), &r.name, r.level.as_str()] {
+            csv.cell(s)?;
+        }
+        csv.cell_opt(r.population)?;
+        csv.cell(&r.date)?;
+        csv.cell_opt(r.confirmed)?;
+        csv.cell_opt(r.deaths)?;
+        for v in [
+            r.new_confirmed_7d,
+            r.new_deaths_7d,
+            r.confirmed_per_100k,
+            r.deaths_per_100k,
+            r.new_confirmed_7d_per_100k,
+            r.new_deaths_7d_per_100k,
+        ] {
+            csv.cell_opt(v)?;
+        }
+        csv.cell(&r.confirmed_status)?;
+        csv.cell(&r.deaths_status)?;
+        csv.end_row()?;
     }
-    out
+    csv.finish()
 }
 
 pub(crate) fn latest_json(rows: &[LatestRow]) -> Result<String> {
@@ -228,8 +217,11 @@ pub(crate) fn long_header() -> String {
     format!("id,{}", regions::CSV_HEADER)
 }
 
-/// A region's rows of the long file: its CSV's data rows, each prefixed with its id.
+/// A region's rows of the long file: its CSV's data rows, each prefixed with its id. The
+/// rows are spliced as text (written once, by the region CSV's writer); the id is a slug,
+/// which never needs quoting, so the prefix is a plain cell.
 pub(crate) fn long_rows(id: &str, csv: &str) -> String {
+    debug_assert!(is_plain(id), "region id `{id}` would need quoting");
     let mut out = String::with_capacity(csv.len() + csv.len() / 40 * (id.len() + 1));
     for line in csv.lines().skip(1) {
         out.push_str(id);
@@ -291,7 +283,7 @@ pub(crate) fn write_all(
     let files = [
         (REGIONS_JSON, regions_json(ds, keys)?.into_bytes()),
         (LATEST_JSON, latest_json(&latest)?.into_bytes()),
-        (LATEST_CSV, latest_csv(&latest).into_bytes()),
+        (LATEST_CSV, latest_csv(&latest)?),
         (ALL_REGIONS, gz),
         (REGION_SCHEMA, pretty(&region_schema())?),
         (DATAPACKAGE, pretty(&super::datapackage::descriptor(ds))?),
@@ -357,10 +349,27 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
     }
 
     #[test]
-    fn csv_cells_with_commas_are_quoted() {
-        assert_eq!(cell("Korea, South"), "\"Korea, South\"");
-        assert_eq!(cell("a\"b"), "\"a\"\"b\"");
-        assert_eq!(cell("Texas"), "Texas");
+    fn latest_csv_cells_with_commas_are_quoted() {
+        let row = LatestRow {
+            id: "korea-south".into(),
+            name: "Korea, South".into(),
+            level: Level::Country,
+            population: None,
+            date: "2021-08-07".into(),
+            confirmed: Some(3),
+            deaths: None,
+            new_confirmed_7d: Some(0.5),
+            new_deaths_7d: None,
+            confirmed_per_100k: None,
+            deaths_per_100k: None,
+            new_confirmed_7d_per_100k: None,
+            new_deaths_7d_per_100k: None,
+        };
+        let text = String::from_utf8(latest_csv(&[row]).unwrap()).unwrap();
+        assert_eq!(
+            text.lines().nth(1),
+            Some("korea-south,\"Korea, South\",country,,2021-08-07,3,,0.5,,,,,")
+        );
     }
 
     #[test]
