@@ -291,7 +291,7 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
     // Every region and date range the data rules touch (docs/data-rules.md).
     site.output.write(
         "data/data-notes.csv",
-        crate::quality::assess::notes_csv(site.dataset, &site.dataset.quality).as_bytes(),
+        crate::quality::assess::notes_csv(site.dataset, &site.dataset.quality)?.as_bytes(),
     )?;
     site::pages::write_static(site.output)?;
     site::pages::write_index(site, heat, summaries)?;

@@ -233,12 +233,12 @@ fn recovered_gap_reasons_are_kept_for_the_notes() {
     );
     assert_eq!(g("spain", date(2021, 1, 1)), Some(RecoveredGap::Frozen));
     assert_eq!(g("germany", date(2021, 1, 1)), None);
-    let notes = seecovid::quality::assess::notes_csv(ds, &ds.quality);
+    let notes = seecovid::quality::assess::notes_csv(ds, &ds.quality).unwrap();
     assert!(notes.starts_with("region_id,region,rule,measure,from,to,detail\n"));
     assert!(notes.contains(
         "united-kingdom,United Kingdom,recovered_unknown,\"recovered,active\",2020-04-13,2021-08-04,reset to 0\n"
     ));
-    assert!(notes.contains("us--texas--harris,\"Harris, Texas, US\",anomaly,confirmed,2020-12-22,2020-12-22,source seam: +58777\n"));
+    assert!(notes.contains("us--texas--harris,\"Harris, Texas, US\",anomaly,confirmed,2020-12-22,2020-12-22,source seam: +58777; left out of the averages: 58777\n"));
     assert!(notes.contains(
         "us--utah--washington,\"Washington, Utah, US\",counted_in_district,all,2020-01-22,2023-03-09,reported as part of Southwest Utah (us--utah--southwest-utah)\n"
     ));

@@ -14,6 +14,7 @@ use anyhow::Result;
 use super::scope::ScopeMap;
 use super::{Daily, Measure, Mode, daily, frame_dates};
 use crate::data::Dataset;
+use crate::output::csv::Table;
 use crate::quality::Status;
 use crate::render::format::csv_number;
 
@@ -36,8 +37,7 @@ pub(crate) fn path(m: &ScopeMap) -> String {
 /// The gzipped CSV of one scope (frames every `step` days, ending on the last date).
 pub(crate) fn csv_gz(ds: &Dataset, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
     let dates = frame_dates(m.start, m.end, step);
-    let mut text = HEADER.join(",");
-    text.push('\n');
+    let mut csv = Table::with_capacity(&HEADER, dates.len() * m.members.len() * 48);
     let series: Vec<[Option<Daily>; 4]> = m
         .members
         .iter()
@@ -69,21 +69,19 @@ pub(crate) fn csv_gz(ds: &Dataset, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
                     _ => String::new(),
                 }
             };
-            use std::fmt::Write as _;
-            let _ = writeln!(
-                text,
-                "{d},{},{},{},{},{},{},{}",
-                r.id,
-                value(tc, sc),
-                value(td, sd),
-                value(nc, sc),
-                value(nd, sd),
+            csv.row([
+                d.to_string().as_str(),
+                &r.id,
+                &value(tc, sc),
+                &value(td, sd),
+                &value(nc, sc),
+                &value(nd, sd),
                 sc.as_str(),
-                sd.as_str()
-            );
+                sd.as_str(),
+            ])?;
         }
     }
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(text.as_bytes())?;
+    e.write_all(&csv.finish()?)?;
     Ok(e.finish()?)
 }

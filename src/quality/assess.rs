@@ -1,7 +1,6 @@
 //! Applies the rules of `quality` to every region of a dataset.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
@@ -429,21 +428,14 @@ pub const NOTES_HEADER: &str = "region_id,region,rule,measure,from,to,detail";
 
 /// `data/data-notes.csv`: one row per affected region and date range (anomalies: per day,
 /// with the raw value), in region order.
-pub fn notes_csv(ds: &Dataset, q: &Quality) -> String {
-    let mut out = String::from(NOTES_HEADER);
-    out.push('\n');
+pub fn notes_csv(ds: &Dataset, q: &Quality) -> anyhow::Result<String> {
+    let header: Vec<&str> = NOTES_HEADER.split(',').collect();
+    let mut csv = crate::output::csv::Table::new(&header);
     for (r, rq) in ds.regions.iter().zip(&q.regions) {
-        let name = csv_field(&r.full_name(&ds.regions));
-        let mut row = |rule: &str, measure: &str, a: usize, b: usize, detail: &str| {
-            let _ = writeln!(
-                out,
-                "{},{name},{rule},{},{},{},{}",
-                r.id,
-                csv_field(measure),
-                r.series.date(a),
-                r.series.date(b),
-                csv_field(detail)
-            );
+        let name = r.full_name(&ds.regions);
+        let mut rows: Vec<(&str, &str, usize, usize, String)> = Vec::new();
+        let mut row = |rule: &'static str, measure: &'static str, a, b, detail: &str| {
+            rows.push((rule, measure, a, b, detail.to_string()));
         };
         if let Some(u) = &rq.reported_in {
             let last = r.series.len().saturating_sub(1);
@@ -518,8 +510,19 @@ pub fn notes_csv(ds: &Dataset, q: &Quality) -> String {
                 }
             }
         }
+        for (rule, measure, a, b, detail) in rows {
+            csv.row([
+                r.id.as_str(),
+                &name,
+                rule,
+                measure,
+                &r.series.date(a).to_string(),
+                &r.series.date(b).to_string(),
+                &detail,
+            ])?;
+        }
     }
-    out
+    Ok(String::from_utf8(csv.finish()?)?)
 }
 
 fn silent_detail(x: &SilentRun, noun: &str) -> String {
@@ -592,12 +595,4 @@ fn gap_runs(g: &[Option<RecoveredGap>]) -> Vec<(usize, usize)> {
         i += 1;
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

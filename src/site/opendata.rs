@@ -253,7 +253,7 @@ pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<Latest
         .enumerate()
         .map(|(i, r)| -> Result<_> {
             let d = measures::derive(&r.series, &ds.quality.regions[i], window);
-            let csv = regions::region_csv(r, &d);
+            let csv = regions::region_csv(r, &d)?;
             let mut text = if i == 0 {
                 long_header() + "\n"
             } else {

@@ -1,8 +1,6 @@
 //! Region pages (one per country, province/state, US state and US county), their charts and
 //! CSV downloads, `data/regions.json` and the searchable `regions/index.html`.
 
-use std::fmt::Write as _;
-
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,6 +9,7 @@ use super::{Figure, Site, interact, pictures, script_json};
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
 use crate::output::Output;
+use crate::output::csv::Table;
 use crate::quality;
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{count, csv_number, decimal, thousands};
@@ -48,35 +47,27 @@ pub struct RegionSummary {
 /// published; then the smoothed daily values the averages are made of (reports spread over
 /// the days they cover, empty where left out or unknown: docs/data-rules.md §3–5). The
 /// averages themselves are in `latest`, the maps' `frames.csv.gz` and the pages' data files.
-pub fn region_csv(r: &Region, d: &Derived) -> String {
+pub fn region_csv(r: &Region, d: &Derived) -> Result<String> {
     let s = &r.series;
-    let mut out = String::with_capacity(s.len() * 48);
-    out.push_str(CSV_HEADER);
-    out.push('\n');
+    let header: Vec<&str> = CSV_HEADER.split(',').collect();
+    let mut csv = Table::with_capacity(&header, s.len() * 64);
     // Empty where not published or not reported (docs/data-rules.md §1).
-    let opt = |v: Option<&Vec<Option<i64>>>, i: usize| -> String {
-        v.and_then(|v| v.get(i).copied().flatten())
-            .map(|x| x.to_string())
-            .unwrap_or_default()
-    };
+    let opt = |v: Option<&Vec<Option<i64>>>, i: usize| v.and_then(|v| v.get(i).copied().flatten());
     for i in 0..s.len() {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
-            s.date(i),
-            s.confirmed[i],
-            s.deaths[i],
-            opt(s.recovered.as_ref(), i),
-            opt(d.active.as_ref(), i),
-            d.new_confirmed[i],
-            d.new_deaths[i],
-            opt(d.new_recovered.as_ref(), i),
-            opt(d.new_active.as_ref(), i),
-            csv_number(d.cases.smoothed[i]),
-            csv_number(d.deaths.smoothed[i]),
-        );
+        csv.cell_fmt(s.date(i))?;
+        csv.cell_fmt(s.confirmed[i])?;
+        csv.cell_fmt(s.deaths[i])?;
+        csv.cell_opt(opt(s.recovered.as_ref(), i))?;
+        csv.cell_opt(opt(d.active.as_ref(), i))?;
+        csv.cell_fmt(d.new_confirmed[i])?;
+        csv.cell_fmt(d.new_deaths[i])?;
+        csv.cell_opt(opt(d.new_recovered.as_ref(), i))?;
+        csv.cell_opt(opt(d.new_active.as_ref(), i))?;
+        csv.cell(csv_number(d.cases.smoothed[i]))?;
+        csv.cell(csv_number(d.deaths.smoothed[i]))?;
+        csv.end_row()?;
     }
-    out
+    Ok(String::from_utf8(csv.finish()?)?)
 }
 
 #[derive(Serialize)]
@@ -192,7 +183,7 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
     let d = measures::derive(s, &ds.quality.regions[idx], site.window());
     let full = r.full_name(&ds.regions);
     let out = site.output;
-    out.write(&csv_path(r), region_csv(r, &d).as_bytes())?;
+    out.write(&csv_path(r), region_csv(r, &d)?.as_bytes())?;
     let data = interact::region_name(r);
     let data_rel = interact::data_path(&data);
     let script = interact::region_script(r, &full, &d, site.window());
