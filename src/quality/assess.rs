@@ -289,17 +289,19 @@ fn state_level_runs(ds: &Dataset) -> Vec<[Vec<(usize, usize)>; 2]> {
                 }
             }
             let n = st.series.len();
-            let mut sum = vec![0i64; n];
+            // Per day, the largest new value of any county: a run needs every county silent
+            // (no county's count is hidden by the state-level rule).
+            let mut top = vec![i64::MIN; n];
             for &c in &counties {
                 let r = &ds.regions[c];
                 if r.series.start != st.series.start || r.series.len() != n {
                     continue;
                 }
-                for (t, v) in sum.iter_mut().zip(new_per_day(cum(r, m))) {
-                    *t += v;
+                for (t, v) in top.iter_mut().zip(new_per_day(cum(r, m))) {
+                    *t = (*t).max(v);
                 }
             }
-            let runs = cadence::state_level_runs(&sum, cum(&ds.regions[un], m), rule.expected);
+            let runs = cadence::state_level_runs(&top, cum(&ds.regions[un], m), rule.expected);
             for &c in &counties {
                 out[c][m] = runs.clone();
             }

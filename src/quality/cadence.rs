@@ -173,8 +173,8 @@ fn pending_tail(new: &[i64], silent: &[bool]) -> Option<usize> {
 }
 
 /// Runs of a US state's days whose counts sat in its "Unassigned" row: `SILENT_DAYS`+ days
-/// after the counties' first count with no new count in any county (`counties_new`: their
-/// summed new values) while the "Unassigned" row's total (`unassigned`) grew by at least
+/// after the counties' first count with no new count in any county (`counties_new`: the
+/// largest new value of any county, per day) while the "Unassigned" row's total (`unassigned`) grew by at least
 /// `min_growth`. Shorter runs are a weekly or biweekly cadence and are spread (Florida kept
 /// its provisional cases there between reports).
 pub fn state_level_runs(

@@ -69,6 +69,19 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
         }
     }
     out.extend(spread_notes(ds, idx));
+    if let Some(p) = r.population.filter(|&p| p > 0)
+        && let Some(i) = s.confirmed.iter().position(|&c| c > p as i64)
+    {
+        out.push(note(format!(
+            "Reported cases exceed the population from {}: {} cases for {} people. The count \
+             is a data problem (tests of visitors or workers counted here, or a wrong \
+             population), so the per-capita maps show \"cases above population\" instead of a \
+             rate and it is not ranked per capita.",
+            s.date(i),
+            thousands(*s.confirmed.last().unwrap_or(&0)),
+            thousands(p as i64)
+        )));
+    }
     if let Some(g) = &q.recovered_gaps {
         out.extend(recovered_notes(ds, idx, g));
     }

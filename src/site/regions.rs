@@ -548,8 +548,14 @@ fn per_capita_figures(population: Option<u64>, cases: i64, deaths: i64, per: u64
     let per_label = format!("per {}", thousands(per as i64));
     let note = format!("population {}", thousands(p as i64));
     let value = |v: i64| decimal(v as f64 * per as f64 / p as f64);
+    // More cases than people: a data problem, said where the rate would be read.
+    let cases_value = if cases > p as i64 {
+        "above population".to_string()
+    } else {
+        value(cases)
+    };
     vec![
-        Figure::new(format!("Cases {per_label}"), value(cases), note.clone()),
+        Figure::new(format!("Cases {per_label}"), cases_value, note.clone()),
         Figure::new(format!("Deaths {per_label}"), value(deaths), note),
     ]
 }
