@@ -254,8 +254,12 @@ fn published(
         .unwrap()
         .split(',')
         .map(|x| {
-            (!x.is_empty()).then(|| {
-                acc += x.parse::<i64>().unwrap();
+            (x != "n").then(|| {
+                acc += if x.is_empty() {
+                    0
+                } else {
+                    x.parse::<i64>().unwrap()
+                };
                 acc as f64 / 100.0
             })
         })

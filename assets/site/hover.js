@@ -71,10 +71,11 @@
       var dd = S.field(d, 'deaths');
       v = S.field(d, 'recovered').map(function (r, i) { return Math.max(0, c[i] - r - dd[i]); });
     } else if (key.indexOf('ma_') === 0) {
-      // Published averages: hundredths, delta-coded, empty = none (src/site/interact.rs).
+      // Published averages: hundredths, delta-coded, empty = unchanged, n = none
+      // (src/site/interact.rs).
       var acc = 0;
       v = (d[key] || '').split(',').map(function (x) {
-        if (x === '') return null;
+        if (x === 'n') return null;
         acc += Number(x);
         return acc / 100;
       });

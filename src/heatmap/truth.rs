@@ -175,10 +175,25 @@ fn unmapped_notes(
     dates: &[NaiveDate],
     mapped: &[bool],
 ) -> Vec<Option<String>> {
+    // New per day: the net change of each row's total over the week (at least 0). An
+    // "Unassigned" row's negative days move its counts into the counties (Florida's
+    // provisional cases every two weeks), so its average of positive days alone would count
+    // them twice against the counties.
     let series: Vec<Option<Vec<f64>>> = m
         .members
         .iter()
-        .map(|&r| daily(ds, r, me, mode).map(|d| d.values))
+        .map(|&r| match (me, mode) {
+            (Measure::Confirmed | Measure::Deaths, Mode::New) => {
+                let s = &ds.regions[r].series;
+                let cum = if me == Measure::Deaths {
+                    &s.deaths
+                } else {
+                    &s.confirmed
+                };
+                Some(net_week(cum))
+            }
+            _ => daily(ds, r, me, mode).map(|d| d.values),
+        })
         .collect();
     // "Unassigned, TX": a county scope has one "Unassigned" row per state. Named once, not
     // per frame.
@@ -222,6 +237,16 @@ fn unmapped_notes(
                 share * 100.0,
                 abbreviate(&listed, 2)
             ))
+        })
+        .collect()
+}
+
+/// Net change of a cumulative series over the last 7 days, per day, at least 0.
+fn net_week(cum: &[i64]) -> Vec<f64> {
+    (0..cum.len())
+        .map(|i| {
+            let before = if i >= 7 { cum[i - 7] } else { 0 };
+            ((cum[i] - before) as f64 / 7.0).max(0.0)
         })
         .collect()
 }

@@ -38,6 +38,8 @@ pub struct MeasureQuality {
     pub anomalies: Vec<Option<Anomaly>>,
     /// Reports spread over the zero days before them: `(first zero day, report day)` (§5).
     pub spreads: Vec<(usize, usize)>,
+    /// Periodic batches added to the days they cover: `(first day, batch day)` (§5).
+    pub batches: Vec<(usize, usize)>,
     /// What is left out of the averages: `(day, amount)`.
     pub left_out: Vec<(usize, f64)>,
     /// First day of a short tail whose report is not in yet.
@@ -82,6 +84,7 @@ impl MeasureQuality {
             values: Vec::new(),
             anomalies: self.anomalies.clone(),
             spreads: self.spreads.clone(),
+            batches: self.batches.clone(),
             left_out: self.left_out.clone(),
             pending: self.pending,
         };
@@ -229,6 +232,7 @@ fn own_quality(ds: &Dataset, r: &Region, state_level: &[Vec<(usize, usize)>; 2])
         let sm = cadence::smooth(&new, &k);
         q.anomalies = sm.anomalies;
         q.spreads = sm.spreads;
+        q.batches = sm.batches;
         q.left_out = sm.left_out;
         q.pending = sm.pending;
         q
@@ -490,6 +494,15 @@ pub fn notes_csv(ds: &Dataset, q: &Quality) -> anyhow::Result<String> {
             for (a, b, detail) in cadence_periods(&mq.spreads, &new) {
                 row("spread", measure, a, b, &detail);
             }
+            for &(a, b) in &mq.batches {
+                let detail = format!(
+                    "a periodic batch of {} added evenly to the {} days it covers (on top of \
+                     their own counts)",
+                    new[b],
+                    b - a + 1
+                );
+                row("spread", measure, a, b, &detail);
+            }
             if let Some(p) = mq.pending {
                 let detail = format!(
                     "{} days with no report at the end of the data after steady reports: \
@@ -554,7 +567,10 @@ fn cadence_periods(spreads: &[(usize, usize)], new: &[i64]) -> Vec<(usize, usize
             j += 1;
         }
         let group = &spreads[k..=j];
-        let total: i64 = group.iter().map(|&(_, r)| new[r]).sum();
+        let total: i64 = group
+            .iter()
+            .map(|&(s, e)| new[s..=e].iter().filter(|&&v| v > 0).sum::<i64>())
+            .sum();
         let (a, b) = (group[0].0, group[group.len() - 1].1);
         let detail = if group.len() == 1 {
             format!(

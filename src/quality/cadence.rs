@@ -25,6 +25,11 @@ pub const PENDING_MIN_MEAN: f64 = 1.0;
 /// A day above this multiple of the median of the `DUMP_SPAN` days on each side (after
 /// spreading) is a backlog: the excess over that median is left out of the averages.
 pub const DUMP_RATIO: f64 = 5.0;
+/// Such a day that recurs `BATCH_MIN_GAP` to `DUMP_SPAN` days after (or before) another is a
+/// periodic batch, not a backlog: the place sends small provisional counts daily and the
+/// full count every week or two (Florida in 2022–23: ~800 a day, then ~46,000 every 14
+/// days). The batch is added evenly to the days since the previous one.
+pub const BATCH_MIN_GAP: usize = 5;
 
 /// One measure of one region after the cadence rule: what the averages are made of.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -37,6 +42,8 @@ pub struct Smoothed {
     pub anomalies: Vec<Option<Anomaly>>,
     /// Reports spread over the zero days before them: `(first zero day, report day)`.
     pub spreads: Vec<(usize, usize)>,
+    /// Periodic batches added evenly to the days they cover: `(first day, batch day)`.
+    pub batches: Vec<(usize, usize)>,
     /// What is left out of the averages, per day: `(day, amount)`, amount > 0.
     pub left_out: Vec<(usize, f64)>,
     /// First day of a short silent tail after steady reports (< `TRAILING_SILENT_DAYS` days):
@@ -76,6 +83,7 @@ fn mean_before(new: &[i64], s: usize) -> f64 {
 pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
     let n = new.len();
     let silent = |i: usize| k.silent.get(i).copied().unwrap_or(false);
+    let reportable = |i: usize| !silent(i) && k.seam != Some(i) && !k.moved.contains(&i);
     let mut out = Vec::new();
     let mut seen = false;
     let mut i = 0;
@@ -93,25 +101,38 @@ pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
         let ok = seen
             && r < n
             && new[r] > 0
-            && !silent(r)
             && r - s <= SPREAD_MAX_GAP
             && new[s..r].contains(&0)
-            && k.seam != Some(r)
-            && !k.moved.contains(&r);
+            && reportable(r);
+        // Two reports on consecutive days after the run, then nothing again, are one catch-up
+        // (Florida: provisional and county counts on 2023-03-02 and 03-03).
+        let e = if r + 1 < n
+            && new.get(r + 1).is_some_and(|&v| v > 0)
+            && new.get(r + 2).is_none_or(|&v| v <= 0)
+            && reportable(r + 1)
+        {
+            r + 1
+        } else {
+            r
+        };
         if ok {
-            out.push((s, r));
+            out.push((s, e));
+            i = e + 1;
         }
     }
     out
 }
 
-/// Spreads each report evenly over the zero days of its run and its own day.
+/// Spreads each report (or two-day catch-up) evenly over the zero days of its run and its
+/// own days; corrections in the run keep their value (they are left out as anomalies).
 pub fn fill(new: &[i64], spreads: &[(usize, usize)], v: &mut [f64]) {
-    for &(s, r) in spreads {
-        let days = new[s..r].iter().filter(|&&x| x == 0).count() + 1;
-        let each = new[r] as f64 / days as f64;
-        for i in s..=r {
-            if new[i] == 0 || i == r {
+    for &(s, e) in spreads {
+        let span = &new[s..=e];
+        let total: i64 = span.iter().filter(|&&x| x > 0).sum();
+        let days = span.iter().filter(|&&x| x >= 0).count();
+        let each = total as f64 / days as f64;
+        for i in s..=e {
+            if new[i] >= 0 {
                 v[i] = each;
             }
         }
@@ -148,6 +169,7 @@ fn base(
 /// keep these, not the values, so the dataset stays small).
 pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
     let mut v = base(new, silent, &s.spreads, s.pending);
+    add_batches(new, &s.batches, &mut v);
     for (i, a) in s.anomalies.iter().enumerate() {
         if a.is_some() && *a != Some(Anomaly::Dump) {
             v[i] = f64::NAN;
@@ -159,6 +181,38 @@ pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
         }
     }
     v
+}
+
+/// Adds each batch evenly to the days it covers (those with a value of their own, not a
+/// correction), the batch day keeping only its share.
+fn add_batches(new: &[i64], batches: &[(usize, usize)], v: &mut [f64]) {
+    for &(a, b) in batches {
+        let days: Vec<usize> = (a..b).filter(|&i| new[i] >= 0 && !v[i].is_nan()).collect();
+        let each = new[b] as f64 / (days.len() + 1) as f64;
+        for i in days {
+            v[i] += each;
+        }
+        v[b] = each;
+    }
+}
+
+/// The periodic batches among the days far above their neighbours (`big`, ascending): a big
+/// day with another `BATCH_MIN_GAP`..=`DUMP_SPAN` days before it covers the days since that
+/// one; the first of a series covers as many days as the gap to the next.
+fn batches(big: &[usize], n: usize) -> Vec<(usize, usize)> {
+    let period = |g: usize| (BATCH_MIN_GAP..=DUMP_SPAN).contains(&g);
+    let mut out = Vec::new();
+    for (k, &i) in big.iter().enumerate() {
+        let before = k.checked_sub(1).map(|j| i - big[j]).filter(|&g| period(g));
+        let after = big.get(k + 1).map(|&j| j - i).filter(|&g| period(g));
+        if let Some(g) = before.or(after) {
+            let a = (i + 1).saturating_sub(g).max(1);
+            if a < i && i < n {
+                out.push((a, i));
+            }
+        }
+    }
+    out
 }
 
 /// A silent tail of 1 to `TRAILING_SILENT_DAYS - 1` zero days after steady reports: its
@@ -239,6 +293,7 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
     let spread = base(new, k.silent, &spreads, pending);
     let mut anomalies = vec![None; n];
     let mut left_out = Vec::new();
+    let mut big = Vec::new();
     for i in 1..n {
         if silent(i) {
             continue;
@@ -266,14 +321,24 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
         }
         let (median, reporting) = neighbours(&spread, i);
         if reporting >= DUMP_MIN_REPORT_DAYS && x > DUMP_RATIO * median {
-            anomalies[i] = Some(Anomaly::Dump);
-            left_out.push((i, x - median));
+            big.push((i, x - median));
         }
     }
+    // A big day that recurs every week or two is a batch; the others are backlogs.
+    let big_days: Vec<usize> = big.iter().map(|b| b.0).collect();
+    let batches = batches(&big_days, n);
+    for (i, excess) in big {
+        if !batches.iter().any(|b| b.1 == i) {
+            anomalies[i] = Some(Anomaly::Dump);
+            left_out.push((i, excess));
+        }
+    }
+    left_out.sort_by_key(|x| x.0);
     let mut s = Smoothed {
         values: Vec::new(),
         anomalies,
         spreads,
+        batches,
         left_out,
         pending,
     };
@@ -353,6 +418,19 @@ mod tests {
     }
 
     #[test]
+    fn a_two_day_catch_up_after_a_gap_is_one_report() {
+        // Florida 2023-03-02/03: 13 zero days, then 11,514 and 46,170, then zeros: both
+        // reports are spread together over the 15 days (3,845.6 a day), none is a backlog.
+        let mut new = vec![3000; 30];
+        new.extend([0; 13]);
+        new.extend([11514, 46170, 0, 0]);
+        let s = smooth(&new, &k(100));
+        assert_eq!(s.spreads, vec![(30, 44)]);
+        assert!((s.values[44] - 57684.0 / 15.0).abs() < 1e-9);
+        assert!(s.left_out.is_empty());
+    }
+
+    #[test]
     fn a_long_silence_is_not_spread() {
         // 28 zero days are a not-reporting question (§3), not a reporting gap.
         let mut new = vec![50; 30];
@@ -373,6 +451,25 @@ mod tests {
         assert_eq!(s.left_out, vec![(20, 900.0)]);
         // Conservation: smoothed sum = raw positive sum − left out.
         assert_eq!(sum(&s.values), 41.0 * 100.0 + 900.0 - 900.0);
+    }
+
+    #[test]
+    fn a_periodic_batch_on_top_of_small_daily_counts_is_added_to_its_days() {
+        // Florida in 2022–23: ~10 provisional cases a day, the full count (700) every 14th
+        // day. Each batch is far above its median (10) but recurs after 14 days: it is added
+        // evenly to the 14 days it covers (50 a day on top of the 10), not left out.
+        let mut new = Vec::new();
+        for _ in 0..6 {
+            new.extend([10; 13]);
+            new.push(700);
+        }
+        let s = smooth(&new, &k(100));
+        assert!(s.left_out.is_empty(), "{:?}", s.left_out);
+        assert_eq!(s.batches.len(), 6);
+        assert_eq!(s.values[20], 60.0);
+        assert_eq!(s.values[27], 50.0);
+        let total: i64 = new.iter().sum();
+        assert!((sum(&s.values) - total as f64).abs() < 1e-6);
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //!   publishing; null where never published); `anomalies_confirmed`, `anomalies_deaths`: the
 //!   day indices whose reported value is not used as it is (docs/data-rules.md §4);
 //!   `ma_confirmed`, `ma_deaths`: the published N-day averages (`measures::NewSeries::mean`,
-//!   the numbers every page shows) as a string of hundredths, delta-coded (`Compact`), and `status_confirmed`,
+//!   the numbers every page shows) as a string of hundredths, delta-coded, empty = no
+//!   change, `n` = none (`Compact`), and `status_confirmed`,
 //!   `status_deaths`: `[first day, last day, label]` runs of days that have no average because
 //!   the region was not reporting, reported at state level only, or has no data.
 //! - `data/regions-index.js` (name `regions-index`): `[[id, full name, level, population or
@@ -73,8 +74,8 @@ struct RegionData<'a> {
 
 /// The averages as one string: hundredths (the averages are rounded to hundredths once, in
 /// `measures::new_series`), the first value then the change from the last value given,
-/// separated by `,`; empty where there is none. The hover files of the maps use the same
-/// code; on the real data it is 17 % smaller than an array of decimals.
+/// separated by `,`; an empty change is 0 (flat stretches cost one comma), `n` is none.
+/// On the real data this is about a third of an array of decimals.
 struct Compact<'a>(&'a [f64]);
 
 impl Serialize for Compact<'_> {
@@ -88,8 +89,12 @@ impl Serialize for Compact<'_> {
             }
             if v.is_finite() && v.abs() < 1e12 {
                 let q = (v * 100.0).round() as i64;
-                let _ = write!(out, "{}", q - prev);
+                if q != prev {
+                    let _ = write!(out, "{}", q - prev);
+                }
                 prev = q;
+            } else {
+                out.push('n');
             }
         }
         ser.serialize_str(&out)

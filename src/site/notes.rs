@@ -129,6 +129,16 @@ fn spread_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     let q = &ds.quality.regions[idx];
     let mut parts = Vec::new();
     for (what, mq) in [("cases", &q.confirmed), ("deaths", &q.deaths)] {
+        if let (Some(first), Some(last)) = (mq.batches.first(), mq.batches.last()) {
+            parts.push(format!(
+                "{} periodic batch{} of new {what} between {} and {} (small daily counts, the \
+                 full count every week or two) were added to the days they cover",
+                thousands(mq.batches.len() as i64),
+                if mq.batches.len() == 1 { "" } else { "es" },
+                s.date(first.0),
+                s.date(last.1)
+            ));
+        }
         let (Some(first), Some(last)) = (mq.spreads.first(), mq.spreads.last()) else {
             continue;
         };
