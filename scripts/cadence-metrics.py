@@ -194,13 +194,15 @@ def load_js(path):
 
 
 def decode_js(v, div):
-    """Rows of a hover `v` string, decoded like maps.js (doubles): list of float|None."""
+    """Rows of a hover `v` string, decoded like maps.js (doubles): list of float|None. A
+    letter is a status, not a value (src/heatmap/hover.rs: n not reporting, s state level
+    only, p cases above the population)."""
     out = []
     for s in v.split(";"):
         acc = 0.0
         row = []
         for x in s.split(","):
-            if x == "":
+            if x == "" or x in ("n", "s", "p"):
                 row.append(None)
             else:
                 acc += float(x)
