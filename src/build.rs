@@ -279,7 +279,8 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
     site::heatmaps::write_all(site, heat)?;
     site::maplists::write_all(site, heat)?;
     site::regions::write_index(site)?;
-    site::opendata::build(site)?;
+    let scopes: Vec<&str> = heat.scopes.iter().map(|s| s.id.as_str()).collect();
+    site::opendata::build(site, &scopes)?;
     site.output.write(
         site::search::INDEX_PATH,
         site::search::index_js(site.dataset)?.as_bytes(),

@@ -66,7 +66,7 @@ impl Default for BuildConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct MeasuresConfig {
-    /// Centered moving-average window in days (1–28).
+    /// Moving-average window (trailing) in days (1–28).
     pub window: usize,
     /// Per-capita divisor shown by default (per 100,000).
     pub per_capita: u64,

@@ -317,13 +317,19 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
         assert!(a.frames >= 1 && a.step >= 1 && !a.noun.is_empty());
         assert_eq!(a.legend.per_capita, a.gif.contains("-pc-"));
     }
-    // Australia: all 8 states/territories rank, e.g. NSW is in the last-date top list.
+    // Australia: all 8 states/territories rank by their last reported total, e.g. NSW; Western
+    // Australia and Queensland (weekly reports not in when the data stopped) keep theirs.
     let a = index
         .animations
         .iter()
         .find(|a| a.gif == "heatmaps/australia/confirmed-total-abs-lin.gif")
         .unwrap();
-    assert_eq!(a.top.len(), 8);
+    assert_eq!(a.top.len(), 6);
+    assert!(
+        a.top
+            .iter()
+            .all(|t| !t.region_id.ends_with("western-australia"))
+    );
     assert_eq!(a.top[0].region_id, "australia--new-south-wales");
 }
 

@@ -110,7 +110,8 @@ fn check_latest_and_long(data: &Path, ids: Option<&[String]>) {
     let header = lines.next().unwrap();
     assert_eq!(
         header,
-        "id,date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active"
+        "id,date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active,\
+new_confirmed_smoothed,new_deaths_smoothed"
     );
     for id in &all_ids {
         let text = std::fs::read_to_string(data.join(format!("regions/{id}.csv"))).unwrap();

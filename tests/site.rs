@@ -70,20 +70,33 @@ fn fixture_site_has_pages_downloads_and_passes_check() {
 fn region_csv_exact_bytes() {
     let t = SiteTest::fixture("small");
     t.build();
-    // Worked out by hand (tests/fixtures/small/README.md).
+    // Worked out by hand (tests/fixtures/small/README.md). The smoothed columns: cases have
+    // no zero day to spread over and the −5 correction is left out (empty); each death
+    // covers the zero day before it (1, 0 → 0.5, 0.5).
     let want = "\
-date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active
-2021-08-01,100,1,50,49,100,1,50,49
-2021-08-02,110,1,60,49,10,0,10,0
-2021-08-03,130,2,80,48,20,1,20,-1
-2021-08-04,125,2,90,33,-5,0,10,-15
-2021-08-05,140,3,,,15,1,,
-2021-08-06,160,3,,,20,0,,
-2021-08-07,170,4,,,10,1,,
+date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,new_active,\
+new_confirmed_smoothed,new_deaths_smoothed
+2021-08-01,100,1,50,49,100,1,50,49,100,1
+2021-08-02,110,1,60,49,10,0,10,0,10,0.5
+2021-08-03,130,2,80,48,20,1,20,-1,20,0.5
+2021-08-04,125,2,90,33,-5,0,10,-15,,0.5
+2021-08-05,140,3,,,15,1,,,15,0.5
+2021-08-06,160,3,,,20,0,,,20,0.5
+2021-08-07,170,4,,,10,1,,,10,0.5
 ";
     assert_eq!(t.read("data/regions/alphaland.csv"), want);
     let al = t.read("data/regions/us--alabama.csv");
-    assert_eq!(al.lines().nth(5), Some("2021-08-05,31,3,,,6,1,,"), "{al}");
+    // Deaths 1, 0, 0, 1, 1: the first 1 after two zero days covers them (⅓ each).
+    assert_eq!(
+        al.lines().nth(5),
+        Some("2021-08-05,31,3,,,6,1,,,6,1"),
+        "{al}"
+    );
+    assert_eq!(
+        al.lines().nth(3),
+        Some("2021-08-03,22,1,,,4,0,,,4,0.33"),
+        "{al}"
+    );
     assert_eq!(al.lines().count(), 6);
 }
 

@@ -83,8 +83,9 @@ fn data_notes_csv_lists_the_affected_regions_and_dates() {
         "united-kingdom,United Kingdom,recovered_unknown,\"recovered,active\",2020-04-13,2021-08-04,reset to 0\n",
         "sweden,Sweden,recovered_unknown,\"recovered,active\",2020-01-22,2021-08-04,never published\n",
         "spain,Spain,recovered_unknown,\"recovered,active\",2020-05-19,2021-08-04,frozen while cases grew\n",
-        "us,US,anomaly,confirmed,2020-12-22,2020-12-22,source seam: +358465\n",
-        "us--texas,\"Texas, US\",anomaly,confirmed,2020-12-22,2020-12-22,source seam: -4889\n",
+        "us,US,anomaly,confirmed,2020-12-22,2020-12-22,source seam: +358465; left out of the averages: 358465\n",
+        "us--texas,\"Texas, US\",anomaly,confirmed,2020-12-22,2020-12-22,source seam: -4889; left out of the averages: 0\n",
+        "us--florida--miami-dade,\"Miami-Dade, Florida, US\",state_level_only,deaths,2021-06-04,2022-01-11,",
         "us--utah--washington,\"Washington, Utah, US\",counted_in_district,all,2020-01-22,2023-03-09,reported as part of Southwest Utah (us--utah--southwest-utah)\n",
     ] {
         assert!(notes.contains(needle), "missing {needle}");

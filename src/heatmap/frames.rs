@@ -3,9 +3,10 @@
 //!
 //! Columns: `date,region_id,confirmed,deaths,confirmed_new_7d,deaths_new_7d,confirmed_status,
 //! deaths_status`. A status is `quality::Status` (`reported`, `not_reporting`,
-//! `state_level_only`, `in_district`, `no_data`); a value is empty unless its status is
-//! `reported`. Counties in a district are `in_district` (their shape shows the district's
-//! row, which has its own rows here).
+//! `state_level_only`, `in_district`, `no_data`) and says what the new values are: a 7-day
+//! average is empty unless its status is `reported`; a total is the last one reported (the
+//! total maps draw it), empty only in a district or without data. Counties in a district are
+//! `in_district` (their shape shows the district's row, which has its own rows here).
 
 use std::io::Write as _;
 
@@ -63,9 +64,15 @@ pub(crate) fn csv_gz(ds: &Dataset, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
                 }
             };
             let (sc, sd) = (status(nc), status(nd));
+            // A value where its own series has one: the 7-day averages only when reported,
+            // the totals as last reported (what the total maps draw).
             let value = |s: &Option<Daily>, st: Status| -> String {
-                match (s, i, st) {
-                    (Some(s), Some(i), Status::Reported) => csv_number(s.values[i]),
+                match (s, i) {
+                    (Some(s), Some(i))
+                        if s.status[i] == Status::Reported && st != Status::InDistrict =>
+                    {
+                        csv_number(s.values[i])
+                    }
                     _ => String::new(),
                 }
             };

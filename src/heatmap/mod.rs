@@ -302,7 +302,11 @@ pub fn render_all_with_stats(
         let (path, text) = hover::hit_file(ds, m);
         out.write(&path, text.as_bytes())?;
         let step = scope_step(m.id, opts.frame_step);
-        out.write(&frames::path(m), &frames::csv_gz(ds, m, step)?)?;
+        // Beside the maps, and under data/ where data/datapackage.json describes it (a data
+        // package may not reach outside its folder).
+        let frames = frames::csv_gz(ds, m, step)?;
+        out.write(&frames::path(m), &frames)?;
+        out.write(&format!("data/{}", frames::path(m)), &frames)?;
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
                 for sc in [Unit::Absolute, Unit::PerCapita] {
@@ -451,9 +455,8 @@ pub(crate) struct Daily {
 
 /// Daily values of one region, aligned with its series start; `None` where not published.
 /// "New" values are the 7-day means of `measures::new_series` (docs/data-rules.md §4–5), the
-/// same numbers the region's page and the open data show; totals carry the same status (a
-/// total is not known to be current where the place is not reporting). Unknown
-/// recovered/active days are "no data".
+/// same numbers the region's page and the open data show, with their status; totals are the
+/// last reported totals. Unknown recovered/active days are "no data".
 pub(crate) fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Daily> {
     let s = &ds.regions[ri].series;
     let q = &ds.quality.regions[ri];
@@ -462,32 +465,20 @@ pub(crate) fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<
             let deaths = me == Measure::Deaths;
             let cum = if deaths { &s.deaths } else { &s.confirmed };
             let ns = measures::new_series(cum, q, deaths, NEW_WINDOW);
-            let values = match mode {
-                Mode::New => ns.mean,
+            // A total is the last one reported, also while the place is not reporting or
+            // its new counts sit at state level ("the cumulative maps keep the last total");
+            // the status says what its new values are. A county in a district has none.
+            let (values, status) = match mode {
+                Mode::New => (ns.mean, ns.status),
                 Mode::Total => ns
                     .status
                     .iter()
                     .zip(cum)
-                    .map(|(st, &c)| match st {
-                        // A total stays known while only its average is empty.
-                        Status::Reported | Status::NoData => c as f64,
-                        _ => f64::NAN,
+                    .map(|(&st, &c)| match st {
+                        Status::InDistrict => (f64::NAN, st),
+                        _ => (c as f64, Status::Reported),
                     })
-                    .collect(),
-            };
-            let status = match mode {
-                Mode::New => ns.status,
-                Mode::Total => ns
-                    .status
-                    .into_iter()
-                    .map(|st| {
-                        if st == Status::NoData {
-                            Status::Reported
-                        } else {
-                            st
-                        }
-                    })
-                    .collect(),
+                    .unzip(),
             };
             Some(Daily { values, status })
         }

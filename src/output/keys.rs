@@ -102,11 +102,11 @@ impl BaseKeys {
 
     /// The open-data files (regions.json, latest, the long file, the descriptor): the data
     /// and the window (the per-region CSV rows they repeat are made with it).
-    pub(crate) fn opendata(&self, window: usize) -> String {
+    pub(crate) fn opendata(&self, scopes: &[&str]) -> String {
         key_of(&[
             self.version.as_bytes(),
             self.data.as_bytes(),
-            &window.to_le_bytes(),
+            scopes.join(",").as_bytes(),
         ])
     }
 

@@ -88,13 +88,14 @@ pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
     let mut seen = false;
     let mut i = 0;
     while i < n {
-        if new[i] > 0 || silent(i) {
+        // The seam's value is left out whole, so no run covers it (its share would be lost).
+        if new[i] > 0 || silent(i) || k.seam == Some(i) {
             seen |= new[i] > 0;
             i += 1;
             continue;
         }
         let s = i;
-        while i < n && new[i] <= 0 && !silent(i) {
+        while i < n && new[i] <= 0 && !silent(i) && k.seam != Some(i) {
             i += 1;
         }
         let r = i; // the day after the run
@@ -108,7 +109,7 @@ pub fn spread_runs(new: &[i64], k: &Known) -> Vec<(usize, usize)> {
         // (Florida: provisional and county counts on 2023-03-02 and 03-03).
         let e = if r + 1 < n
             && new.get(r + 1).is_some_and(|&v| v > 0)
-            && new.get(r + 2).is_none_or(|&v| v <= 0)
+            && new.get(r + 2).is_some_and(|&v| v <= 0)
             && reportable(r + 1)
         {
             r + 1
@@ -169,7 +170,7 @@ fn base(
 /// keep these, not the values, so the dataset stays small).
 pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
     let mut v = base(new, silent, &s.spreads, s.pending);
-    add_batches(new, &s.batches, &mut v);
+    add_batches(new, &s.batches, &s.anomalies, &mut v);
     for (i, a) in s.anomalies.iter().enumerate() {
         if a.is_some() && *a != Some(Anomaly::Dump) {
             v[i] = f64::NAN;
@@ -185,9 +186,19 @@ pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
 
 /// Adds each batch evenly to the days it covers (those with a value of their own, not a
 /// correction), the batch day keeping only its share.
-fn add_batches(new: &[i64], batches: &[(usize, usize)], v: &mut [f64]) {
+fn add_batches(
+    new: &[i64],
+    batches: &[(usize, usize)],
+    anomalies: &[Option<Anomaly>],
+    v: &mut [f64],
+) {
     for &(a, b) in batches {
-        let days: Vec<usize> = (a..b).filter(|&i| new[i] >= 0 && !v[i].is_nan()).collect();
+        // Not onto days that are left out (seam, moved) or unknown.
+        let counted =
+            |i: usize| matches!(anomalies.get(i), None | Some(None | Some(Anomaly::Dump)));
+        let days: Vec<usize> = (a..b)
+            .filter(|&i| new[i] >= 0 && !v[i].is_nan() && counted(i))
+            .collect();
         let each = new[b] as f64 / (days.len() + 1) as f64;
         for i in days {
             v[i] += each;
@@ -324,8 +335,10 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
             big.push((i, x - median));
         }
     }
-    // A big day that recurs every week or two is a batch; the others are backlogs.
-    let big_days: Vec<usize> = big.iter().map(|b| b.0).collect();
+    // A big day that recurs every week or two is a batch; the others are backlogs (and so is
+    // a spread report still far above the days around: its gap does not explain it).
+    let in_spread = |i: usize| spreads.iter().any(|&(a, e)| (a..=e).contains(&i));
+    let big_days: Vec<usize> = big.iter().map(|b| b.0).filter(|&i| !in_spread(i)).collect();
     let batches = batches(&big_days, n);
     for (i, excess) in big {
         if !batches.iter().any(|b| b.1 == i) {

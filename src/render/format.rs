@@ -132,10 +132,17 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    // Half away from zero, as `decimal` rounds (format! rounds half to even: the US read
-    // 36,134 a day on the overview and 36,135 on its page).
-    let scale = 10f64.powi(decimals as i32);
-    let s = format!("{:.*}", decimals, (v.abs() * scale).round() / scale);
+    // An exact tie rounds away from zero, as `decimal` and JavaScript's toFixed do (format!
+    // rounds it to even: the US read 36,134 a day on the overview and 36,135 on its page).
+    let exact = format!("{:.*}", decimals + 30, v.abs());
+    let tail = &exact[exact.len() - 30..];
+    let tie = tail.starts_with('5') && tail[1..].bytes().all(|b| b == b'0');
+    let a = if tie {
+        v.abs() + 0.5 * 10f64.powi(-(decimals as i32))
+    } else {
+        v.abs()
+    };
+    let s = format!("{:.*}", decimals, a);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let int: i64 = int.parse().unwrap_or(0);
     let mut out = thousands(int);
@@ -185,6 +192,10 @@ mod tests {
         assert_eq!(column(&[12.0, 0.456]), vec!["12.000", "0.456"]);
         assert_eq!(column(&[0.0456, 0.0123]), vec!["0.0456", "0.0123"]);
         assert_eq!(fixed(-1234.5, 1), "-1,234.5");
+        // An exact tie rounds away from zero, like `decimal` (the US: 36,134.5 a day).
+        assert_eq!(fixed(36134.5, 0), "36,135");
+        assert_eq!(fixed(0.125, 2), "0.13");
+        assert_eq!(fixed(0.9994999999999999, 3), "0.999");
         assert_eq!(fixed(-0.001, 1), "0.0");
     }
 

@@ -270,6 +270,48 @@ fn latest_fields() -> Value {
     ])
 }
 
+/// The columns of `heatmaps/<scope>/frames.csv.gz` (`heatmap::frames`).
+fn frames_fields() -> Value {
+    let count = |n: &str, what: &str| {
+        field(
+            n,
+            "integer",
+            &format!(
+                "Cumulative {what} as last reported on that date (what the total maps draw); empty for a county counted in a district"
+            ),
+            Some("people"),
+        )
+    };
+    let avg = |n: &str, what: &str| {
+        field(
+            n,
+            "number",
+            &format!(
+                "7-day average of new {what} per day (what the new-per-day maps draw; docs/data-rules.md §4–5), 2 decimals; empty unless the status is reported"
+            ),
+            Some("people per day"),
+        )
+    };
+    json!([
+        with(
+            field("date", "date", "Frame date", None),
+            "constraints",
+            json!({"required": true})
+        ),
+        with(
+            field("region_id", "string", "Region id (regions.json)", None),
+            "constraints",
+            json!({"required": true, "pattern": "[a-z0-9-]+"}),
+        ),
+        count("confirmed", "confirmed cases"),
+        count("deaths", "deaths"),
+        avg("confirmed_new_7d", "confirmed cases"),
+        avg("deaths_new_7d", "deaths"),
+        status_field("confirmed_status", "new confirmed"),
+        status_field("deaths_status", "new deaths"),
+    ])
+}
+
 fn to_regions(field: &str) -> Value {
     json!({"fields": field, "reference": {"resource": "regions", "fields": "id"}})
 }
@@ -379,8 +421,23 @@ fn notes_fields() -> Value {
 }
 
 /// The whole descriptor; `region-schema.json` is the shared schema of the per-region CSVs.
-pub(crate) fn descriptor(ds: &Dataset) -> Value {
+pub(crate) fn descriptor(ds: &Dataset, scopes: &[&str]) -> Value {
     let mut resources = main_resources();
+    for scope in scopes {
+        resources.push(resource(
+            &format!("frames-{scope}"),
+            &format!("heatmaps/{scope}/frames.csv.gz"),
+            &format!(
+                "The numbers behind every frame of the {scope} heat maps (the same file as ../heatmaps/{scope}/frames.csv.gz): one row per region and frame date"
+            ),
+            json!({
+                "fields": frames_fields(),
+                "missingValues": [""],
+                "primaryKey": ["date", "region_id"],
+                "foreignKeys": [to_regions("region_id")],
+            }),
+        ));
+    }
     for r in &ds.regions {
         resources.push(json!({
             "name": format!("region-{}", r.id),

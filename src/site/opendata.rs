@@ -246,13 +246,14 @@ fn gzip(text: &[u8]) -> Result<Vec<u8>> {
 /// The long file and the latest rows, region by region in parallel. Each region's rows are
 /// one gzip member: concatenated members are one valid gzip file (RFC 1952 §2.2; gzip,
 /// Python, pandas, R and polars read them), and no more than one region's text is ever held.
-pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<LatestRow>)> {
+pub(crate) fn tables(ds: &Dataset) -> Result<(Vec<u8>, Vec<LatestRow>)> {
     let parts: Vec<(Vec<u8>, LatestRow)> = ds
         .regions
         .par_iter()
         .enumerate()
         .map(|(i, r)| -> Result<_> {
-            let d = measures::derive(&r.series, &ds.quality.regions[i], window);
+            // `latest` publishes 7-day averages whatever the pages' window (`_7d` columns).
+            let d = measures::derive(&r.series, &ds.quality.regions[i], measures::DEFAULT_WINDOW);
             let csv = regions::region_csv(r, &d)?;
             let mut text = if i == 0 {
                 long_header() + "\n"
@@ -276,17 +277,20 @@ pub(crate) fn tables(ds: &Dataset, window: usize) -> Result<(Vec<u8>, Vec<Latest
 pub(crate) fn write_all(
     ds: &Dataset,
     keys: &HashMap<u64, JoinKeys>,
-    window: usize,
+    scopes: &[&str],
     out: &Output,
 ) -> Result<Vec<String>> {
-    let (gz, latest) = tables(ds, window)?;
+    let (gz, latest) = tables(ds)?;
     let files = [
         (REGIONS_JSON, regions_json(ds, keys)?.into_bytes()),
         (LATEST_JSON, latest_json(&latest)?.into_bytes()),
         (LATEST_CSV, latest_csv(&latest)?),
         (ALL_REGIONS, gz),
         (REGION_SCHEMA, pretty(&region_schema())?),
-        (DATAPACKAGE, pretty(&super::datapackage::descriptor(ds))?),
+        (
+            DATAPACKAGE,
+            pretty(&super::datapackage::descriptor(ds, scopes))?,
+        ),
     ];
     let mut paths = Vec::new();
     for (p, bytes) in files {
@@ -298,11 +302,12 @@ pub(crate) fn write_all(
 
 /// The open-data files as one build unit: made again only when the data, the window or the
 /// program change, otherwise reused from the previous build.
-pub(crate) fn build(site: &super::Site) -> Result<()> {
-    let key = site.keys.opendata(site.window());
+pub(crate) fn build(site: &super::Site, scopes: &[&str]) -> Result<()> {
+    // The files do not depend on the pages' window (`latest` is always 7 days).
+    let key = site.keys.opendata(scopes);
     site.output.unit("opendata", &key, || {
         let keys = crate::data::keys::load_join_keys(&site.config.build.data)?;
-        let files = write_all(site.dataset, &keys, site.window(), site.output)?;
+        let files = write_all(site.dataset, &keys, scopes, site.output)?;
         Ok((String::new(), files))
     })?;
     Ok(())
@@ -364,11 +369,15 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
             deaths_per_100k: None,
             new_confirmed_7d_per_100k: None,
             new_deaths_7d_per_100k: None,
+            confirmed_status: "reported".into(),
+            deaths_status: "not_reporting".into(),
         };
         let text = String::from_utf8(latest_csv(&[row]).unwrap()).unwrap();
         assert_eq!(
             text.lines().nth(1),
-            Some("korea-south,\"Korea, South\",country,,2021-08-07,3,,0.5,,,,,")
+            Some(
+                "korea-south,\"Korea, South\",country,,2021-08-07,3,,0.5,,,,,,reported,not_reporting"
+            )
         );
     }
 

@@ -6,9 +6,12 @@
 //   - no region data file is requested before the visitor interacts;
 //   - keyboard: focusing the chart and pressing End, ArrowLeft ×3 and Home shows that date
 //     (or day number) and, for every series drawn from a region, the value of its CSV: new_*
-//     per day, cumulative totals, recovered/active, a centered moving average computed here
-//     from the CSV (the anomaly days of data/data-notes.csv left out, as the charts do), per 100,000 with the population of data/regions.json, at the series'
-//     offset (compare alignments); model runs (sandbox) must show a number;
+//     per day, cumulative totals, recovered/active, the trailing moving average computed here
+//     from the CSV's smoothed column (new_*_smoothed: empty days skipped, rounded to
+//     hundredths) and none on the days data/data-notes.csv says the region was not reporting,
+//     reported at state level only or in a district, per 100,000 with the population of
+//     data/regions.json, at the series' offset (compare alignments); model runs (sandbox)
+//     must show a number;
 //   - pointer: moving the mouse over the plot at the pixel the chart's geometry gives for a
 //     day shows that day;
 //   - axe-core with the tooltip open.
@@ -44,31 +47,31 @@ export function readCsv(siteDir, id) {
   return csvCache.get(key);
 }
 
-/** Centered mean over w days at index i, clipped at the ends (pandas min_periods=1), days
- * that are null (anomalies) left out. */
-function centeredMeanAt(values, w, i) {
-  const lo = Math.max(0, i - Math.floor(w / 2));
-  const hi = Math.min(values.length - 1, i - Math.floor(w / 2) + w - 1);
+/** Trailing mean over the w days ending at index i (fewer at the start), days that are null
+ * (left out or unknown) skipped, rounded to hundredths as the site publishes it. */
+function trailingMeanAt(values, w, i) {
   let sum = 0;
   let n = 0;
-  for (let k = lo; k <= hi; k++) {
+  for (let k = Math.max(0, i - w + 1); k <= i; k++) {
     if (values[k] === null) continue;
     sum += values[k];
     n += 1;
   }
-  return n ? sum / n : null;
+  return n ? Math.round((sum / n) * 100) / 100 : null;
 }
 
-/** Dates of a region's reporting anomalies in `measure`, from the data-notes.csv download:
- * the charts leave them out of their averages. */
-function anomalyDates(siteDir, id, measure) {
+/** Dates a region has no average of `measure` on, from the data-notes.csv download: not
+ * reporting, reported at state level only, counted in a district. */
+function silentDates(siteDir, id, measure) {
   const lines = readFileSync(join(siteDir, "data/data-notes.csv"), "utf8").trim().split("\n");
   const head = lines[0].split(",");
   const out = new Set();
   for (const l of lines.slice(1)) {
     const cells = l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"'));
     const r = Object.fromEntries(head.map((h, k) => [h, cells[k]]));
-    if (r.rule !== "anomaly" || r.region_id !== id || r.measure !== measure) continue;
+    if (r.region_id !== id) continue;
+    const silent = ["not_reporting", "state_level_only"].includes(r.rule) && r.measure === measure;
+    if (!silent && r.rule !== "counted_in_district") continue;
     for (let d = r.from; d <= r.to; d = addDays(d, 1)) out.add(d);
   }
   return out;
@@ -119,9 +122,9 @@ function expected(ctx, s, day, window) {
   if (i < 0 || i >= rows.length) return null;
   let v;
   if (s.key.startsWith("ma_")) {
-    const col = "new_" + s.key.slice(3);
-    const skip = anomalyDates(ctx.siteDir, id, s.key.slice(3));
-    v = centeredMeanAt(rows.map((r) => (skip.has(r.date) ? null : r[col])), window, i);
+    const col = "new_" + s.key.slice(3) + "_smoothed";
+    const silent = silentDates(ctx.siteDir, id, s.key.slice(3));
+    v = silent.has(rows[i].date) ? null : trailingMeanAt(rows.map((r) => r[col]), window, i);
   } else v = rows[i][s.key];
   if (v === null) return null;
   if (s.per > 0) {
@@ -130,6 +133,13 @@ function expected(ctx, s, day, window) {
     v = (v * s.per) / pop;
   }
   return v;
+}
+
+/** The population of a series' region (data/regions.json). */
+function popOf(ctx, s) {
+  const id = s.data.replace(/^regions\//, "");
+  const all = JSON.parse(readFileSync(join(ctx.siteDir, "data/regions.json"), "utf8"));
+  return all.find((r) => r.id === id).population;
 }
 
 /** Days in a model run's data file (`data/sandbox/…js`: `seecovidData(NAME, {s, i, r})`). */
@@ -176,7 +186,10 @@ async function keysOn(page, check, ctx, fig, report) {
         return;
       }
       const exp = expected(ctx, s, day, window);
-      const ok = exp === null ? row.value === "" : near(row.value, exp);
+      // An average from the CSV's smoothed column (2 decimals) may differ from the published
+      // one (the mean of the unrounded values) by a hundredth at most.
+      const tol = s.key.startsWith("ma_") ? 0.0101 * (s.per > 0 ? s.per / popOf(ctx, s) : 1) : 0;
+      const ok = exp === null ? row.value === "" : tol ? Math.abs(Number(row.value) - exp) <= tol && row.value !== "" : near(row.value, exp);
       if (!ok) ctx.fail(check, `chart ${fig} ${want} "${s.label}": tooltip ${row.value} (${row.text}), CSV ${exp}`);
     });
   }
