@@ -238,7 +238,7 @@ fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     vec![Note {
         text: format!(
             "{n} day{} with a reporting anomaly ({flagged} value{} of new cases or deaths) {} \
-             left out of the averages and map classes (a backlog: the part above the days \
+             left out of the averages and map classes (of a backlog, only the part above the days \
              around it) and marked on the charts; the CSV keeps the raw values. Largest: {}. \
              All of them:",
             if n == 1 { "" } else { "s" },
