@@ -15,14 +15,7 @@ use seecovid::measures::{self, NewSeries, new_per_day};
 use seecovid::quality::{Anomaly, Status};
 
 fn real() -> &'static Dataset {
-    static DS: OnceLock<Dataset> = OnceLock::new();
-    DS.get_or_init(|| {
-        data::load(
-            &common::repo_dir().join("assets/data"),
-            &mut Diagnostics::default(),
-        )
-        .unwrap()
-    })
+    common::real_dataset()
 }
 
 fn date(s: &str) -> NaiveDate {

@@ -172,17 +172,18 @@ fn fixture_latest_and_long_file_match_the_region_csvs() {
     let data = t.out().join("data");
     check_latest_and_long(&data, None);
     // Hand-worked (tests/fixtures/small/README.md): Alphaland's last 7 new values are
-    // 100, 10, 20, −5, 15, 20, 10; the −5 correction is an anomaly, left out as in the moving
-    // averages: 175 / 6 = 29.1667. Deaths 1, 0, 1, 0, 1, 0, 1 (4 / 7); population 1,000,000.
+    // 100, 10, 20, −5, 15, 20, 10; the −5 correction is an anomaly, left out as in every
+    // average: 175 / 6 = 29.1667, published as 29.17 (hundredths). Deaths 1, 0, 1, 0, 1, 0, 1:
+    // each death covers the zero day before it, 4 / 7 = 0.57; population 1,000,000.
     let l = by_id(&json(&data.join("latest.json")));
     let a = &l["alphaland"];
     assert_eq!(a["date"], "2021-08-07");
     assert_eq!(a["confirmed"], 170);
-    assert_eq!(a["new_confirmed_7d"], 29.1667);
-    assert_eq!(a["new_deaths_7d"], 0.5714);
+    assert_eq!(a["new_confirmed_7d"], 29.17);
+    assert_eq!(a["new_deaths_7d"], 0.57);
     assert_eq!(a["confirmed_per_100k"], 17.0);
     assert_eq!(a["deaths_per_100k"], 0.4);
-    assert_eq!(a["new_confirmed_7d_per_100k"], 2.9167);
+    assert_eq!(a["new_confirmed_7d_per_100k"], 2.917);
     assert_eq!(a["population"], 1_000_000);
     // The US files end earlier: Alabama's last date is its own, over its 5 rows (15 … 31).
     let al = &l["us--alabama"];
@@ -537,12 +538,7 @@ fn fixture_every_csv_and_csv_gz_parses_with_as_many_fields_as_its_header() {
         } else {
             continue;
         };
-        let rel = e
-            .path()
-            .strip_prefix(t.out())
-            .unwrap()
-            .display()
-            .to_string();
+        let rel = rel_path(&t, e.path());
         let (_, rows) = strict_records(&rel, &bytes);
         // A scope without members in the fixture (Canada) has a header-only heat-map CSV.
         n += 1;
@@ -567,12 +563,7 @@ fn fixture_per_capita_heatmap_csv_unit_cell_is_quoted() {
         if !(name.ends_with(".csv") && name.contains("-pc-")) {
             continue;
         }
-        let rel = e
-            .path()
-            .strip_prefix(t.out())
-            .unwrap()
-            .display()
-            .to_string();
+        let rel = rel_path(&t, e.path());
         let text = std::fs::read_to_string(e.path()).unwrap();
         let (header, rows) = strict_records(&rel, text.as_bytes());
         let unit = header.iter().position(|h| h == "unit").unwrap();
@@ -594,4 +585,9 @@ fn fixture_per_capita_heatmap_csv_unit_cell_is_quoted() {
         seen > 0,
         "none of the {files} per-capita heat-map CSVs has rows"
     );
+}
+
+/// A path under the fixture build's output, as the site names it.
+fn rel_path(t: &SiteTest, p: &Path) -> String {
+    p.strip_prefix(t.out()).unwrap().display().to_string()
 }

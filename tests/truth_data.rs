@@ -15,14 +15,7 @@ use seecovid::measures;
 use seecovid::quality::{Anomaly, RecoveredGap};
 
 fn real() -> &'static Dataset {
-    static DS: OnceLock<Dataset> = OnceLock::new();
-    DS.get_or_init(|| {
-        data::load(
-            &common::repo_dir().join("assets/data"),
-            &mut Diagnostics::default(),
-        )
-        .unwrap()
-    })
+    common::real_dataset()
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

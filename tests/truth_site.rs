@@ -163,6 +163,16 @@ fn seam_is_disclosed_on_state_and_national_pages() {
     }
 }
 
+/// Every heat-map scope, in the site's order.
+const SCOPES: [&str; 6] = [
+    "world",
+    "us-states",
+    "us-counties",
+    "china",
+    "canada",
+    "australia",
+];
+
 /// The JSON object a data script passes to its callback (`cb(NAME, {...});` or `cb({...});`).
 fn script_json(text: &str) -> Value {
     let start = text.find('{').expect("an object");
@@ -314,14 +324,7 @@ fn one_seven_day_average_reads_the_same_everywhere() {
     let mut checked = 0;
     let mut last_checked = 0;
     let mut statuses = 0;
-    for scope in [
-        "world",
-        "us-states",
-        "us-counties",
-        "china",
-        "canada",
-        "australia",
-    ] {
+    for scope in SCOPES {
         let rows = frames(scope);
         let last = rows.iter().map(|r| r[0].clone()).max().unwrap();
         let hover = [
@@ -417,14 +420,7 @@ fn map_values_are_numbers_or_statuses_never_sentinels() {
     // Issue 20 item 7: "not reporting" was stored as ±2^63 and printed "9223372B a day";
     // the deltas after it broke ("−18446744B", 236 frames in Nebraska).
     let mut cells = 0;
-    for scope in [
-        "world",
-        "us-states",
-        "us-counties",
-        "china",
-        "canada",
-        "australia",
-    ] {
+    for scope in SCOPES {
         for set in ["confirmed-new-abs", "deaths-new-pc", "confirmed-total-pc"] {
             for (k, c) in hover_cells(scope, set) {
                 if let Cell::Value(v) = c {

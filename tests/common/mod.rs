@@ -7,6 +7,18 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+/// The real bundled data, loaded once per test binary.
+pub fn real_dataset() -> &'static seecovid::data::Dataset {
+    static DS: std::sync::OnceLock<seecovid::data::Dataset> = std::sync::OnceLock::new();
+    DS.get_or_init(|| {
+        seecovid::data::load(
+            &repo_dir().join("assets/data"),
+            &mut seecovid::diag::Diagnostics::default(),
+        )
+        .unwrap()
+    })
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_seecovid")
 }
