@@ -194,7 +194,7 @@ fn fixture_latest_and_long_file_match_the_region_csvs() {
     let csv = t.read("data/latest.csv");
     assert!(
         csv.lines().any(|r| r
-            == "alphaland,Alphaland,country,1000000,2021-08-07,170,4,29.1667,0.5714,17,0.4,2.9167,0.0571"),
+            == "alphaland,Alphaland,country,1000000,2021-08-07,170,4,29.17,0.57,17,0.4,2.917,0.057,reported,reported"),
         "{csv}"
     );
     assert!(
