@@ -6,5 +6,5 @@ fn main() {
     )
     .unwrap();
     let q = assess::assess(&ds);
-    print!("{}", assess::notes_csv(&ds, &q));
+    print!("{}", assess::notes_csv(&ds, &q).unwrap());
 }

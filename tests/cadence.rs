@@ -6,11 +6,8 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
-use seecovid::data::{self, Dataset};
-use seecovid::diag::Diagnostics;
+use seecovid::data::Dataset;
 use seecovid::measures::{self, NewSeries, new_per_day};
 use seecovid::quality::{Anomaly, Status};
 

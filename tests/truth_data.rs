@@ -6,11 +6,9 @@ mod common;
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use seecovid::data::{self, Dataset};
-use seecovid::diag::Diagnostics;
+use seecovid::data::Dataset;
 use seecovid::measures;
 use seecovid::quality::{Anomaly, RecoveredGap};
 

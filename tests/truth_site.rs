@@ -251,12 +251,12 @@ fn frames(scope: &str) -> Vec<Vec<String>> {
     lines.map(common::split_csv).collect()
 }
 
+/// Start date, averages per day, and `[first, last, label]` status runs.
+type Published = (chrono::NaiveDate, Vec<Option<f64>>, Vec<(i64, i64, String)>);
+
 /// A region's published averages (data/regions/ID.js, what charts, tooltips and compare-any
 /// read): per day, the value or the status label.
-fn published(
-    id: &str,
-    field: &str,
-) -> (chrono::NaiveDate, Vec<Option<f64>>, Vec<(i64, i64, String)>) {
+fn published(id: &str, field: &str) -> Published {
     let v = script_json(&read(&format!("data/regions/{id}.js")));
     let start = v["start"].as_str().unwrap().parse().unwrap();
     let mut acc = 0i64;
@@ -296,7 +296,7 @@ fn decimal(v: f64) -> String {
         let s = (v.round() as i64).to_string();
         let mut out = String::new();
         for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(ch);
