@@ -562,8 +562,10 @@ fn cadence_periods(spreads: &[(usize, usize)], new: &[i64]) -> Vec<(usize, usize
     let mut k = 0;
     while k < spreads.len() {
         let mut j = k;
-        // Touching spans: the next run of zeros starts the day after this report.
-        while j + 1 < spreads.len() && spreads[j + 1].0 == spreads[j].1 + 1 {
+        // One period: spans that touch (the next run of zeros starts the day after this
+        // report) or are at most a week apart (a small place reporting now and then); one
+        // row each made the file 46 MB.
+        while j + 1 < spreads.len() && spreads[j + 1].0 <= spreads[j].1 + 8 {
             j += 1;
         }
         let group = &spreads[k..=j];
@@ -573,21 +575,29 @@ fn cadence_periods(spreads: &[(usize, usize)], new: &[i64]) -> Vec<(usize, usize
             .sum();
         let (a, b) = (group[0].0, group[group.len() - 1].1);
         let detail = if group.len() == 1 {
+            let span = &new[a..=b];
+            let reports = span.iter().filter(|&&v| v > 0).count();
             format!(
-                "a report after {} days without one: {} spread over {} days",
-                b - a,
+                "{} after {} days without one: {} spread over {} days",
+                if reports == 1 {
+                    "a report".to_string()
+                } else {
+                    format!("{reports} reports on consecutive days")
+                },
+                span.iter().filter(|&&v| v == 0).count(),
                 total,
-                b - a + 1
+                span.iter().filter(|&&v| v >= 0).count()
             )
         } else {
             let mut gaps: Vec<usize> = group.iter().map(|&(s, r)| r - s + 1).collect();
             gaps.sort_unstable();
+            let covered: usize = gaps.iter().sum();
             format!(
-                "{} reports about every {} days: {} spread over the {} days they cover",
+                "{} reports covering about {} days each: {} spread over the {} days they cover",
                 group.len(),
                 gaps[gaps.len() / 2],
                 total,
-                b - a + 1
+                covered
             )
         };
         out.push((a, b, detail));
