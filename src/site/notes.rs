@@ -53,18 +53,32 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
         });
     }
     for (what, mq) in [("cases", &q.confirmed), ("deaths", &q.deaths)] {
-        for &(a, b) in &mq.state_level {
+        if !mq.state_level.is_empty() {
+            let spans: Vec<String> = mq
+                .state_level
+                .iter()
+                .map(|&(a, b)| format!("{} to {}", s.date(a), s.date(b)))
+                .collect();
             out.push(note(format!(
-                "New {what} reported at state level only from {} to {}: {} counted them in its \
-                 \"Unassigned\" row, not by county, and this county's row stayed flat. The maps \
-                 show these days in their own class, not as 0.",
-                s.date(a),
-                s.date(b),
+                "New {what} reported at state level only {}: {} counted them in its \
+                 \"Unassigned\" row, not by county, and this county's row stayed flat. The \
+                 maps show these days in their own class, not as 0.",
+                if spans.len() == 1 {
+                    format!("from {}", spans[0])
+                } else {
+                    format!("in {} periods: {}", spans.len(), spans.join(", "))
+                },
                 r.parent
                     .map_or("the state", |p| ds.regions[p].name.as_str()),
             )));
         }
-        for x in &mq.silent_runs {
+        // A silent run inside a state-level period says the same again.
+        let held = |x: &SilentRun| {
+            mq.state_level
+                .iter()
+                .any(|&(a, b)| x.first <= b + 1 && a <= x.last + 1)
+        };
+        for x in mq.silent_runs.iter().filter(|x| !held(x)) {
             out.push(note(silent_text(ds, idx, what, x)));
         }
     }
