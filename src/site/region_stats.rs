@@ -29,8 +29,24 @@ impl Stats {
     fn per(&self, v: f64, per: f64) -> Option<f64> {
         measures::per_capita(v, self.population, per)
     }
+    /// Reported cases above the population: a data problem, not a rate (Loving County TX).
+    pub(crate) fn above_population(&self) -> bool {
+        self.population.is_some_and(|p| self.confirmed > p as i64)
+    }
+    /// Cases per `per` people; none above the population (not ranked, not compared).
     pub(crate) fn cases_pc(&self, per: f64) -> Option<f64> {
+        if self.above_population() {
+            return None;
+        }
         self.per(self.confirmed as f64, per)
+    }
+    /// The cases-per-capita cell: the rate, or what stands in its place.
+    fn cases_pc_text(&self, per: f64) -> String {
+        if self.above_population() {
+            "above population".into()
+        } else {
+            fmt(self.cases_pc(per))
+        }
     }
     pub(crate) fn deaths_pc(&self, per: f64) -> Option<f64> {
         self.per(self.deaths as f64, per)
@@ -176,23 +192,27 @@ pub(crate) fn comparison(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) ->
     if let Some(&first) = unit.and_then(|u| u.regions.first()) {
         ids.insert(1, first);
     }
-    let col = |f: &dyn Fn(&Stats) -> Option<f64>| -> Vec<String> {
+    let text = |f: &dyn Fn(&Stats) -> String| -> Vec<String> {
         ids.iter()
             .map(|&i| {
                 if i == idx && unit.is_some() {
                     "–".to_string()
                 } else {
-                    fmt(f(&stats[i]))
+                    f(&stats[i])
                 }
             })
             .collect()
     };
+    let col = |f: &dyn Fn(&Stats) -> Option<f64>| text(&|s| fmt(f(s)));
     let label = thousands(per as i64);
     Comparison {
         date: ds.regions[idx].series.end().to_string(),
         columns: ids.iter().map(|&i| ds.regions[i].name.clone()).collect(),
         rows: vec![
-            (format!("Cases per {label}"), col(&|s| s.cases_pc(per))),
+            (
+                format!("Cases per {label}"),
+                text(&|s| s.cases_pc_text(per)),
+            ),
             (format!("Deaths per {label}"), col(&|s| s.deaths_pc(per))),
             (
                 format!("New cases per day per {label}, last 7 days"),
@@ -327,7 +347,7 @@ pub(crate) fn table_rows(
                     .map(|p| thousands(p as i64))
                     .unwrap_or_else(|| "unknown".into()),
                 population_key: s.population.unwrap_or(0).to_string(),
-                cases_pc: fmt(s.cases_pc(per)),
+                cases_pc: s.cases_pc_text(per),
                 cases_pc_key: key(s.cases_pc(per)),
                 new7_pc: fmt(s.new7_c_pc(per)),
                 new7_pc_key: key(s.new7_c_pc(per)),
