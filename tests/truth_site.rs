@@ -410,6 +410,9 @@ fn one_seven_day_average_reads_the_same_everywhere() {
             }
         }
     }
+    eprintln!(
+        "one 7-day average: {checked} region-date × measure values, {last_checked} on the last date, {statuses} not reported"
+    );
     assert!(checked >= 400, "{checked} region-dates × measures checked");
     assert!(last_checked >= 10, "{last_checked} last-date checks");
     assert!(statuses > 0);
