@@ -464,21 +464,19 @@ pub(crate) fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<
         Measure::Confirmed | Measure::Deaths => {
             let deaths = me == Measure::Deaths;
             let cum = if deaths { &s.deaths } else { &s.confirmed };
-            let ns = measures::new_series(cum, q, deaths, NEW_WINDOW);
             // A total is the last one reported, also while the place is not reporting or
             // its new counts sit at state level ("the cumulative maps keep the last total");
-            // the status says what its new values are. A county in a district has none.
+            // only a county in a district has none. The averages are not needed for it.
             let (values, status) = match mode {
-                Mode::New => (ns.mean, ns.status),
-                Mode::Total => ns
-                    .status
-                    .iter()
-                    .zip(cum)
-                    .map(|(&st, &c)| match st {
-                        Status::InDistrict => (f64::NAN, st),
-                        _ => (c as f64, Status::Reported),
-                    })
-                    .unzip(),
+                Mode::New => {
+                    let ns = measures::new_series(cum, q, deaths, NEW_WINDOW);
+                    (ns.mean, ns.status)
+                }
+                Mode::Total if q.reported_in.is_some() => (
+                    vec![f64::NAN; cum.len()],
+                    vec![Status::InDistrict; cum.len()],
+                ),
+                Mode::Total => (measures::to_f64(cum), vec![Status::Reported; cum.len()]),
             };
             Some(Daily { values, status })
         }

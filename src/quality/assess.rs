@@ -80,15 +80,14 @@ impl MeasureQuality {
     /// The daily values that enter the averages (`quality::cadence`), rebuilt from the raw
     /// new values and the facts kept here: NaN where a day is left out or unknown.
     pub fn smoothed(&self, new: &[i64]) -> Vec<f64> {
-        let decided = cadence::Smoothed {
-            values: Vec::new(),
-            anomalies: self.anomalies.clone(),
-            spreads: self.spreads.clone(),
-            batches: self.batches.clone(),
-            left_out: self.left_out.clone(),
+        let decided = cadence::Decided {
+            anomalies: &self.anomalies,
+            spreads: &self.spreads,
+            batches: &self.batches,
+            left_out: &self.left_out,
             pending: self.pending,
         };
-        cadence::values(new, &self.silent(), &decided)
+        cadence::values(new, &self.silent(), decided)
     }
 }
 

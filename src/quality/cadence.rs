@@ -51,6 +51,29 @@ pub struct Smoothed {
     pub pending: Option<usize>,
 }
 
+/// What `smooth` decided, borrowed: all `values` needs to rebuild the series (the quality
+/// facts keep these, not the values, so the dataset stays small).
+#[derive(Clone, Copy, Debug)]
+pub struct Decided<'a> {
+    pub anomalies: &'a [Option<Anomaly>],
+    pub spreads: &'a [(usize, usize)],
+    pub batches: &'a [(usize, usize)],
+    pub left_out: &'a [(usize, f64)],
+    pub pending: Option<usize>,
+}
+
+impl Smoothed {
+    pub fn decided(&self) -> Decided<'_> {
+        Decided {
+            anomalies: &self.anomalies,
+            spreads: &self.spreads,
+            batches: &self.batches,
+            left_out: &self.left_out,
+            pending: self.pending,
+        }
+    }
+}
+
 /// Inputs of the rule besides the values.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Known<'a> {
@@ -166,17 +189,16 @@ fn base(
     v
 }
 
-/// The values that enter the averages, rebuilt from what `smooth` decided (the quality facts
-/// keep these, not the values, so the dataset stays small).
-pub fn values(new: &[i64], silent: &[bool], s: &Smoothed) -> Vec<f64> {
-    let mut v = base(new, silent, &s.spreads, s.pending);
-    add_batches(new, &s.batches, &s.anomalies, &mut v);
+/// The values that enter the averages, rebuilt from what `smooth` decided.
+pub fn values(new: &[i64], silent: &[bool], s: Decided) -> Vec<f64> {
+    let mut v = base(new, silent, s.spreads, s.pending);
+    add_batches(new, s.batches, s.anomalies, &mut v);
     for (i, a) in s.anomalies.iter().enumerate() {
         if a.is_some() && *a != Some(Anomaly::Dump) {
             v[i] = f64::NAN;
         }
     }
-    for &(i, amount) in &s.left_out {
+    for &(i, amount) in s.left_out {
         if s.anomalies[i] == Some(Anomaly::Dump) {
             v[i] -= amount;
         }
@@ -355,7 +377,7 @@ pub fn smooth(new: &[i64], k: &Known) -> Smoothed {
         left_out,
         pending,
     };
-    s.values = values(new, k.silent, &s);
+    s.values = values(new, k.silent, s.decided());
     s
 }
 
