@@ -290,25 +290,6 @@ fn published(id: &str, field: &str) -> Published {
     (start, ma, runs)
 }
 
-/// render::format::decimal, as the cards print an average.
-fn decimal(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        let s = (v.round() as i64).to_string();
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
 #[test]
 fn one_seven_day_average_reads_the_same_everywhere() {
     // Issue 20 item 11: Germany's card said 6,641 new cases a day, its chart and compare-any
@@ -400,7 +381,7 @@ fn one_seven_day_average_reads_the_same_everywhere() {
                     let card = &page[at + what.len() + 9..];
                     let card = &card[..card.find("</dd>").unwrap()];
                     let want = match frame {
-                        Some(f) => decimal(f),
+                        Some(f) => seecovid::render::format::decimal(f),
                         None => label.clone().unwrap(),
                     };
                     assert_eq!(card, want, "{id} card");
