@@ -79,7 +79,7 @@ const ALIASES: &[(&str, &[&str])] = &[
 ];
 
 /// Postal codes of Canadian provinces and Australian states (US states' come from
-/// [`crate::heatmap::state_abbrev`]). Codes rank below names and aliases (so "ca" finds
+/// [`crate::data::names::state_abbrev`]). Codes rank below names and aliases (so "ca" finds
 /// Canada before California) and qualify a name after a comma ("London, ON").
 const CODES: &[(&str, &str)] = &[
     ("canada--alberta", "AB"),
@@ -154,7 +154,7 @@ pub(crate) fn index_js(ds: &Dataset) -> Result<String> {
         .iter()
         .enumerate()
         .filter(|(_, r)| r.level == Level::UsState)
-        .filter_map(|(i, r)| crate::heatmap::state_abbrev(&r.name).map(|s| (i, s)))
+        .filter_map(|(i, r)| crate::data::names::state_abbrev(&r.name).map(|s| (i, s)))
         .collect();
     c.extend(
         CODES
@@ -208,7 +208,7 @@ mod tests {
                 + ds.regions
                     .iter()
                     .filter(|r| r.level == Level::UsState)
-                    .filter(|r| crate::heatmap::state_abbrev(&r.name).is_some())
+                    .filter(|r| crate::data::names::state_abbrev(&r.name).is_some())
                     .count()
         );
     }
