@@ -100,7 +100,7 @@ pub fn bar_range(bars: &[f64], flagged: Option<&[bool]>, lines: &[&[f64]]) -> (f
 /// half a tick step gets only a small margin below zero instead of a tick of its own.
 pub fn bar_axis(bars: &[f64], flagged: Option<&[bool]>, lines: &[&[f64]]) -> BarAxis {
     let (lo, hi) = bar_range(bars, flagged, lines);
-    let (a, b, ticks) = super::chart::nice_range(lo.min(0.0), hi.max(0.0));
+    let (a, b, ticks) = super::axis::nice_range(lo.min(0.0), hi.max(0.0));
     let step = if ticks.len() > 1 {
         ticks[1] - ticks[0]
     } else {

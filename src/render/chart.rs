@@ -23,11 +23,11 @@
 //! each labelled line ends in a dot.
 
 use anyhow::{Result, anyhow};
-use chrono::{Datelike, Duration, NaiveDate};
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use chrono::{Duration, NaiveDate};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axis::{Axis, date_ticks, day_ticks, log_range, nice_range, segments, transform};
 use super::format::si;
 use super::{bars, font};
 
@@ -216,19 +216,8 @@ where
 
 type Area<DB> = DrawingArea<DB, plotters::coord::Shift>;
 
-fn transform(v: f64, log: bool) -> f64 {
-    if log {
-        if v > 0.0 { v.log10() } else { f64::NAN }
-    } else {
-        v
-    }
-}
-
 type DynResult<T> = Result<T, Box<dyn std::error::Error + 'static>>;
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
-
-/// Decades shown at most on a log axis: below that, values are gaps.
-const LOG_DECADES: f64 = 6.0;
 
 /// The y axis over everything drawn, in axis space (log10 on a log axis): (low, high, ticks).
 /// Linear daily bars get the robust axis of `bars`.
@@ -252,10 +241,7 @@ fn y_axis(panel: &Panel) -> (f64, f64, Vec<f64>) {
         (lo, hi) = (0.0, 1.0);
     }
     if log {
-        let b = hi.ceil().max(lo.floor() + 1.0);
-        let a = lo.floor().max(b - LOG_DECADES);
-        let ticks: Vec<f64> = (a as i32..=b as i32).map(f64::from).collect();
-        (a, b, ticks)
+        log_range(lo, hi)
     } else {
         nice_range(lo.min(0.0), hi.max(0.0))
     }
@@ -904,175 +890,12 @@ where
     Ok(())
 }
 
-/// About `max` tick positions at 1-2-5 steps over days `0..=last`.
-pub fn day_ticks(last: usize, max: usize) -> Vec<f64> {
-    let last = last.max(1) as f64;
-    let raw = last / max.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| (m * mag).max(1.0))
-        .find(|s| last / s <= max as f64)
-        .unwrap_or(10.0 * mag);
-    let n = (last / step).floor() as i64;
-    (0..=n).map(|k| k as f64 * step).collect()
-}
-
-/// A linear f64 axis whose ticks are exactly `keys` (plotters' own key-point wrapper has no
-/// label formatting, so the mesh could not be drawn with it).
-#[derive(Clone, Debug)]
-struct Axis {
-    lo: f64,
-    hi: f64,
-    keys: Vec<f64>,
-}
-
-impl Ranged for Axis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let span = if self.hi > self.lo {
-            self.hi - self.lo
-        } else {
-            1.0
-        };
-        let f = (v - self.lo) / span;
-        limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.max_num_points() == 0 || hint.weight().allow_light_points() {
-            return Vec::new();
-        }
-        self.keys.clone()
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.lo..self.hi
-    }
-}
-
-/// Consecutive runs of plottable points: finite in axis space and not below `floor` (the
-/// axis minimum), so nothing is ever drawn on or under the axis.
-fn segments(values: &[f64], log: bool, floor: f64) -> Vec<Vec<(f64, f64)>> {
-    let mut out = Vec::new();
-    let mut cur = Vec::new();
-    for (i, &v) in values.iter().enumerate() {
-        let y = transform(v, log);
-        if y.is_finite() && y >= floor - 1e-9 {
-            cur.push((i as f64, y));
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// A "nice" linear axis range and ticks (1-2-5 steps, about 5 ticks).
-pub fn nice_range(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let raw = span / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| span / s <= 6.0)
-        .unwrap_or(10.0 * mag);
-    let a = (lo / step).floor() * step;
-    let b = (hi / step).ceil() * step;
-    let b = if b <= a { a + step } else { b };
-    let n = ((b - a) / step).round() as i64;
-    let ticks = (0..=n).map(|k| a + k as f64 * step).collect();
-    (a, b, ticks)
-}
-
-/// Tick positions (day index, date) at month starts, at most about `max` of them.
-pub fn date_ticks(start: NaiveDate, days: usize, max: usize) -> Vec<(f64, NaiveDate)> {
-    let max = max.max(1) as u32;
-    let end = start + Duration::days(days as i64 - 1);
-    let months = ((end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32)
-        .max(0) as u32;
-    if months < 2 {
-        // Short ranges: weekly ticks.
-        return (0..days)
-            .step_by(7)
-            .map(|i| (i as f64, start + Duration::days(i as i64)))
-            .collect();
-    }
-    let every = [1u32, 2, 3, 6, 12]
-        .into_iter()
-        .find(|e| months / e <= max)
-        .unwrap_or(12);
-    let mut out = Vec::new();
-    let (mut y, mut m) = (start.year(), start.month());
-    loop {
-        let d = NaiveDate::from_ymd_opt(y, m, 1).expect("valid month start");
-        if d > end {
-            break;
-        }
-        if d >= start && (m - 1) % every == 0 {
-            out.push(((d - start).num_days() as f64, d));
-        }
-        m += 1;
-        if m > 12 {
-            m = 1;
-            y += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn nice_ranges() {
-        let (a, b, t) = nice_range(0.0, 937.0);
-        assert_eq!((a, b), (0.0, 1000.0));
-        assert_eq!(t, vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
-        let (a, b, _) = nice_range(-30.0, 95.0);
-        assert!(a <= -30.0 && b >= 95.0);
-    }
-
-    #[test]
-    fn ticks_on_month_starts() {
-        let t = date_ticks(d(2020, 1, 22), 1143, 6);
-        assert!(
-            t.iter()
-                .all(|(_, d)| d.day() == 1 && (d.month() - 1) % 6 == 0)
-        );
-        assert_eq!(t[0].1, d(2020, 7, 1));
-        assert_eq!(t[0].0, 161.0);
-        let short = date_ticks(d(2021, 8, 1), 7, 6);
-        assert_eq!(short.len(), 1);
-    }
-
-    #[test]
-    fn log_segments_skip_non_positive_values() {
-        let s = segments(
-            &[1.0, 10.0, 0.0, -5.0, 100.0, f64::NAN, 1000.0],
-            true,
-            f64::NEG_INFINITY,
-        );
-        assert_eq!(
-            s,
-            vec![
-                vec![(0.0, 0.0), (1.0, 1.0)],
-                vec![(4.0, 2.0)],
-                vec![(6.0, 3.0)]
-            ]
-        );
-        let lin = segments(&[1.0, -5.0], false, f64::NEG_INFINITY);
-        assert_eq!(lin, vec![vec![(0.0, 1.0), (1.0, -5.0)]]);
     }
 
     /// Pixel assert on a tiny chart: a single positive bar is drawn in the bar colour above
