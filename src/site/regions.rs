@@ -177,7 +177,6 @@ impl About<'_> {
 fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> {
     let ds = site.dataset;
     let r = &ds.regions[idx];
-    #[cfg(feature = "test-hooks")]
     test_hooks::maybe_panic(&r.id);
     let s = &r.series;
     let d = measures::derive(s, &ds.quality.regions[idx], site.window());
@@ -577,12 +576,18 @@ fn summary(r: &Region, idx: usize, d: &Derived, full_name: String) -> RegionSumm
     }
 }
 
-/// Failure injection for the fail-safe tests (built only with the `test-hooks` feature, which
-/// the tests enable): a panic inside a render task.
-#[cfg(feature = "test-hooks")]
+/// Failure injection for the fail-safe tests (tests/incremental.rs): a panic inside a render
+/// task for the region named by `SEECOVID_TEST_PANIC_REGION`. Compiled into every binary and
+/// inert unless that variable is set: a cargo feature for it made the test build a second
+/// seecovid (and each `cargo build` after `cargo test` rebuild it again).
 mod test_hooks {
+    use std::ffi::OsString;
+    use std::sync::OnceLock;
+
     pub(super) fn maybe_panic(id: &str) {
-        if std::env::var_os("SEECOVID_TEST_PANIC_REGION").is_some_and(|v| v == id) {
+        static TARGET: OnceLock<Option<OsString>> = OnceLock::new();
+        let target = TARGET.get_or_init(|| std::env::var_os("SEECOVID_TEST_PANIC_REGION"));
+        if target.as_deref().is_some_and(|v| v == id) {
             panic!("injected panic while rendering region {id}");
         }
     }
