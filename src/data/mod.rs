@@ -7,6 +7,7 @@
 pub(crate) mod csv;
 pub(crate) mod keys;
 pub mod names;
+pub mod who;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -169,6 +170,8 @@ pub struct Dataset {
     pub recovered_until: Option<NaiveDate>,
     /// Data-quality facts of every region, in region order (docs/data-rules.md).
     pub quality: crate::quality::assess::Quality,
+    /// WHO's weekly reports (the second source), when the data folder has them.
+    pub who: Option<who::Who>,
 }
 
 impl Dataset {
@@ -412,7 +415,23 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     let mut ds = build((&cg, &dg, &rg), (&cu, &du), &uid, diag)?;
     crate::quality::assess::apply(&mut ds);
     names::apply_display_names(&mut ds.regions);
+    ds.who = load_who(dir, &ds.regions)?;
     Ok(ds)
+}
+
+/// WHO's weekly reports joined to the regions by ISO code, if the data folder has them.
+fn load_who(dir: &Path, regions: &[Region]) -> Result<Option<who::Who>> {
+    let Some(path) = who::locate(dir) else {
+        return Ok(None);
+    };
+    let mut w = who::load(&path)?;
+    let join = keys::load_join_keys(dir)?;
+    w.join(regions, |r| {
+        r.uid
+            .and_then(|u| join.get(&u))
+            .and_then(|k| k.iso2.clone())
+    });
+    Ok(Some(w))
 }
 
 /// The one scheme for unique slugs (region ids, compare groups, sandbox scenarios): the slug
@@ -686,6 +705,7 @@ fn build(
         global_range: g.range,
         us_range: us.range,
         quality: Default::default(),
+        who: None,
     })
 }
 

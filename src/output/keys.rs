@@ -25,8 +25,11 @@ pub fn key_of(parts: &[&[u8]]) -> String {
 pub(crate) struct BaseKeys {
     /// Identifies the program (see [`binary_version`]).
     pub(crate) version: String,
-    /// Hash of the input files' bytes.
+    /// Hash of the JHU input files' bytes.
     pub(crate) data: String,
+    /// Hash of WHO's file (empty when the data folder has none): kept apart from `data` so
+    /// that a WHO refresh rebuilds only what WHO's numbers appear in.
+    pub(crate) who: String,
 }
 
 impl BaseKeys {
@@ -34,6 +37,7 @@ impl BaseKeys {
         Ok(Self {
             version: binary_version(),
             data: data_fingerprint(data_dir)?,
+            who: who_fingerprint(data_dir)?,
         })
     }
 
@@ -45,7 +49,12 @@ impl BaseKeys {
         c.build.data = PathBuf::new();
         c.build.jobs = None;
         let cfg_json = serde_json::to_vec(&c)?;
-        let mut parts: Vec<&[u8]> = vec![self.version.as_bytes(), self.data.as_bytes(), &cfg_json];
+        let mut parts: Vec<&[u8]> = vec![
+            self.version.as_bytes(),
+            self.data.as_bytes(),
+            self.who.as_bytes(),
+            &cfg_json,
+        ];
         for (n, t) in templates {
             parts.push(n.as_bytes());
             parts.push(t.as_bytes());
@@ -166,4 +175,16 @@ fn data_fingerprint(dir: &Path) -> Result<String> {
     }
     let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
     Ok(key_of(&refs))
+}
+
+/// Hash of WHO's file, or "" when there is none.
+fn who_fingerprint(dir: &Path) -> Result<String> {
+    match crate::data::who::locate(dir) {
+        None => Ok(String::new()),
+        Some(p) => {
+            let bytes =
+                std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            Ok(key_of(&[&bytes]))
+        }
+    }
 }
