@@ -285,10 +285,6 @@ fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Resul
         site::search::INDEX_PATH,
         site::search::index_js(site.dataset)?.as_bytes(),
     )?;
-    site.output.write(
-        &site::interact::data_path("regions-index"),
-        site::interact::regions_index_script(site.dataset).as_bytes(),
-    )?;
     // Every region and date range the data rules touch (docs/data-rules.md).
     site.output.write(
         "data/data-notes.csv",

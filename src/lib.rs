@@ -24,4 +24,6 @@ pub mod render;
 pub(crate) mod sandbox;
 pub(crate) mod serve;
 pub(crate) mod site;
+/// `assets/rules.js` (the Node tests run the scripts with it).
+pub use site::rules::rules_js;
 pub mod sync;

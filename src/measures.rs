@@ -129,6 +129,9 @@ impl Scale {
 pub(crate) const PER_CAPITA_BASE: u64 = 100_000;
 /// Default moving-average window in days.
 pub(crate) const DEFAULT_WINDOW: usize = 7;
+/// One case per this many people: the day compare charts align regions on ("days since 1
+/// case per 10,000 people"), in the precomputed charts and in compare.js (`align_per`).
+pub(crate) const ALIGN_PER: f64 = 10_000.0;
 /// Allowed moving-average windows.
 pub(crate) const WINDOW_RANGE: std::ops::RangeInclusive<usize> = 1..=28;
 

@@ -271,8 +271,9 @@ fn run_check_mjs(out: &Path, port: u16, args: &[String], tmp: &Path) -> serde_js
 }
 
 /// Issue 12 items 2 and 3 on real regions (fixture `named`): the header search finds
-/// "South Korea", "Harris, TX", "New York City" (and aliases, "Harris") first and Enter opens
-/// them; pointing at a region — Harris County on a US-counties poster, Fulton County in the
+/// "South Korea", "Harris, TX", "New York City" (with the other four boroughs offered), "NYC",
+/// "Burma" (and aliases, "Harris") first and Enter opens them, never showing an alias that
+/// repeats the name; the compare picker finds "Harris, TX" too; pointing at a region — Harris County on a US-counties poster, Fulton County in the
 /// explorer (at the slider's first date over http: the region CSV's value that day), Germany
 /// on a world poster, Czechia on the overview — shows its value as in the map's CSV, and
 /// clicking opens its page. From file:// and http, 1280 px (mouse) and 360 px (touch), light
@@ -290,14 +291,23 @@ fn search_and_clickable_maps_in_headless_chromium() {
     for (q, id) in [
         ("South Korea", "korea-south"),
         ("Harris, TX", "us--texas--harris"),
-        ("New York City", "us--new-york--new-york"),
+        // Issue 22 item 13: the city's name offers its five counties, Manhattan first.
+        (
+            "New York City",
+            "us--new-york--new-york+us--new-york--kings+us--new-york--queens+us--new-york--bronx+us--new-york--richmond",
+        ),
         ("Czech Republic", "czechia"),
         ("UK", "united-kingdom"),
         ("Harris", "us--texas--harris"),
+        ("NYC", "us--new-york--new-york+us--new-york--kings"),
+        ("Burma", "burma"),
     ] {
         args.push("--search".into());
         args.push(format!("{q}={id}"));
     }
+    // Issue 22 item 12: the compare picker finds what the header search finds.
+    args.push("--pick".into());
+    args.push("Harris, TX=us--texas--harris".into());
     for (page, id) in [
         (
             "heatmaps/us-counties/confirmed-total-abs-lin.html",
@@ -324,8 +334,9 @@ fn search_and_clickable_maps_in_headless_chromium() {
     let summary = run_check_mjs(&out, server.1, &args, t.tmp.path());
     assert_eq!(summary["ok"], true);
     let done = summary["interactions"].as_array().expect("interactions");
-    // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (6 searches + 4 maps).
-    assert_eq!(done.len(), 6 * 10, "interactions run");
+    // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (8 searches + 4 maps +
+    // 1 compare pick).
+    assert_eq!(done.len(), 6 * 13, "interactions run");
     let tips = done
         .iter()
         .filter(|c| c["tip"]["value"].as_str().is_some_and(|v| !v.is_empty()))
@@ -370,6 +381,10 @@ fn assert_widgets(summary: &serde_json::Value) {
     assert_eq!(compare.len(), 6, "compare-any loads");
     for c in &compare {
         let w = &c["widgets"]["compare"];
+        assert!(
+            w["onLoad"].as_u64().unwrap_or(0) >= 2,
+            "no default chart: {c}"
+        );
         assert_eq!(w["cases"].as_array().map(Vec::len), Some(4), "{c}");
         assert_eq!(w["deaths"].as_array().map(Vec::len), Some(4), "{c}");
         assert_eq!(w["afterPick"], 5, "{c}");

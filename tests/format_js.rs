@@ -1,7 +1,8 @@
-//! The explorer's JavaScript table formatter (`column` in assets/site/heatmaps.js, which
-//! relabels the top-10 values for other per-capita divisors) mirrors the Rust one
-//! (`render::format::column`, used for the same tables in the pages). Runs the real script's
-//! function with Node on a sweep of values and compares every result with Rust's.
+//! The scripts' one number formatter (assets/site/format.js, shipped in assets/rules.js with
+//! the format tables of `render::format`) mirrors the Rust one: `column` (the explorer's
+//! top-10 values for other per-capita divisors; `render::format::column` in the pages),
+//! `decimal` and `si` (hover values, compare-any's axes). Runs the real script with Node on
+//! a sweep of values and compares every result with Rust's.
 //!
 //! One difference is inherent and allowed: at a decimal tie (0.125 at two decimals, or
 //! 0.09995 at four) Rust's formatting rounds the exact binary value half to even and
@@ -10,31 +11,7 @@
 
 mod common;
 
-use std::process::Command;
-
-use seecovid::render::format::column;
-
-/// The source of `function NAME(…) { … }` in `js` (the functions have no nested braces
-/// beyond one level, so brace counting is enough).
-fn function_source(js: &str, name: &str) -> String {
-    let start = js
-        .find(&format!("function {name}("))
-        .unwrap_or_else(|| panic!("no function {name} in heatmaps.js"));
-    let mut depth = 0;
-    for (i, c) in js[start..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return js[start..start + i + 1].to_string();
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("function {name} is not closed");
-}
+use seecovid::render::format::{column, decimal, si};
 
 /// Values across every branch: zero, fractions, each suffix, the thresholds and just around
 /// them, negatives.
@@ -82,11 +59,6 @@ fn is_tie(x: f64, digits: usize) -> bool {
 
 #[test]
 fn javascript_column_matches_rust_column() {
-    let js = std::fs::read_to_string(common::repo_dir().join("assets/site/heatmaps.js")).unwrap();
-    let script = format!(
-        "{}\nconst sets = JSON.parse(process.argv[1]);\nconsole.log(JSON.stringify(sets.map(column)));",
-        function_source(&js, "column"),
-    );
     // Every value alone, beside its neighbour in the sweep (a column's decimals come from its
     // smallest value), and a few table-like columns.
     let vals = values();
@@ -97,18 +69,11 @@ fn javascript_column_matches_rust_column() {
         vec![55.5, 33.9, 0.0, 0.456],
         vec![103_802_702.0, 44_690_738.0],
     ]);
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(&script)
-        .arg(serde_json::to_string(&sets).unwrap())
-        .output()
-        .expect("node must be installed (scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::node_with_rules(
+        "console.log(JSON.stringify(JSON.parse(process.argv[1]).map(F.column)));",
+        &serde_json::json!(sets),
     );
-    let from_js: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let from_js: Vec<Vec<String>> = serde_json::from_value(out).unwrap();
     assert_eq!(from_js.len(), sets.len());
     let mut same = 0;
     for (set, js) in sets.iter().zip(&from_js) {
@@ -126,4 +91,38 @@ fn javascript_column_matches_rust_column() {
         }
     }
     assert!(same > 300, "only {same} values compared equal");
+}
+
+/// `decimal` and `si` of format.js give Rust's text for every value of the sweep (ties of
+/// the last decimal excepted, as above).
+#[test]
+fn javascript_decimal_and_si_match_rust() {
+    let vals = values();
+    let out = common::node_with_rules(
+        "var v = JSON.parse(process.argv[1]); console.log(JSON.stringify([v.map(F.decimal), v.map(F.si)]));",
+        &serde_json::json!(vals),
+    );
+    let from_js: (Vec<String>, Vec<String>) = serde_json::from_value(out).unwrap();
+    let mut same = 0;
+    for (k, &v) in vals.iter().enumerate() {
+        for (rust, js) in [(decimal(v), &from_js.0[k]), (si(v), &from_js.1[k])] {
+            if rust == *js {
+                same += 1;
+                continue;
+            }
+            let digits = rust
+                .trim_end_matches(['k', 'M', 'B'])
+                .split_once('.')
+                .map_or(0, |(_, f)| f.len());
+            let scaled = [1e9, 1e6, 1e3]
+                .into_iter()
+                .find(|s| rust.ends_with(['k', 'M', 'B']) && v.abs() >= *s)
+                .map_or(v, |s| v / s);
+            assert!(
+                is_tie(scaled, digits) || is_tie(scaled, digits + 1),
+                "{v}: Rust gives {rust:?}, JavaScript {js:?} (not a rounding tie)"
+            );
+        }
+    }
+    assert!(same > 250, "only {same} values compared equal");
 }

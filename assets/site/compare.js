@@ -1,35 +1,50 @@
 /* seecovid compare.js: compare any regions. The visitor picks up to 10 regions (any level)
  * and a view; the chart is drawn here as SVG from the per-region data files
- * (data/regions/ID.js, the same files as the hover values) with the layout rules of the
- * precomputed charts (src/render/chart.rs: 1-2-5 ticks, month ticks, end labels spread apart).
- * The choice lives in the URL hash: #regions=ID,ID&view=WHAT-MEASURE-SCALE-UNIT-ALIGN.
- * Needs hover.js (window.seecovid) loaded first.
+ * (data/regions/ID.js, the same files as the hover values) by the layout rules of the
+ * precomputed charts (src/render/chart.rs; tests/compare_js.rs pins the two together): 1-2-5
+ * ticks, month or year-only date ticks, at most 6 decades on a log axis, end labels in one
+ * column with grey dotted leaders, and on a phone (the charts' phone media query) a legend
+ * above the plot with the type × the phone text scale. Constants come from assets/rules.js.
+ *
+ * The URL (other pages link here with a choice made):
+ *   compare/any.html#regions=ID,ID,…&view=WHAT-MEASURE-SCALE-UNIT-ALIGN
+ * ID: region ids as in regions/ID.html (up to 10, comma-separated); the view, all parts
+ * optional from the right: WHAT cases|deaths, MEASURE new|total, SCALE linear|log, UNIT
+ * absolute|per100k, ALIGN date|first|p10k. Example:
+ *   compare/any.html#regions=us--texas--harris,us--texas,us&view=cases-new-linear-per100k-date
+ * Without `regions` in the URL the page shows its default (data-default on #compare-any: the
+ * G7, new cases per 100,000) and keeps the address clean until the visitor changes it.
+ * Needs rules.js (window.seecovidRules, seecovidFormat), find.js (window.seecovidFind) and
+ * hover.js (window.seecovid) loaded first.
  */
 (function () {
   'use strict';
   var S = window.seecovid;
+  var R = window.seecovidRules;
+  var F = window.seecovidFormat;
+  var Find = window.seecovidFind;
   var app = document.getElementById('compare-any');
-  if (!S || !app) return;
+  if (!S || !R || !F || !Find || !app) return;
   var MAX = 10;
-  // The chart's size: 720 × 360 on wide screens; on a phone (under 560 px of room) as wide as
-  // the page, drawn 1:1 so its 12-px text stays 12 px, with a legend above the plot instead
-  // of line-end labels (like the precomputed charts' phone layout).
+  var PHONE = window.matchMedia('(max-width: ' + R.chart_phone_max_w + 'px)');
+  // The chart's size: 720 × 360 on wide screens; in the phone layout as wide as the page,
+  // drawn 1:1, with the type and margins × the phone text scale (like Chart::for_phone).
   var W = 720;
   var H = 360;
+  var K = 1;
   function layout() {
-    var room = app.clientWidth || 720;
-    var phone = room < 560;
-    W = phone ? Math.max(280, Math.floor(room)) : 720;
-    H = phone ? 330 : 360;
+    var phone = PHONE.matches;
+    K = phone ? R.phone_text : 1;
+    W = phone ? Math.max(280, Math.floor(app.clientWidth || R.phone_w)) : 720;
+    H = phone ? Math.round(330 * K) : 360;
     return phone;
   }
-  var PALETTE = ['#0072b2', '#d55e00', '#009e73', '#e69f00', '#cc79a7', '#56b4e9', '#000000', '#332288', '#882255', '#999933'];
-  var AXIS = '#5a5a5a';
-  var GRID = '#e8e8e8';
+  /** A length of the desktop layout in this layout's pixels (Chart::px). */
+  function px(v) { return Math.round(v * K); }
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   var DIMS = ['what', 'measure', 'scale', 'unit', 'align'];
-  var index = null;
   var chosen = [];
+  var isDefault = false; // showing the page's default choice, URL untouched
 
   var $ = function (sel) { return app.querySelector(sel); };
   var input = $('#ca-input');
@@ -39,6 +54,7 @@
   var figure = $('#ca-figure');
   var note = $('#ca-note');
   var table = $('#ca-table');
+  var intro = $('#ca-default');
   app.hidden = false;
   var nojs = document.getElementById('compare-any-nojs');
   if (nojs) nojs.hidden = true;
@@ -50,16 +66,23 @@
     return v;
   }
   function writeHash() {
+    if (isDefault) return;
     var v = view();
     var h = '#regions=' + chosen.map(encodeURIComponent).join(',') + '&view=' + DIMS.map(function (d) { return v[d]; }).join('-');
     if (location.hash !== h) history.replaceState(null, '', h);
   }
-  function readHash() {
+  function parseHash(hash) {
     var q = {};
-    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+    hash.replace(/^#/, '').split('&').forEach(function (kv) {
       var i = kv.indexOf('=');
       if (i > 0) q[kv.slice(0, i)] = kv.slice(i + 1);
     });
+    return q;
+  }
+  function readHash() {
+    var q = parseHash(location.hash);
+    isDefault = q.regions === undefined;
+    if (isDefault) q = parseHash(app.getAttribute('data-default') || '');
     if (q.view) {
       q.view.split('-').forEach(function (val, k) {
         var sel = app.querySelector('[data-dim="' + DIMS[k] + '"]');
@@ -74,20 +97,7 @@
     });
   }
 
-  /* ---------- number formats and ticks (mirrors of src/render) ---------- */
-  function si(v) {
-    if (!isFinite(v)) return '';
-    var a = Math.abs(v);
-    var x = v;
-    var suf = '';
-    if (a >= 1e9) { x = v / 1e9; suf = 'B'; } else if (a >= 1e6) { x = v / 1e6; suf = 'M'; } else if (a >= 1e3) { x = v / 1e3; suf = 'k'; }
-    var s;
-    if (Math.abs(x) >= 100 || (suf === '' && x % 1 === 0)) s = x.toFixed(0);
-    else if (Math.abs(x) >= 10) s = x.toFixed(1);
-    else s = x.toFixed(2);
-    if (s.indexOf('.') >= 0) s = s.replace(/0+$/, '').replace(/\.$/, '');
-    return s + suf;
-  }
+  /* ---------- axes (mirrors of src/render/chart.rs; pinned by tests/compare_js.rs) ---------- */
   function niceRange(lo, hi) {
     var span = hi > lo ? hi - lo : 1;
     var mag = Math.pow(10, Math.floor(Math.log10(span / 5)));
@@ -102,9 +112,26 @@
     for (var i = 0; i <= n; i++) t.push(a + i * step);
     return [a, b, t];
   }
+  /** The y axis over finite axis values lo..hi (log10 on a log axis): [low, high, ticks]. */
+  function yAxis(lo, hi, log) {
+    if (!isFinite(lo)) { lo = 0; hi = 1; }
+    if (!log) return niceRange(Math.min(lo, 0), Math.max(hi, 0));
+    var b = Math.max(Math.ceil(hi), Math.floor(lo) + 1);
+    var a = Math.max(Math.floor(lo), b - R.log_decades);
+    var t = [];
+    for (var i = a; i <= b; i++) t.push(i);
+    return [a, b, t];
+  }
+  /** A y tick's label: compact, and decades below 1 in full ("0.001") on a log axis. */
+  function yLabel(y, log) {
+    if (!log) return F.si(y);
+    var v = Math.pow(10, y);
+    return v < 1 ? v.toFixed(Math.max(0, Math.round(-Math.log10(v)))) : F.si(v);
+  }
   function dayTicks(last, max) {
     last = Math.max(1, last);
-    var mag = Math.pow(10, Math.floor(Math.log10(last / Math.max(1, max))));
+    max = Math.max(1, max);
+    var mag = Math.pow(10, Math.floor(Math.log10(last / max)));
     var step = 10 * mag;
     var ms = [1, 2, 5, 10];
     for (var k = 0; k < ms.length; k++) { var s = Math.max(1, ms[k] * mag); if (last / s <= max) { step = s; break; } }
@@ -114,6 +141,7 @@
   }
   function utc(iso) { var p = iso.split('-'); return Date.UTC(+p[0], +p[1] - 1, +p[2]); }
   function dateTicks(start, days, max) {
+    max = Math.max(1, max);
     var s = new Date(utc(start));
     var e = new Date(utc(start) + (days - 1) * 864e5);
     var months = Math.max(0, (e.getUTCFullYear() - s.getUTCFullYear()) * 12 + e.getUTCMonth() - s.getUTCMonth());
@@ -131,11 +159,31 @@
     }
     return out;
   }
-  function xLabel(start, days, x) {
-    if (!start) return String(Math.round(x));
-    var d = new Date(utc(start) + Math.round(x) * 864e5);
-    return days > 120 ? MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() : d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()];
+  /** The x ticks of a chart `w` px wide: days since day 0, or dates. */
+  function xTicks(start, days, w) {
+    return start ? dateTicks(start, days, Math.max(2, Math.floor(w / px(95)))) : dayTicks(days - 1, Math.max(2, Math.floor(w / px(70))));
   }
+  /** Tick labels: day numbers; or dates, only the year when the ticks are a year apart. */
+  function xLabels(start, days, ticks) {
+    if (!start) return ticks.map(function (x) { return String(Math.round(x)); });
+    var yearly = ticks.length > 1 && ticks.every(function (x, i) { return i === 0 || x - ticks[i - 1] >= 365; });
+    return ticks.map(function (x) {
+      var d = new Date(utc(start) + Math.round(x) * 864e5);
+      if (yearly) return String(d.getUTCFullYear());
+      return days > 120 ? MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() : d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()];
+    });
+  }
+  /** Label positions for ys (sorted), `gap` apart inside top..bottom (chart::spread_labels). */
+  function spreadLabels(ys, top, bottom, gap) {
+    var out = ys.map(function (y) { return Math.min(bottom, Math.max(top, y)); });
+    for (var k = 1; k < out.length; k++) out[k] = Math.max(out[k], out[k - 1] + gap);
+    if (out.length && out[out.length - 1] > bottom) {
+      out[out.length - 1] = bottom;
+      for (var j = out.length - 2; j >= 0; j--) out[j] = Math.min(out[j], out[j + 1] - gap);
+    }
+    return out;
+  }
+  /** A darker shade of a line colour for its label text (chart::darken). */
   function darken(hex) {
     var n = parseInt(hex.slice(1), 16);
     var f = function (v) { return ('0' + Math.round(v * 0.7).toString(16)).slice(-2); };
@@ -159,10 +207,10 @@
       var c = S.field(d, 'confirmed');
       var first = 0;
       if (v.align === 'first') first = c.findIndex(function (x) { return x > 0; });
-      if (v.align === 'p10k') first = c.findIndex(function (x) { return x > 0 && x * 10000 >= pop; });
-      if (first < 0) { skipped.push([d.name, v.align === 'first' ? 'no cases reported' : 'never reached 1 case per 10,000 people']); return; }
+      if (v.align === 'p10k') first = c.findIndex(function (x) { return x > 0 && x * R.align_per >= pop; });
+      if (first < 0) { skipped.push([d.name, v.align === 'first' ? 'no cases reported' : 'never reached 1 case per ' + F.thousands(R.align_per) + ' people']); return; }
       var off = v.align === 'date' ? -Math.round((utc(d.start) - utc(start)) / 864e5) : first;
-      var s = { label: d.name, data: 'regions/' + d.id, key: key, off: off, per: per, color: PALETTE[k % PALETTE.length], bar: false };
+      var s = { label: d.name, data: 'regions/' + d.id, key: key, off: off, per: per, color: R.lines[k % R.lines.length], bar: false };
       var n = S.field(d, key).length - off;
       var vals = [];
       for (var i = 0; i < n; i++) vals.push(S.value(s, d, i));
@@ -181,13 +229,39 @@
     return e;
   }
   var measureCtx = document.createElement('canvas').getContext('2d');
-  function textWidth(t) { measureCtx.font = '12px sans-serif'; return measureCtx.measureText(t).width; }
+  function textWidth(t, size) { measureCtx.font = (size || 12 * K) + 'px sans-serif'; return measureCtx.measureText(t).width; }
   function shortName(n) { return n.length <= 18 ? n : n.slice(0, 17).replace(/\s+$/, '') + '…'; }
 
   function title(v) {
     var what = v.what === 'deaths' ? 'deaths' : 'cases';
     var m = v.measure === 'total' ? 'Total ' + what : 'New ' + what + ' per day, 7-day average';
     return m + (v.unit === 'per100k' ? ' per 100,000 people' : '') + (v.scale === 'log' ? ' (log scale)' : '');
+  }
+  /** The title in lines that fit `w` px at `size` (a phone-wide chart wraps it, never cuts it). */
+  function titleLines(t, w, size) {
+    var out = [];
+    var line = '';
+    t.split(' ').forEach(function (word) {
+      var next = line ? line + ' ' + word : word;
+      if (line && textWidth(next, size) > w) { out.push(line); line = word; } else line = next;
+    });
+    if (line) out.push(line);
+    return out;
+  }
+
+  /** Legend rows above the plot (phone layout; chart.rs Legend::layout): each entry's x, row. */
+  function legendLayout(labels) {
+    var left = px(12);
+    var right = W - px(8);
+    var x = left;
+    var row = 0;
+    return labels.map(function (t) {
+      var tw = Math.ceil(textWidth(t));
+      if (x > left && x + px(18) + tw > right) { x = left; row++; }
+      var at = { x: x, row: row };
+      x += px(18) + tw + px(16);
+      return at;
+    });
   }
 
   function draw(v, vd) {
@@ -196,57 +270,46 @@
     var lo = Infinity;
     var hi = -Infinity;
     vd.lines.forEach(function (l) { l.vals.forEach(function (x) { var y = tr(x); if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); } }); });
-    if (!isFinite(lo)) { lo = 0; hi = 1; }
-    var yr;
-    if (log) {
-      var a = Math.max(0, Math.floor(lo));
-      var b = Math.max(a + 1, Math.ceil(hi));
-      var t = [];
-      for (var i = a; i <= b; i++) t.push(i);
-      yr = [a, b, t];
-    } else yr = niceRange(Math.min(lo, 0), Math.max(hi, 0));
+    var yr = yAxis(lo, hi, log);
     var phone = layout();
+    var font = 12 * K;
     var labels = vd.lines.map(function (l) { return shortName(l.d.name); });
-    var right = phone ? 8 : Math.round(labels.reduce(function (m, s) { return Math.max(m, textWidth(s)); }, 0)) + 14;
-    // Phone legend: rows of colour swatch + name, wrapped to the width.
-    var legend = [];
-    if (phone) {
-      var lx = 8;
-      var row = 0;
-      labels.forEach(function (t, n) {
-        var w = 16 + Math.ceil(textWidth(t)) + 12;
-        if (lx > 8 && lx + w > W - 4) { lx = 8; row++; }
-        legend.push({ x: lx, row: row, n: n });
-        lx += w;
-      });
-    }
-    var legendH = legend.length ? (legend[legend.length - 1].row + 1) * 16 + 6 : 0;
-    var xdesc = vd.start ? '' : v.align === 'first' ? 'days since the first case' : 'days since 1 case per 10,000 people';
-    var geom = { left: 6 + 48, top: 6 + 24 + legendH, right: W - 6 - right, bottom: H - 6 - (xdesc ? 36 : 20) };
+    var legend = phone && labels.length > 1 ? legendLayout(labels) : [];
+    var legendH = legend.length ? (legend[legend.length - 1].row + 1) * px(17) : 0;
+    var tsize = 14 * K;
+    var tlines = titleLines(title(v), W - 2 * px(6), tsize);
+    var titleH = Math.round(tlines.length * tsize * 1.2 + 2 * Math.min(5, tsize / 2));
+    var right = phone ? px(14) : Math.round(labels.reduce(function (m, t) { return Math.max(m, textWidth(t)); }, 0)) + px(18);
+    var xdesc = vd.start ? '' : v.align === 'first' ? 'days since the first case' : 'days since 1 case per ' + F.thousands(R.align_per) + ' people';
+    var geom = { left: px(6) + px(48), top: px(6) + titleH + legendH, right: W - right, bottom: H - px(6) - px(xdesc ? 36 : 20) };
     var xhi = vd.days - 1;
     var X = function (x) { return geom.left + (x / (xhi || 1)) * (geom.right - geom.left); };
     var Y = function (y) { return geom.bottom - ((y - yr[0]) / (yr[1] - yr[0])) * (geom.bottom - geom.top); };
-    var root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'font-family': 'sans-serif', 'font-size': 12 });
+    var root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'font-family': 'sans-serif', 'font-size': font });
     svg('rect', { x: 0, y: 0, width: W, height: H, fill: '#fff' }, root);
-    svg('text', { x: W / 2, y: 6 + 14, 'text-anchor': 'middle', 'font-size': 14, fill: '#000' }, root).textContent = title(v);
-    var xt = vd.start ? dateTicks(vd.start, vd.days, Math.max(2, Math.floor(W / 95))) : dayTicks(xhi, Math.max(2, Math.floor(W / 70)));
-    var grid = svg('g', { stroke: GRID, 'stroke-width': 1 }, root);
-    var labelsG = svg('g', { fill: AXIS }, root);
-    xt.forEach(function (x) {
+    tlines.forEach(function (t, i) {
+      svg('text', { x: W / 2, y: px(6) + Math.min(5, tsize / 2) + tsize * (1.2 * i + 0.95), 'text-anchor': 'middle', 'font-size': tsize, fill: '#000' }, root).textContent = t;
+    });
+    var xt = xTicks(vd.start, vd.days, W);
+    var xl = xLabels(vd.start, vd.days, xt);
+    var grid = svg('g', { stroke: R.grid, 'stroke-width': 1 }, root);
+    var labelsG = svg('g', { fill: R.axis }, root);
+    xt.forEach(function (x, i) {
       svg('line', { x1: X(x), x2: X(x), y1: geom.top, y2: geom.bottom }, grid);
-      svg('text', { x: X(x), y: geom.bottom + 16, 'text-anchor': 'middle' }, labelsG).textContent = xLabel(vd.start, vd.days, x);
+      // A label that would run past the chart's edge ends at it instead (never cut).
+      var half = textWidth(xl[i]) / 2;
+      var at = X(x) + half > W - 2 ? ['end', W - 2] : X(x) - half < 2 ? ['start', 2] : ['middle', X(x)];
+      svg('text', { x: at[1], y: geom.bottom + px(5) + font, 'text-anchor': at[0] }, labelsG).textContent = xl[i];
     });
     yr[2].forEach(function (y) {
       svg('line', { x1: geom.left, x2: geom.right, y1: Y(y), y2: Y(y) }, grid);
-      svg('text', { x: geom.left - 8, y: Y(y) + 4, 'text-anchor': 'end' }, labelsG).textContent = si(log ? Math.pow(10, y) : y);
+      svg('text', { x: geom.left - px(8), y: Y(y) + font / 3, 'text-anchor': 'end' }, labelsG).textContent = yLabel(y, log);
     });
-    svg('path', { d: 'M' + geom.left + ',' + geom.top + 'V' + geom.bottom + 'H' + geom.right, fill: 'none', stroke: AXIS }, root);
-    if (xdesc) svg('text', { x: (geom.left + geom.right) / 2, y: H - 10, 'text-anchor': 'middle', fill: AXIS }, root).textContent = xdesc;
-    // Lines stay inside the plot (log axes start at 1: smaller values run off the bottom).
-    var clipId = 'ca-clip'; // one chart on the page at a time
-    var cp = svg('clipPath', { id: clipId }, svg('defs', {}, root));
-    svg('rect', { x: geom.left, y: geom.top - 2, width: geom.right - geom.left + 2, height: geom.bottom - geom.top + 2 }, cp);
-    var plot = svg('g', { 'clip-path': 'url(#' + clipId + ')' }, root);
+    svg('path', { d: 'M' + geom.left + ',' + geom.top + 'V' + geom.bottom + 'H' + geom.right, fill: 'none', stroke: R.axis }, root);
+    if (xdesc) svg('text', { x: (geom.left + geom.right) / 2, y: H - px(10), 'text-anchor': 'middle', fill: R.axis }, root).textContent = xdesc;
+    // Values under the axis minimum (log axes show at most R.log_decades decades) are gaps,
+    // like chart::segments: nothing is drawn on or under the axis.
+    var plot = svg('g', {}, root);
     var ends = [];
     vd.lines.forEach(function (l, n) {
       var d = '';
@@ -254,7 +317,7 @@
       var last = null;
       l.vals.forEach(function (x, i) {
         var y = tr(x);
-        if (!isFinite(y)) { pen = false; return; }
+        if (!isFinite(y) || y < yr[0] - 1e-9) { pen = false; return; }
         d += (pen ? 'L' : 'M') + X(i).toFixed(1) + ',' + Y(y).toFixed(1);
         pen = true;
         last = [i, y, x];
@@ -267,44 +330,30 @@
       }
     });
     if (phone) {
-      legend.forEach(function (e) {
-        var y = 6 + 24 + e.row * 16 + 8;
-        var color = vd.lines[e.n].s.color;
-        svg('path', { d: 'M' + e.x + ',' + y + 'h12', stroke: color, 'stroke-width': 3 }, root);
-        svg('text', { x: e.x + 16, y: y + 4, fill: darken(color) }, root).textContent = labels[e.n];
+      legend.forEach(function (e, n) {
+        var y = geom.top - px(6) - (legend[legend.length - 1].row + 1 - e.row) * px(17) + px(8);
+        var color = vd.lines[n].s.color;
+        svg('path', { d: 'M' + e.x + ',' + y + 'h' + px(13), stroke: color, 'stroke-width': 2 }, root);
+        svg('text', { x: e.x + px(18), y: y + font / 3, fill: '#000' }, root).textContent = labels[n];
       });
-    } else endLabels(root, ends, vd.lines, labels, geom);
+    } else endLabels(root, ends, vd.lines, labels, geom, font);
     return { root: root, geom: geom, yr: yr, xhi: xhi, log: log };
   }
 
-  /** Line-end labels, spread apart like render::chart::draw_end_labels. */
-  function endLabels(root, ends, ls, labels, geom) {
-    var GAP = 14;
-    var top = geom.top + 6;
-    var bottom = geom.bottom - 6;
-    ends.sort(function (a, b) { return a.x - b.x || a.y - b.y || a.n - b.n; });
-    var clusters = [];
-    ends.forEach(function (e) {
-      var c = clusters[clusters.length - 1];
-      if (c && e.x - c[0].x < 60) c.push(e);
-      else clusters.push([e]);
-    });
-    clusters.forEach(function (cl) {
-      var x = Math.max.apply(null, cl.map(function (e) { return e.x; }));
-      cl.sort(function (a, b) { return a.y - b.y || a.n - b.n; });
-      var ys = cl.map(function (e) { return Math.min(bottom, Math.max(top, e.y)); });
-      for (var k = 1; k < ys.length; k++) ys[k] = Math.max(ys[k], ys[k - 1] + GAP);
-      if (ys.length && ys[ys.length - 1] > bottom) {
-        ys[ys.length - 1] = bottom;
-        for (var j = ys.length - 2; j >= 0; j--) ys[j] = Math.min(ys[j], ys[j + 1] - GAP);
+  /** Line-end labels like chart::draw_end_labels: one column right of the plot, spread
+   * apart; each line ends in a dot of its colour, and a dotted grey leader (never a data
+   * colour, so it cannot read as the line surging) joins a moved label to its dot. */
+  function endLabels(root, ends, ls, labels, geom, font) {
+    var x = geom.right + 4;
+    ends.sort(function (a, b) { return a.y - b.y || a.n - b.n; });
+    var ys = spreadLabels(ends.map(function (e) { return Math.round(e.y); }), geom.top + 6, geom.bottom - 6, px(14));
+    ends.forEach(function (e, k) {
+      var color = ls[e.n].s.color;
+      svg('circle', { cx: e.x, cy: e.y, r: 3, fill: color }, root);
+      if (Math.abs(ys[k] - e.y) > 3 || x - e.x > 12) {
+        svg('path', { d: 'M' + (e.x + 5) + ',' + e.y + 'L' + (x - 1) + ',' + ys[k], stroke: R.leader, 'stroke-width': 1, 'stroke-dasharray': '1 2', fill: 'none', 'class': 'ca-leader' }, root);
       }
-      cl.forEach(function (e, k) {
-        var color = ls[e.n].s.color;
-        if (Math.abs(ys[k] - e.y) > 3 || x - e.x > 3) {
-          svg('path', { d: 'M' + (e.x + 2) + ',' + e.y + 'L' + (x + 5) + ',' + ys[k], stroke: color, 'stroke-width': 1, fill: 'none' }, root);
-        }
-        svg('text', { x: x + 7, y: ys[k] + 4, fill: darken(color) }, root).textContent = labels[e.n];
-      });
+      svg('text', { x: x + 2, y: ys[k] + font / 3, fill: darken(color) }, root).textContent = labels[e.n];
     });
   }
 
@@ -320,7 +369,7 @@
     var gen = ++renders;
     var empty = !chosen.length;
     figure.hidden = empty;
-    $('#ca-examples').hidden = !empty;
+    if (intro) intro.hidden = !isDefault;
     $('.ca-data').hidden = empty;
     S.load(names, function (datas) {
       if (gen !== renders) return; // a newer choice is on its way
@@ -340,7 +389,7 @@
       box.appendChild(pic.root);
       figure.appendChild(box);
       var cap = document.createElement('figcaption');
-      cap.textContent = title(v) + (vd.start ? ', by date.' : ', ' + (v.align === 'first' ? 'aligned on the first case (day 0).' : 'aligned on 1 case per 10,000 people (day 0).'));
+      cap.textContent = title(v) + (vd.start ? ', by date.' : ', ' + (v.align === 'first' ? 'aligned on the first case (day 0).' : 'aligned on 1 case per ' + F.thousands(R.align_per) + ' people (day 0).'));
       figure.appendChild(cap);
       if (vd.lines.length) {
         var p = {
@@ -386,7 +435,7 @@
       var li = document.createElement('li');
       var sw = document.createElement('span');
       sw.className = 'ca-sw';
-      sw.style.background = PALETTE[k % PALETTE.length];
+      sw.style.background = R.lines[k % R.lines.length];
       li.appendChild(sw);
       li.appendChild(document.createTextNode(nameOf(id) + ' '));
       var b = document.createElement('button');
@@ -399,7 +448,7 @@
       t.textContent = 'Remove ' + nameOf(id);
       b.appendChild(x);
       b.appendChild(t);
-      b.addEventListener('click', function () { chosen.splice(chosen.indexOf(id), 1); render(); input.focus(); });
+      b.addEventListener('click', function () { isDefault = false; chosen.splice(chosen.indexOf(id), 1); render(); input.focus(); });
       li.appendChild(b);
       chips.appendChild(li);
     });
@@ -408,25 +457,10 @@
   }
 
   /* ---------- the region picker (combobox) ---------- */
-  var LEVEL = { country: 'Country', province: 'Province / state', us_state: 'US state', us_county: 'US county' };
-  var RANK = { country: 0, us_state: 1, province: 2, us_county: 3 };
+  // The header search's index and matching (find.js): the picker finds what the search box
+  // finds ("Harris, TX", "NYC", "Burma").
   var hits = [];
   var active = -1;
-  function norm(s) { return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim(); }
-  function search(q) {
-    var words = norm(q).split(' ').filter(Boolean);
-    if (!words.length || !index) return [];
-    var out = [];
-    index.forEach(function (r) {
-      if (!r.n) r.n = ' ' + norm(r[1]);
-      if (!words.every(function (w) { return r.n.indexOf(' ' + w) >= 0; })) return;
-      var name = norm(r[1].split(',')[0]);
-      var score = name === norm(q) ? 0 : r.n.indexOf(' ' + words[0]) === 0 ? 1 : 2;
-      out.push([score, RANK[r[2]], -r[3], r]);
-    });
-    out.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
-    return out.slice(0, 12).map(function (x) { return x[3]; });
-  }
   function showHits() {
     list.textContent = '';
     hits.forEach(function (r, k) {
@@ -434,10 +468,12 @@
       li.id = 'ca-opt-' + k;
       li.setAttribute('role', 'option');
       li.setAttribute('aria-selected', k === active ? 'true' : 'false');
-      li.textContent = r[1] + ' ';
+      li.setAttribute('data-region', r.id);
+      li.textContent = r.full + ' ';
       var lvl = document.createElement('span');
       lvl.className = 'lvl';
-      lvl.textContent = LEVEL[r[2]] || r[2];
+      var alias = Find.aliasShown(r, input.value);
+      lvl.textContent = (alias ? '“' + alias + '” · ' : '') + Find.level(r);
       li.appendChild(lvl);
       li.addEventListener('pointerdown', function (ev) { ev.preventDefault(); pick(r); });
       list.appendChild(li);
@@ -449,7 +485,8 @@
     else input.removeAttribute('aria-activedescendant');
   }
   function pick(r) {
-    if (chosen.indexOf(r[0]) < 0 && chosen.length < MAX) chosen.push(r[0]);
+    isDefault = false;
+    if (chosen.indexOf(r.id) < 0 && chosen.length < MAX) chosen.push(r.id);
     input.value = '';
     hits = [];
     active = -1;
@@ -457,14 +494,13 @@
     render();
     if (!input.disabled) input.focus();
   }
-  function loadIndex(then) {
-    if (index) { then(); return; }
-    S.load(['regions-index'], function (o) { index = o[0] || []; then(); });
+  function update() {
+    hits = Find.search(input.value).slice(0, 12);
+    active = hits.length ? 0 : -1;
+    showHits();
   }
-  input.addEventListener('focus', function () { loadIndex(function () {}); });
-  input.addEventListener('input', function () {
-    loadIndex(function () { hits = search(input.value); active = hits.length ? 0 : -1; showHits(); });
-  });
+  input.addEventListener('focus', function () { Find.load(); });
+  input.addEventListener('input', function () { Find.load(update); });
   input.addEventListener('keydown', function (ev) {
     if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
       if (!hits.length) return;
@@ -481,7 +517,7 @@
     }
   });
   input.addEventListener('blur', function () { hits = []; active = -1; showHits(); });
-  DIMS.forEach(function (d) { app.querySelector('[data-dim="' + d + '"]').addEventListener('change', render); });
+  DIMS.forEach(function (d) { app.querySelector('[data-dim="' + d + '"]').addEventListener('change', function () { isDefault = false; render(); }); });
   window.addEventListener('hashchange', function () { readHash(); render(); });
 
   readHash();

@@ -2,23 +2,18 @@
 // (regions/search-index.js) is loaded with a <script> element on the first focus, so pages
 // cost nothing until the visitor searches, and it works from file:// where fetch() does not.
 // Without JS the box stays hidden and the Regions page lists every region.
+//
+// This file is also the one search matching of the site: window.seecovidFind = { norm,
+// load(callback), search(text) → rows best first, levels, aliasShown } is used by the compare
+// picker (compare.js) and the Regions page filter (search.js), so every box finds the same.
 (function () {
   "use strict";
-  var box = document.getElementById("find");
-  var input = document.getElementById("find-q");
-  var list = document.getElementById("find-list");
-  var status = document.getElementById("find-status");
-  if (!box || !input || !list || !status) return;
   var me = document.currentScript && document.currentScript.src;
   var root = me ? me.replace(/assets\/find\.js(\?.*)?$/, "") : "";
-  var MAX = 10;
   var COUNTY = / (county|parish|borough|census area|municipality|city and borough)$/;
   var index = null; // { rows: [...], levels: [...] } once loaded
   var loading = false;
-  var found = []; // region indices shown, best first
-  var active = -1;
-  var goWhenReady = false;
-  box.hidden = false;
+  var waiting = []; // callbacks for the index: function (ok)
 
   function norm(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
@@ -41,19 +36,24 @@
       for (p = r.parent; p >= 0; p = rows[p].parent) r.words = r.words.concat(rows[p].codes);
     });
     index = { rows: rows, levels: d.levels };
-    status.textContent = "";
-    update();
+    var w = waiting;
+    waiting = [];
+    w.forEach(function (cb) { cb(true); });
   };
 
-  function load() {
-    if (index || loading) return;
+  /** Loads the index once; `then(ok)` runs when it is there (or could not be loaded). */
+  function load(then) {
+    if (index) { if (then) then(true); return; }
+    if (then) waiting.push(then);
+    if (loading) return;
     loading = true;
-    status.textContent = "Loading the list of regions…";
     var s = document.createElement("script");
     s.src = root + "regions/search-index.js";
     s.onerror = function () {
       loading = false;
-      status.textContent = "The list of regions could not be loaded; see the Regions page.";
+      var w = waiting;
+      waiting = [];
+      w.forEach(function (cb) { cb(false); });
     };
     document.head.appendChild(s);
   }
@@ -96,9 +96,10 @@
     return best;
   }
 
+  /** The rows matching `text`, best first (an empty list before the index is loaded). */
   function search(text) {
     var q = norm(text);
-    if (!q) return [];
+    if (!q || !index) return [];
     var parts = q.split(",");
     var words = flat(q).split(" ");
     var hits = [];
@@ -113,7 +114,43 @@
       return a[0] - b[0] || (x.level === 0 ? 0 : 1) - (y.level === 0 ? 0 : 1) ||
         y.pop - x.pop || (x.full < y.full ? -1 : x.full > y.full ? 1 : 0);
     });
-    return hits.map(function (h) { return h[1]; });
+    return hits.map(function (h) { return rows[h[1]]; });
+  }
+
+  /** The alias of r that the query matched (shown next to the name), or null. */
+  function aliasShown(r, text) {
+    var f = flat(norm(text));
+    for (var i = 0; i < r.alias.length; i++) if (r.alias[i][0].lastIndexOf(f, 0) === 0) return r.alias[i][1];
+    return null;
+  }
+
+  window.seecovidFind = {
+    norm: norm, load: load, search: search, aliasShown: aliasShown,
+    level: function (r) { return index.levels[r.level]; },
+  };
+
+  var box = document.getElementById("find");
+  var input = document.getElementById("find-q");
+  var list = document.getElementById("find-list");
+  var status = document.getElementById("find-status");
+  if (!box || !input || !list || !status) return;
+  var MAX = 10;
+  var found = []; // rows shown, best first
+  var active = -1;
+  var goWhenReady = false;
+  box.hidden = false;
+
+  var started = false;
+  function start() {
+    if (index || started) return;
+    started = true;
+    status.textContent = "Loading the list of regions…";
+    load(function (ok) {
+      started = ok;
+      if (!ok) { status.textContent = "The list of regions could not be loaded; see the Regions page."; return; }
+      status.textContent = "";
+      update();
+    });
   }
 
   function people(n) {
@@ -122,12 +159,6 @@
     if (n >= 1e6) return " · " + (n / 1e6).toFixed(1).replace(/\.0$/, "") + "M people";
     return " · " + n.toLocaleString("en-US") + " people";
   }
-  function aliasShown(r, q) {
-    var f = flat(q);
-    for (var i = 0; i < r.alias.length; i++) if (r.alias[i][0].lastIndexOf(f, 0) === 0) return r.alias[i][1];
-    return null;
-  }
-
   function open(on) {
     list.hidden = !on;
     input.setAttribute("aria-expanded", on ? "true" : "false");
@@ -151,18 +182,18 @@
     var all = search(q);
     found = all.slice(0, MAX);
     list.textContent = "";
-    found.forEach(function (i, k) {
-      var r = index.rows[i];
+    found.forEach(function (r, k) {
       var li = document.createElement("li");
       li.id = "find-opt-" + k;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
+      li.setAttribute("data-region", r.id);
       var name = document.createElement("span");
       name.className = "find-name";
       name.textContent = r.full;
       var meta = document.createElement("span");
       meta.className = "find-meta";
-      var alias = aliasShown(r, norm(q));
+      var alias = aliasShown(r, q);
       meta.textContent = (alias ? "“" + alias + "” · " : "") + index.levels[r.level] + people(r.pop);
       li.appendChild(name);
       li.appendChild(meta);
@@ -179,12 +210,12 @@
   }
 
   function go(k) {
-    var i = found[k < 0 ? 0 : k];
-    if (i === undefined) return;
-    location.href = root + "regions/" + index.rows[i].id + ".html";
+    var r = found[k < 0 ? 0 : k];
+    if (r === undefined) return;
+    location.href = root + "regions/" + r.id + ".html";
   }
 
-  input.addEventListener("focus", load);
+  input.addEventListener("focus", start);
   input.addEventListener("input", function () { if (index) update(); });
   input.addEventListener("keydown", function (e) {
     var n = found.length;
@@ -195,7 +226,7 @@
       setActive(e.key === "ArrowDown" ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
     } else if (e.key === "Enter") {
       e.preventDefault();
-      if (!index) { goWhenReady = true; load(); return; }
+      if (!index) { goWhenReady = true; start(); return; }
       go(active);
     } else if (e.key === "Escape") {
       if (!list.hidden) open(false);

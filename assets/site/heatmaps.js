@@ -4,8 +4,9 @@
   "use strict";
 
   var darkMedia = window.matchMedia("(prefers-color-scheme: dark)");
-  // As MAP_CROP_MEDIA in src/site/heatmaps.rs: the map block alone, legend and top 10 as text.
-  var phoneMedia = window.matchMedia("(max-width: 1023px)");
+  // As MAP_CROP_MEDIA in src/site/heatmaps.rs (its width from rules.js): the map block alone,
+  // legend and top 10 as text.
+  var phoneMedia = window.matchMedia("(max-width: " + window.seecovidRules.map_crop_max_w + "px)");
 
   // Dark mode: the GIF with the dark palette. Every frame indexes one global colour table, so
   // swapping its bytes (from heatmap-colors.css) recolours the animation; the poster's dark
@@ -96,33 +97,11 @@
   controls.hidden = false;
   wirePlay(img, play);
 
-  // Numbers for any divisor 1 … 1,000,000: three significant digits below 100 (0.0123, not
-  // 0), whole numbers with separators up to a million, then compact (1.23M).
-  function sig(v) {
-    return v.toLocaleString("en-US", { maximumSignificantDigits: 3 });
-  }
-  function fmt(v) {
-    var a = Math.abs(v);
-    if (a >= 1e9) return sig(v / 1e9) + "B";
-    if (a >= 1e6) return sig(v / 1e6) + "M";
-    if (a >= 1e3) return sig(v / 1e3) + "k";
-    return sig(v);
-  }
-  // One number style per table column, as render::format::column in Rust: the same
-  // decimals on every row, enough for three significant digits on the smallest non-zero
-  // value; thousands separators.
-  function column(values) {
-    var smallest = Infinity;
-    var whole = true;
-    values.forEach(function (v) {
-      if (v % 1 !== 0) whole = false;
-      if (v !== 0 && Math.abs(v) < smallest) smallest = Math.abs(v);
-    });
-    var d = whole || smallest === Infinity ? 0 : Math.min(8, Math.max(0, 2 - Math.floor(Math.log10(smallest))));
-    return values.map(function (v) {
-      return v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-    });
-  }
+  // Numbers for any divisor 1 … 1,000,000 (three significant digits, compact from a
+  // thousand) and the top-10 columns (render::format::column): the site's one formatter
+  // (format.js, in rules.js).
+  var fmt = window.seecovidFormat.sig3;
+  var column = window.seecovidFormat.column;
   function perText(div) {
     return div === 1 ? "per person" : "per " + div.toLocaleString("en-US") + " people";
   }

@@ -109,22 +109,17 @@
     return v;
   };
 
-  function thousands(v) {
-    var s = String(Math.abs(Math.round(v))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return (v < 0 && Math.round(v) !== 0 ? '-' : '') + s;
-  }
+  // Numbers as the pages print them: the site's one formatter (format.js, in rules.js).
+  var F = window.seecovidFormat;
   /** Whole numbers with separators; others like render::format::decimal. */
   S.fmt = function (v) {
     if (v === null || !isFinite(v)) return 'no data';
-    if (Number.isInteger(v) || Math.abs(v) >= 100) return thousands(v);
-    return v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
+    return Number.isInteger(v) ? F.thousands(v) : F.decimal(v);
   };
-  /** Averages exactly as the pages print them (render::format::decimal): 2 decimals below
-   * 10, 1 below 100, whole numbers with separators above. */
+  /** Averages exactly as the pages print them (render::format::decimal). */
   S.decimal = function (v) {
     if (v === null || !isFinite(v)) return 'no data';
-    if (Math.abs(v) >= 100) return thousands(v);
-    return v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
+    return F.decimal(v);
   };
   /** A value of series s as shown: averages like the pages, counts with separators. */
   S.show = function (s, d, i, v) {

@@ -52,21 +52,10 @@
     return { dates: d.dates, values: byRegion };
   }
 
-  // Numbers as the pages print them (src/render/format.rs: decimal below a million, else si).
-  function trim(s) { return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s; }
-  function si(v) {
-    var a = Math.abs(v), x = v, suf = "";
-    if (a >= 1e9) { x = v / 1e9; suf = "B"; } else if (a >= 1e6) { x = v / 1e6; suf = "M"; } else if (a >= 1e3) { x = v / 1e3; suf = "k"; }
-    var ax = Math.abs(x);
-    var s = ax >= 100 || (!suf && x % 1 === 0) ? x.toFixed(0) : ax >= 10 ? x.toFixed(1) : x.toFixed(2);
-    return trim(s) + suf;
-  }
-  function decimal(v) {
-    var a = Math.abs(v);
-    if (a >= 100) return Math.round(v).toLocaleString("en-US");
-    return a >= 10 ? v.toFixed(1) : v.toFixed(2);
-  }
-  function fmt(v) { return Math.abs(v) >= 1e6 ? si(v) : decimal(v); }
+  // Numbers as the pages print them (src/render/format.rs: decimal below a million, else
+  // si), by the site's one formatter (format.js, in rules.js).
+  var F = window.seecovidFormat;
+  function fmt(v) { return Math.abs(v) >= 1e6 ? F.si(v) : F.decimal(v); }
 
   // What a value of a set ("confirmed-new-pc") is, after the number.
   function unitOf(set, div) {

@@ -1,17 +1,17 @@
 // Region search: filters the embedded index (no network); the full list below works without JS.
+// Needs find.js (window.seecovidFind) loaded first.
 (function () {
   "use strict";
   var box = document.querySelector(".search");
   var data = document.getElementById("region-index");
-  if (!box || !data) return;
+  if (!box || !data || !window.seecovidFind) return;
   var index = JSON.parse(data.textContent);
   var input = document.getElementById("q");
   var hits = document.getElementById("hits");
   var status = document.getElementById("hits-status");
   box.hidden = false;
-  function norm(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  // The site's one matching rule (find.js, loaded on every page before this script).
+  var norm = window.seecovidFind.norm;
   var keys = index.map(function (r) { return norm(r[0]); });
   function update() {
     var q = norm(input.value.trim());

@@ -14,6 +14,9 @@ use super::color::INK;
 use super::image::Indexed;
 use crate::render::font::{BOLD, REGULAR};
 
+/// Size of the frame's date: the phone crop shows it at >= 11 CSS px (`assets/rules.js`).
+pub const DATE_PX: f32 = 30.0;
+
 /// The text styles used on frames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Style {
@@ -39,7 +42,7 @@ impl Style {
             Style::Sub => (false, 14.5),
             Style::Heading => (true, 14.5),
             Style::Title => (true, 19.0),
-            Style::Date => (true, 30.0),
+            Style::Date => (true, DATE_PX),
         }
     }
 }

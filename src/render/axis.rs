@@ -2,6 +2,8 @@
 //! plotters axis whose ticks are exactly those. Used by the line charts and the bar axis.
 
 use chrono::{Datelike, Duration, NaiveDate};
+
+use super::format::si;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
 pub(crate) fn transform(v: f64, log: bool) -> f64 {
@@ -13,15 +15,62 @@ pub(crate) fn transform(v: f64, log: bool) -> f64 {
 }
 
 /// Decades shown at most on a log axis: below that, values are gaps.
-const LOG_DECADES: f64 = 6.0;
+pub(crate) const LOG_DECADES: f64 = 6.0;
 
 /// A log axis over `lo..hi` (log10 values): whole decades, at most [`LOG_DECADES`] of them
 /// (the top ones); (low, high, ticks).
-pub(crate) fn log_range(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+pub fn log_range(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
     let b = hi.ceil().max(lo.floor() + 1.0);
     let a = lo.floor().max(b - LOG_DECADES);
     let ticks: Vec<f64> = (a as i32..=b as i32).map(f64::from).collect();
     (a, b, ticks)
+}
+
+/// The x ticks of a panel `panel_w` px wide in a layout of text scale `k`: days since day 0
+/// (`start` None), or dates from `start`.
+pub fn x_keys(start: Option<NaiveDate>, days: usize, panel_w: u32, k: f64) -> Vec<f64> {
+    let px = |v: f64| (v * k).round() as usize;
+    let w = panel_w as usize;
+    match start {
+        None => day_ticks(days - 1, (w / px(70.0)).max(2)),
+        Some(start) => date_ticks(start, days, (w / px(95.0)).max(2))
+            .iter()
+            .map(|t| t.0)
+            .collect(),
+    }
+}
+
+/// Whether date ticks are a year apart: they then say only the year ("2021", not "Jan
+/// 2021": room on a phone).
+pub fn yearly(keys: &[f64]) -> bool {
+    keys.len() > 1 && keys.windows(2).all(|w| w[1] - w[0] >= 365.0)
+}
+
+/// A date tick's label on an axis of `days` days.
+pub fn date_label(d: NaiveDate, days: usize, yearly: bool) -> String {
+    if yearly {
+        d.format("%Y").to_string()
+    } else if days > 120 {
+        d.format("%b %Y").to_string()
+    } else {
+        d.format("%-d %b").to_string()
+    }
+}
+
+/// A y tick's label (`y` in axis space: log10 of the value on a log axis).
+pub fn y_label(y: f64, log: bool) -> String {
+    if !log {
+        return si(y);
+    }
+    let v = 10f64.powf(y);
+    if v < 1.0 {
+        // Decades below 1 in full ("0.001"): `si` rounds them to "0", which a log axis
+        // cannot show.
+        let d = (-v.log10()).round().max(0.0) as usize;
+        format!("{v:.d$}")
+    } else {
+        si(v)
+    }
 }
 
 /// About `max` tick positions at 1-2-5 steps over days `0..=last`.

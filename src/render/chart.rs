@@ -27,7 +27,9 @@ use chrono::{Duration, NaiveDate};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Axis, date_ticks, day_ticks, log_range, nice_range, segments, transform};
+use super::axis::{
+    Axis, date_label, log_range, nice_range, segments, transform, x_keys, y_label, yearly,
+};
 use super::format::si;
 use super::{bars, font};
 
@@ -73,8 +75,13 @@ pub struct Chart<'a> {
     pub phone: bool,
 }
 
-/// Width of the phone layout: the content width of a 360-px screen (12-px page margins).
-pub const PHONE_W: u32 = 336;
+/// The narrowest screen the phone layout is made for, in CSS px.
+pub const PHONE_SCREEN: u32 = 360;
+/// The page's side margin on a phone: `main`'s padding in the stylesheet (`--page-margin`,
+/// written from this constant by `site::rules`).
+pub const PHONE_PAGE_MARGIN: u32 = 12;
+/// Width of the phone layout: the content width of a [`PHONE_SCREEN`] (336 px).
+pub const PHONE_W: u32 = PHONE_SCREEN - 2 * PHONE_PAGE_MARGIN;
 /// Type scale of the phone layout. plotters writes SVG font sizes as size / 1.24, so the
 /// smallest text (size 11) becomes 11 × 1.3 / 1.24 = 11.5 px: ≥ 11 CSS px down to 0.96 × the
 /// design width, and the 12-px ticks 12.6 px.
@@ -138,8 +145,8 @@ pub const DEATHS_LIGHT: RGBColor = RGBColor(252, 187, 161);
 pub const DEATHS: RGBColor = RGBColor(165, 15, 21);
 pub const RECOVERED: RGBColor = RGBColor(35, 139, 69);
 pub const ACTIVE: RGBColor = RGBColor(217, 95, 2);
-const AXIS: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(232, 232, 232);
+pub(crate) const AXIS: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const GRID: RGBColor = RGBColor(232, 232, 232);
 
 /// Where a panel's data sits in the image, so that scripts can map a pointer position to a
 /// day and a value to a pixel without guessing the layout: day `x_lo` is drawn at pixel column
@@ -256,19 +263,12 @@ fn bar_axis(panel: &Panel) -> Option<bars::BarAxis> {
 
 /// The x axis: days since day 0, or dates (ticks spaced for the panel's width).
 fn x_axis(chart: &Chart, panel: &Panel, days: usize) -> Axis {
-    let panel_w = chart.panel_size().0 as usize;
-    let keys: Vec<f64> = if panel.x_days {
-        day_ticks(days - 1, (panel_w / chart.px(70) as usize).max(2))
-    } else {
-        date_ticks(chart.start, days, (panel_w / chart.px(95) as usize).max(2))
-            .iter()
-            .map(|t| t.0)
-            .collect()
-    };
+    let panel_w = chart.panel_size().0;
+    let start = (!panel.x_days).then_some(chart.start);
     Axis {
         lo: 0.0,
         hi: (days - 1) as f64,
-        keys,
+        keys: x_keys(start, days, panel_w, chart.k()),
     }
 }
 
@@ -316,8 +316,7 @@ where
     let font = chart.font(12.0).color(&AXIS);
     let label_font = chart.font(12.0);
     let xr = x_axis(chart, panel, days);
-    // Ticks a year apart say only the year ("2021", not "Jan 2021"): room on a phone.
-    let yearly = xr.keys.len() > 1 && xr.keys.windows(2).all(|w| w[1] - w[0] >= 365.0);
+    let yearly = yearly(&xr.keys);
     let items = legend_items(chart, panel);
     let legend = Legend::layout(area, chart, &items, &label_font);
     let title_h = draw_title(area, chart, &panel.title)?;
@@ -335,29 +334,9 @@ where
         if x_days {
             return format!("{}", x.round() as i64);
         }
-        let d = start + Duration::days(x.round() as i64);
-        if yearly {
-            d.format("%Y").to_string()
-        } else if days > 120 {
-            d.format("%b %Y").to_string()
-        } else {
-            d.format("%-d %b").to_string()
-        }
+        date_label(start + Duration::days(x.round() as i64), days, yearly)
     };
-    let yfmt = move |y: &f64| -> String {
-        if !log {
-            return si(*y);
-        }
-        let v = 10f64.powf(*y);
-        if v < 1.0 {
-            // Decades below 1 in full ("0.001"): `si` rounds them to "0", which a log axis
-            // cannot show.
-            let d = (-v.log10()).round().max(0.0) as usize;
-            format!("{v:.d$}")
-        } else {
-            si(v)
-        }
-    };
+    let yfmt = move |y: &f64| -> String { y_label(*y, log) };
     let mut mesh = c.configure_mesh();
     if !panel.x_desc.is_empty() {
         mesh.x_desc(panel.x_desc.as_str());
@@ -804,7 +783,7 @@ fn darken(c: RGBColor) -> RGBColor {
 }
 
 /// Grey of the dotted leaders from line ends to their labels: not a data colour.
-const LEADER: RGBColor = RGBColor(160, 160, 160);
+pub(crate) const LEADER: RGBColor = RGBColor(160, 160, 160);
 
 /// Vertical positions for labels wanted at `ys` (sorted ascending), at least `gap` apart and
 /// inside `top..=bottom` where there is room: pushed down from the top, then back up from

@@ -11,6 +11,22 @@ pub enum Compact {
     Legend,
 }
 
+/// Decimals by size, for [`decimal`] and the compact axis style: from the first bound `|v|`
+/// reaches, that many decimals (0: a whole number). The scripts read the same table
+/// (`assets/rules.js`, `formats.decimals`).
+pub const DECIMALS: [(f64, usize); 3] = [(100.0, 0), (10.0, 1), (0.0, 2)];
+/// Compact suffixes, largest first: from the bound, divided by it ("2.5k", "1.2M"). The
+/// scripts read the same table (`formats.si`).
+pub const SI: [(f64, &str); 3] = [(1e9, "B"), (1e6, "M"), (1e3, "k")];
+
+/// The decimals [`DECIMALS`] gives `|v|`.
+fn decimals_of(a: f64) -> usize {
+    DECIMALS
+        .iter()
+        .find(|(from, _)| a >= *from)
+        .map_or(DECIMALS[DECIMALS.len() - 1].1, |d| d.1)
+}
+
 /// Compact form of `v` in `style`; trailing zeros after the point dropped.
 pub fn compact(v: f64, style: Compact) -> String {
     if style == Compact::Ticks && !v.is_finite() {
@@ -21,22 +37,14 @@ pub fn compact(v: f64, style: Compact) -> String {
         Compact::Legend => 1e4,
     };
     let a = v.abs();
-    let (x, suffix) = if a >= 1e9 {
-        (v / 1e9, "B")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= k_from {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
+    let (x, suffix) = SI
+        .iter()
+        .find(|(from, _)| a >= from.max(k_from))
+        .map_or((v, ""), |(from, s)| (v / from, *s));
     let ax = x.abs();
     let s = match style {
-        Compact::Ticks if ax >= 100.0 || (suffix.is_empty() && x.fract() == 0.0) => {
-            format!("{x:.0}")
-        }
-        Compact::Ticks if ax >= 10.0 => format!("{x:.1}"),
-        Compact::Ticks => format!("{x:.2}"),
+        Compact::Ticks if suffix.is_empty() && x.fract() == 0.0 => format!("{x:.0}"),
+        Compact::Ticks => format!("{x:.*}", decimals_of(ax)),
         Compact::Legend if ax >= 100.0 => format!("{x:.0}"),
         Compact::Legend if ax >= 1.0 || !suffix.is_empty() => format!("{x:.1}"),
         Compact::Legend if ax == 0.0 => "0".to_string(),
@@ -99,12 +107,9 @@ pub fn decimal(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
-    if v.abs() >= 100.0 {
-        thousands(v.round() as i64)
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
+    match decimals_of(v.abs()) {
+        0 => thousands(v.round() as i64),
+        d => format!("{v:.d$}"),
     }
 }
 

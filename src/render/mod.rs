@@ -1,6 +1,6 @@
 //! Rendering: time-series charts, number formatting, the bundled font and PNG encoding.
 //! Knows nothing about regions or pages.
-pub(crate) mod axis;
+pub mod axis;
 pub mod bars;
 /// `pub` for the chart-rule tests (tests/chart_rules.rs).
 pub mod chart;

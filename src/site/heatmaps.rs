@@ -9,10 +9,18 @@ use crate::heatmap::{Animation, HeatmapIndex};
 use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::render::format::column;
 
+// One literal for the number and its media query (`concat!` takes only literals).
+macro_rules! map_crop_max_w {
+    () => {
+        1023
+    };
+}
 /// Up to this width a heat map shows only its map block, with the legend and top 10 as text:
 /// the whole 1040-px image needs a 1024-px window to be shown at ≥ 0.95 × its size, and
 /// scaled into a tablet's column its panel text shrank to 6–8 px.
-pub(crate) const MAP_CROP_MEDIA: &str = "(max-width: 1023px)";
+pub(crate) const MAP_CROP_MAX_W: u32 = map_crop_max_w!();
+/// The media query of [`MAP_CROP_MAX_W`].
+pub(crate) const MAP_CROP_MEDIA: &str = concat!("(max-width: ", map_crop_max_w!(), "px)");
 
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
 pub(crate) const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];

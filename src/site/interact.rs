@@ -18,8 +18,6 @@
 //!   change, `n` = none (`Compact`), and `status_confirmed`,
 //!   `status_deaths`: `[first day, last day, label]` runs of days that have no average because
 //!   the region was not reporting, reported at state level only, or has no data.
-//! - `data/regions-index.js` (name `regions-index`): `[[id, full name, level, population or
-//!   0], …]` in region order, for the compare page's region picker.
 //! - `data/sandbox/NAME.js` — one SIR model run: `s`, `i`, `r` per day (people).
 
 use chrono::NaiveDate;
@@ -152,26 +150,6 @@ pub(crate) fn region_script(r: &Region, full_name: &str, d: &Derived, window: us
     script(
         &region_name(r),
         &serde_json::to_string(&data).expect("plain data serializes"),
-    )
-}
-
-/// The text of `data/regions-index.js`.
-pub(crate) fn regions_index_script(ds: &Dataset) -> String {
-    let rows: Vec<(&str, String, &str, u64)> = ds
-        .regions
-        .iter()
-        .map(|r| {
-            (
-                r.id.as_str(),
-                r.full_name(&ds.regions),
-                r.level.as_str(),
-                r.population.unwrap_or(0),
-            )
-        })
-        .collect();
-    script(
-        "regions-index",
-        &serde_json::to_string(&rows).expect("plain data serializes"),
     )
 }
 
@@ -374,6 +352,46 @@ fn examples(ds: &Dataset) -> Vec<(String, String)> {
     out
 }
 
+/// The G7 countries, by id: a preset compare group and compare-any's default chart.
+pub(crate) const G7: [&str; 7] = [
+    "canada",
+    "france",
+    "germany",
+    "italy",
+    "japan",
+    "united-kingdom",
+    "us",
+];
+
+/// The view compare/any.html opens on (compare.js's URL format, see there).
+const DEFAULT_VIEW: &str = "cases-new-linear-per100k-date";
+
+/// What compare/any.html shows before the visitor chooses: the G7 members in the data (the
+/// three countries with the most cases when fewer than two are), new cases per 100,000
+/// people. (Its name, the URL hash compare.js reads.)
+fn default_choice(ds: &Dataset) -> (String, String) {
+    let g7: Vec<&Region> = G7.iter().filter_map(|id| ds.by_id(id)).collect();
+    let (name, rs) = if g7.len() >= 2 {
+        ("the G7".to_string(), g7)
+    } else {
+        let mut v: Vec<&Region> = ds
+            .regions
+            .iter()
+            .filter(|r| r.level == Level::Country && !crate::data::names::is_pseudo(r))
+            .collect();
+        let last = |r: &Region| r.series.confirmed.last().copied().unwrap_or(0);
+        v.sort_by(|a, b| last(b).cmp(&last(a)).then_with(|| a.id.cmp(&b.id)));
+        v.truncate(3);
+        ("the countries with the most cases".to_string(), v)
+    };
+    let ids: Vec<&str> = rs.iter().map(|r| r.id.as_str()).collect();
+    let names: Vec<&str> = rs.iter().map(|r| r.name.as_str()).collect();
+    (
+        format!("{name} ({})", names.join(", ")),
+        format!("#regions={}&view={DEFAULT_VIEW}", ids.join(",")),
+    )
+}
+
 /// `compare/any.html`: pick any regions; the chart is drawn by `assets/compare.js`.
 pub(crate) fn write_compare_any(site: &Site) -> Result<()> {
     let rel = "compare/any.html";
@@ -383,6 +401,7 @@ pub(crate) fn write_compare_any(site: &Site) -> Result<()> {
         "Compare any regions: COVID-19 cases or deaths of up to ten countries, provinces, US states or counties in one chart",
     );
     ctx.insert("examples", &examples(site.dataset));
+    ctx.insert("default", &default_choice(site.dataset));
     ctx.insert("window", &site.window());
     site.write_page(rel, "compare_any.html", &ctx)
 }

@@ -15,6 +15,7 @@ pub(crate) mod pages;
 pub(crate) mod pictures;
 pub(crate) mod region_stats;
 pub mod regions;
+pub(crate) mod rules;
 pub(crate) mod sandbox;
 pub(crate) mod search;
 pub(crate) mod sitemap;
@@ -68,12 +69,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Static assets copied verbatim to `assets/` in the output.
+/// Static assets copied verbatim to `assets/` in the output (the stylesheet and
+/// `assets/rules.js` are written by [`rules`]).
 pub(crate) const STATIC: &[(&str, &[u8])] = &[
-    (
-        "assets/style.css",
-        include_bytes!("../../assets/site/style.css"),
-    ),
     (
         "assets/search.js",
         include_bytes!("../../assets/site/search.js"),

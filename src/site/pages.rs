@@ -38,7 +38,11 @@ pub(crate) fn write_static(out: &Output) -> Result<()> {
     for (rel, bytes) in STATIC {
         out.write(rel, bytes)?;
     }
-    Ok(())
+    out.write("assets/style.css", super::rules::stylesheet().as_bytes())?;
+    out.write(
+        super::rules::RULES_PATH,
+        super::rules::rules_js().as_bytes(),
+    )
 }
 
 /// What the overview and the about page show of the heat maps: the featured animation and

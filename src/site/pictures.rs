@@ -10,9 +10,17 @@ use serde::Serialize;
 use crate::output::Output;
 use crate::render::chart::{self, Chart, PanelGeom};
 
+// One literal for the number and its media query (`concat!` takes only literals).
+macro_rules! phone_max_w {
+    () => {
+        679
+    };
+}
 /// Viewports up to this width get the phone layout: below 680 px the desktop layout (720 px
 /// wide, in a page with 16-px margins) would be shown at less than 0.9 × its width.
-pub(crate) const PHONE_MEDIA: &str = "(max-width: 679px)";
+pub(crate) const PHONE_MAX_W: u32 = phone_max_w!();
+/// The media query of [`PHONE_MAX_W`].
+pub(crate) const PHONE_MEDIA: &str = concat!("(max-width: ", phone_max_w!(), "px)");
 
 /// What a template needs for a chart's `<picture>`: both files (relative to the page) and
 /// their sizes.

@@ -662,6 +662,7 @@ fn write_page(
         site.per_capita() as f64,
     );
     ctx.insert("data_notes", &super::notes::region_notes(ds, idx));
+    ctx.insert("city", &super::search::city_note(ds, idx));
     site.write_page(&rel, "region.html", &ctx)
 }
 

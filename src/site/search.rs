@@ -6,7 +6,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::data::{Dataset, Level};
+use crate::data::{Dataset, Level, names};
 
 /// Where the index is written, relative to the site root.
 pub(crate) const INDEX_PATH: &str = "regions/search-index.js";
@@ -31,10 +31,9 @@ const ALIASES: &[(&str, &[&str])] = &[
         "united-kingdom",
         &["UK", "U.K.", "Great Britain", "Britain"],
     ),
-    ("korea-south", &["South Korea", "Republic of Korea"]),
+    ("korea-south", &["Republic of Korea"]),
     ("korea-north", &["North Korea", "DPRK"]),
     ("czechia", &["Czech Republic"]),
-    ("burma", &["Myanmar"]),
     (
         "congo-kinshasa",
         &["Democratic Republic of the Congo", "DR Congo", "DRC"],
@@ -60,23 +59,75 @@ const ALIASES: &[(&str, &[&str])] = &[
         "us--district-of-columbia",
         &["Washington DC", "Washington, D.C."],
     ),
-    // New York City is five counties (its boroughs), each its own JHU row; the city's
-    // name finds New York County (Manhattan), the one named after it, first.
-    ("us--new-york--new-york", &["New York City", "Manhattan"]),
-    (
-        "us--new-york--kings",
-        &["Brooklyn", "New York City: Brooklyn"],
-    ),
-    ("us--new-york--queens", &["New York City: Queens"]),
-    (
-        "us--new-york--bronx",
-        &["The Bronx", "New York City: Bronx"],
-    ),
-    (
-        "us--new-york--richmond",
-        &["Staten Island", "New York City: Staten Island"],
-    ),
 ];
+
+/// New York City is five counties, its boroughs, each its own JHU row: (region id, borough).
+/// The city's name and "NYC" find all five (New York County, Manhattan, the one named after
+/// the city, first), each borough's name finds its county, and their pages say so.
+pub(crate) const NYC: [(&str, &str); 5] = [
+    ("us--new-york--new-york", "Manhattan"),
+    ("us--new-york--kings", "Brooklyn"),
+    ("us--new-york--queens", "Queens"),
+    ("us--new-york--bronx", "The Bronx"),
+    ("us--new-york--richmond", "Staten Island"),
+];
+
+/// The note on a New York City county's page: the city is five counties, with links to the
+/// other four. `None` for every other region.
+pub(crate) fn city_note(ds: &Dataset, idx: usize) -> Option<CityNote> {
+    let id = ds.regions[idx].id.as_str();
+    if !NYC.iter().any(|(b, _)| *b == id) {
+        return None;
+    }
+    let mut counties: Vec<(String, Option<String>, &str)> = NYC
+        .iter()
+        .filter_map(|(b, borough)| {
+            let r = ds.by_id(b)?;
+            let href = (r.id != id).then(|| format!("{}.html", r.id));
+            let also = if r.name == *borough {
+                String::new()
+            } else {
+                format!(" ({borough})")
+            };
+            Some((format!("{} County{also}", r.name), href, ", "))
+        })
+        .collect();
+    let n = counties.len();
+    for (k, c) in counties.iter_mut().enumerate() {
+        c.2 = if k + 1 == n {
+            ""
+        } else if k + 2 == n {
+            " and "
+        } else {
+            ", "
+        };
+    }
+    Some(CityNote { counties })
+}
+
+/// See [`city_note`]: each county as "Kings County (Brooklyn)" with its page (none for the page
+/// itself) and the text after it in the list.
+#[derive(Serialize)]
+pub(crate) struct CityNote {
+    counties: Vec<(String, Option<String>, &'static str)>,
+}
+
+/// The aliases of a New York City county: exact city names for New York County, "New York
+/// City: Brooklyn" and "NYC: Brooklyn" for every borough, and the borough's own name.
+fn nyc_aliases(k: usize) -> Vec<String> {
+    let borough = NYC[k].1;
+    let mut v = if k == 0 {
+        vec!["New York City".to_string(), "NYC".to_string()]
+    } else {
+        Vec::new()
+    };
+    v.extend([
+        format!("New York City: {borough}"),
+        format!("NYC: {borough}"),
+        borough.to_string(),
+    ]);
+    v
+}
 
 /// Postal codes of Canadian provinces and Australian states (US states' come from
 /// [`crate::data::names::state_abbrev`]). Codes rank below names and aliases (so "ca" finds
@@ -123,9 +174,37 @@ struct Index<'a> {
     levels: [&'static str; 4],
     r: Vec<Row<'a>>,
     /// `[region index, alias]`.
-    a: Vec<(usize, &'a str)>,
+    a: Vec<(usize, String)>,
     /// `[region index, code]`.
     c: Vec<(usize, &'a str)>,
+}
+
+/// `[region index, alias]`: the names of [`ALIASES`], then the JHU name of every region whose
+/// page shows another ("Burma" for Myanmar, "Korea, South"); never the region's own name
+/// again (the list would show "South Korea · “South Korea”").
+fn aliases(ds: &Dataset, pos: impl Fn(&str) -> Option<usize>) -> Vec<(usize, String)> {
+    let listed = ALIASES
+        .iter()
+        .filter_map(|(id, names)| pos(id).map(|i| names.iter().map(move |n| (i, n.to_string()))))
+        .flatten();
+    let nyc = NYC
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (id, _))| pos(id).map(|i| nyc_aliases(k).into_iter().map(move |n| (i, n))))
+        .flatten();
+    let jhu = ds
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, names::jhu_name(r).to_string()));
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, n) in listed.chain(nyc).chain(jhu) {
+        let same = |x: &str| x.eq_ignore_ascii_case(&n);
+        if !same(&ds.regions[i].name) && !out.iter().any(|(j, m)| *j == i && same(m)) {
+            out.push((i, n));
+        }
+    }
+    out
 }
 
 /// The index file's text: one call of `seecovidSearchIndex({...})`.
@@ -144,11 +223,7 @@ pub(crate) fn index_js(ds: &Dataset) -> Result<String> {
             )
         })
         .collect();
-    let a: Vec<(usize, &str)> = ALIASES
-        .iter()
-        .filter_map(|(id, names)| pos(id).map(|i| names.iter().map(move |n| (i, *n))))
-        .flatten()
-        .collect();
+    let a = aliases(ds, pos);
     let mut c: Vec<(usize, &str)> = ds
         .regions
         .iter()

@@ -16,11 +16,12 @@
 //   - at every width: no horizontal overflow (documentElement.scrollWidth <= clientWidth);
 //   - every chart image (figure.chart img) is shown at >= 0.95 x its design width, so its text
 //     is at least the size it was designed for (the phone layouts' smallest text is 11.98 px:
-//     >= 11 CSS px at 0.95 x), and on a phone (<= 679 px) the phone layout (*-phone.svg) is the
+//     >= 11 CSS px at 0.95 x), and on a phone (<= rules.js `chart_phone_max_w`, 679 px) the phone layout (*-phone.svg) is the
 //     source chosen; a raster chart must not be upscaled on the 2x phone screen;
 //   - every heat map (.hm-frame) is shown at >= 0.95 x its design width on a wide screen (its
-//     smallest text, 12 px, at >= 11 CSS px); up to 1023 px (phones, tablets) the frame shows only the
-//     image's map block, its date (30 px) at >= 11 CSS px, with the legend and top 10 as text
+//     smallest text, 12 px, at >= 11 CSS px); up to the crop breakpoint (phones, tablets:
+//     rules.js `map_crop_max_w`, 1023 px) the frame shows only the image's map block
+//     (`map_crop`), its date (`map_date_px`) at >= 11 CSS px, with the legend and top 10 as text
 //     below; never upscaled on the 2x phone screen; in dark mode the dark poster is the one
 //     shown (no white panel), in light mode the light one;
 //   - no date kept whole (span.nw: cards, table heads) broken across two lines;
@@ -53,7 +54,7 @@ function splitPair(v, flag) {
 }
 
 function parseArgs(argv) {
-  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null, searches: [], maps: [] };
+  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null, searches: [], maps: [], picks: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--site") o.site = argv[++i];
@@ -63,6 +64,7 @@ function parseArgs(argv) {
     else if (a === "--screenshots") o.screenshots = argv[++i];
     else if (a === "--search") o.searches.push(splitPair(argv[++i], a));
     else if (a === "--map") o.maps.push(splitPair(argv[++i], a));
+    else if (a === "--pick") o.picks.push(splitPair(argv[++i], a));
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.pages.push(a);
   }
@@ -165,7 +167,7 @@ async function viewState(page) {
 async function chartSizes(page, width) {
   return page.$$eval(
     "figure.chart img",
-    (imgs, { width, dpr }) =>
+    (imgs, { width, dpr, phoneMax }) =>
       imgs.flatMap((i) => {
         const src = i.currentSrc || i.src;
         const shown = i.getBoundingClientRect().width;
@@ -173,19 +175,28 @@ async function chartSizes(page, width) {
         if (!i.naturalWidth || !shown) return out;
         const svg = /\.svg(\?|#|$)/.test(src);
         if (shown < 0.95 * i.naturalWidth) out.push(`chart shown at ${Math.round(shown)} px, under 0.95 x its design width ${i.naturalWidth}: ${src}`);
-        if (width <= 679 && i.parentElement.tagName === "PICTURE" && !/-phone\.svg/.test(src)) out.push(`phone layout not chosen at ${width} px: ${src}`);
+        if (width <= phoneMax && i.parentElement.tagName === "PICTURE" && !/-phone\.svg/.test(src)) out.push(`phone layout not chosen at ${width} px: ${src}`);
         if (!svg && i.naturalWidth < shown * dpr * 0.99) out.push(`raster chart upscaled on a ${dpr}x screen (${i.naturalWidth} px for ${Math.round(shown * dpr)} device px): ${src}`);
         return out;
       }),
-    { width, dpr: width <= 360 ? 2 : 1 },
+    { width, dpr: width <= 360 ? 2 : 1, phoneMax: rules.chart_phone_max_w },
   );
 }
+
+/** The site's layout rules (assets/rules.js, written from the Rust constants): the test
+ * checks what the site and its scripts were built with, never a copy of the numbers. */
+const rules = (() => {
+  const text = readFileSync(join(siteDir, "assets/rules.js"), "utf8");
+  const m = text.match(/window\.seecovidRules = (\{.*?\});\n/);
+  if (!m) throw new Error("assets/rules.js has no window.seecovidRules = {...};");
+  return JSON.parse(m[1]);
+})();
 
 /** The map-size rule (see the header): one failure text per heat-map image that breaks it. */
 async function mapSizes(page, width, scheme) {
   return page.$$eval(
     ".hm-frame",
-    (frames, { width, dpr, scheme }) =>
+    (frames, { width, dpr, scheme, cropMax, cropW, datePx }) =>
       frames.flatMap((f) => {
         const i = [...f.querySelectorAll("img, canvas")].find((e) => e.getClientRects().length > 0);
         if (!i) return [];
@@ -196,19 +207,19 @@ async function mapSizes(page, width, scheme) {
         if (!natural || !shown) return out;
         const scale = shown / natural;
         const crop = f.clientWidth / scale; // image px the frame shows (inside its border)
-        // Up to 1023 px (MAP_CROP_MEDIA) only the map block shows.
-        if (width > 1023 && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
-        if (width <= 1023) {
-          // Only the map block (680 image px, with the 30-px date) at the page's width.
-          if (crop > 681) out.push(`phone shows ${Math.round(crop)} image px of the map, not only the map block: ${src}`);
-          if (30 * scale < 11) out.push(`map date shown at ${(30 * scale).toFixed(1)} px on a phone: ${src}`);
+        // Up to the crop breakpoint (MAP_CROP_MEDIA) only the map block shows.
+        if (width > cropMax && scale < 0.95) out.push(`map shown at ${Math.round(shown)} px, under 0.95 x its design width ${natural}: ${src}`);
+        if (width <= cropMax) {
+          // Only the map block (cropW image px, with its date) at the page's width.
+          if (crop > cropW + 1) out.push(`phone shows ${Math.round(crop)} image px of the map, not only the map block: ${src}`);
+          if (datePx * scale < 11) out.push(`map date shown at ${(datePx * scale).toFixed(1)} px on a phone: ${src}`);
         }
         if (natural < shown * dpr * 0.99) out.push(`map upscaled on a ${dpr}x screen (${natural} px for ${Math.round(shown * dpr)} device px): ${src}`);
         if (i.tagName === "IMG" && scheme === "dark" && !/-dark\.png$/.test(src)) out.push(`light map shown in dark mode: ${src}`);
         if (i.tagName === "IMG" && scheme === "light" && /-dark\.png$/.test(src)) out.push(`dark map shown in light mode: ${src}`);
         return out;
       }),
-    { width, dpr: width <= 360 ? 2 : 1, scheme },
+    { width, dpr: width <= 360 ? 2 : 1, scheme, cropMax: rules.map_crop_max_w, cropW: rules.map_crop[2], datePx: rules.map_date_px },
   );
 }
 
@@ -641,9 +652,13 @@ async function checkPage(path, origin, width, scheme, withControls) {
 }
 
 // ---- Header search and clickable maps (issue 12, items 2 and 3) ----
-// --search "QUERY=REGION_ID": on the first PAGE, from file:// and http, at 1280 and 360 px
+// --search "QUERY=REGION_ID[+ID…]": on the first PAGE, from file:// and http, at 1280 and 360 px
 // (and dark mode over http): the index is not loaded before the box is focused; typing QUERY
-// lists REGION_ID first; arrow keys move the active option; Enter opens regions/REGION_ID.html.
+// lists REGION_ID first and every other +ID among the options ("New York City" offers the five
+// boroughs); no option shows an alias that repeats its name; arrow keys move the active
+// option; Enter opens regions/REGION_ID.html.
+// --pick "QUERY=REGION_ID": on compare/any.html, the same runs: typing QUERY into the region
+// picker lists REGION_ID first (the header search's matching), Enter draws its line.
 // --map "PAGE=REGION_ID": on PAGE (a heat-map poster, the overview or the explorer, with an
 // optional #view), nothing is loaded before the pointer reaches the map; pointing at the
 // region (mouse at 1280 px, a tap at 360 px) shows its label and the value of the map's CSV
@@ -689,7 +704,8 @@ async function shot(page, name) {
   await page.screenshot({ path: join(opts.screenshots, name.replace(/[^A-Za-z0-9-]+/g, "_") + ".png") });
 }
 
-async function checkSearch(origin, width, scheme, query, id, withAxe) {
+async function checkSearch(origin, width, scheme, query, ids, withAxe) {
+  const [id, ...others] = ids.split("+");
   const start = opts.pages.find((p) => !p.startsWith("404:"));
   const url = (origin === "file" ? fileBase : opts.base) + start;
   const check = { page: `search "${query}"`, origin, width, scheme, url, failures: [], notes: [] };
@@ -705,9 +721,18 @@ async function checkSearch(origin, width, scheme, query, id, withAxe) {
     const state = await page.evaluate(() => ({
       expanded: document.getElementById("find-q").getAttribute("aria-expanded"),
       options: Array.from(document.querySelectorAll("#find-list [role=option]")).map((o) => o.innerText.replace(/\s+/g, " ")),
+      ids: Array.from(document.querySelectorAll("#find-list [role=option]")).map((o) => o.getAttribute("data-region")),
+      names: Array.from(document.querySelectorAll("#find-list [role=option]")).map((o) => [o.querySelector(".find-name").textContent, o.querySelector(".find-meta").textContent]),
     }));
     check.options = state.options;
     if (state.expanded !== "true") fail(check, `aria-expanded is ${state.expanded} with the list open`);
+    if (state.ids[0] !== id) fail(check, `"${query}" lists ${state.ids[0]} first, not ${id} (options: ${state.options.join(" | ")})`);
+    for (const o of others) if (!state.ids.includes(o)) fail(check, `"${query}" does not offer ${o} (options: ${state.options.join(" | ")})`);
+    // An alias shown next to the name never repeats it (South Korea · "South Korea").
+    for (const [name, meta] of state.names) {
+      const alias = meta.match(/^“([^”]*)”/);
+      if (alias && name.split(",")[0].trim().toLowerCase() === alias[1].toLowerCase()) fail(check, `option ${name} repeats its name as the alias ${meta}`);
+    }
     // Keyboard: down, down, up lands on the first option.
     const activeAfter = async (key) => {
       await page.keyboard.press(key);
@@ -872,11 +897,39 @@ async function checkMap(origin, width, scheme, target, id, withAxe) {
   interactions.push(check);
 }
 
+async function checkPick(origin, width, scheme, query, id, withAxe) {
+  const url = (origin === "file" ? fileBase : opts.base) + "compare/any.html";
+  const check = { page: `pick "${query}"`, origin, width, scheme, url, failures: [], notes: [] };
+  const { context, page } = await interactionPage(check, width, scheme);
+  try {
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && document.querySelector("#ca-figure svg"), null, { timeout: 10_000 });
+    const before = await page.$$eval("#ca-figure path[data-region]", (ps) => ps.map((p) => p.getAttribute("data-region")));
+    await page.fill("#ca-input", query);
+    await page.waitForSelector("#ca-list [role=option]", { timeout: 10_000 }).catch(() => {});
+    const ids = await page.$$eval("#ca-list [role=option]", (os) => os.map((o) => o.getAttribute("data-region")));
+    check.options = await page.$$eval("#ca-list [role=option]", (os) => os.map((o) => o.textContent));
+    if (ids[0] !== id) fail(check, `the picker lists ${ids[0]} first for "${query}", not ${id} (options: ${check.options.join(" | ")})`);
+    if (withAxe) check.notes.push(...(await runAxe(page, check)));
+    await shot(page, `pick-${query}-${origin}-${width}-${scheme}`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => !document.querySelector('[aria-busy="true"]') && document.querySelectorAll("#ca-figure path[data-region]").length > n, before.length, { timeout: 10_000 }).catch(() => {});
+    const after = await page.$$eval("#ca-figure path[data-region]", (ps) => ps.map((p) => p.getAttribute("data-region")));
+    if (!after.includes(id) || !page.url().includes(id)) fail(check, `after Enter the chart draws ${after.join(", ")}, URL ${page.url()}`);
+  } catch (e) {
+    fail(check, `exception: ${e.message.split("\n")[0]}`);
+  } finally {
+    await context.close();
+  }
+  interactions.push(check);
+}
+
 async function runInteractions() {
   const runs = [["file", 1280, "light"], ["file", 360, "light"], ["http", 1280, "light"], ["http", 360, "light"], ["http", 1280, "dark"], ["http", 360, "dark"]];
   for (const [origin, width, scheme] of runs) {
     for (const [i, [query, id]] of opts.searches.entries()) await checkSearch(origin, width, scheme, query, id, i === 0);
     for (const [i, [target, id]] of opts.maps.entries()) await checkMap(origin, width, scheme, target, id, i === 0);
+    for (const [i, [query, id]] of opts.picks.entries()) await checkPick(origin, width, scheme, query, id, i === 0);
   }
 }
 // ---- end of search and map checks ----

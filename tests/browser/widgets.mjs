@@ -16,6 +16,10 @@
 //     day shows that day;
 //   - axe-core with the tooltip open.
 // compare/any.html:
+//   - on load (no choice in the URL) it draws its default chart, at least two lines, says so
+//     (#ca-default shown), and leaves the address as it was;
+//   - every text of the chart lies inside it (the title wraps on a phone, never cut), and
+//     leader lines are grey and dotted (the rules' leader colour, never a line colour);
 //   - a URL with four regions (one country, one province, one US state, one US county) draws
 //     four lines whose last values equal the last confirmed (and, for deaths, deaths) of the
 //     CSVs; the screen-reader table has the same four rows;
@@ -269,8 +273,33 @@ async function lastValues(page) {
   return page.$$eval("#ca-figure path[data-region]", (ps) => ps.map((p) => ({ id: p.getAttribute("data-region"), last: p.getAttribute("data-last") })));
 }
 
+/** Texts of the chart outside its box, and leader lines that are not grey and dotted. */
+async function chartDefects(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector("#ca-figure svg");
+    const box = svg.getBoundingClientRect();
+    const out = [];
+    svg.querySelectorAll("text").forEach((t) => {
+      const r = t.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) out.push(`text "${t.textContent}" runs outside the chart`);
+    });
+    const R = window.seecovidRules;
+    svg.querySelectorAll("path.ca-leader").forEach((p) => {
+      if (p.getAttribute("stroke") !== R.leader || !p.getAttribute("stroke-dasharray")) out.push(`leader line ${p.getAttribute("stroke")} ${p.getAttribute("stroke-dasharray")}: not grey and dotted`);
+    });
+    return out;
+  });
+}
+
 async function checkCompareAny(page, check, ctx) {
   const report = {};
+  // The default chart on load.
+  const onLoad = await lastValues(page).catch(() => []);
+  report.onLoad = onLoad.length;
+  if (onLoad.length < 2) ctx.fail(check, `compare/any.html draws ${onLoad.length} lines on load, not its default chart`);
+  if (await page.$eval("#ca-default", (p) => p.hidden).catch(() => true)) ctx.fail(check, "compare/any.html does not say which default it shows");
+  if (page.url().includes("#")) ctx.fail(check, `loading the default wrote the address ${page.url()}`);
+  for (const d of await chartDefects(page)) ctx.fail(check, `default chart: ${d}`);
   const regions = oneOfEachLevel(ctx.siteDir);
   if (regions.length !== 4) ctx.fail(check, `the fixture needs a region of each level, found ${regions.map((r) => r.level)}`);
   const ids = regions.map((r) => r.id);
@@ -288,6 +317,7 @@ async function checkCompareAny(page, check, ctx) {
       const line = lines.find((l) => l.id === id);
       if (!line || Number(line.last) !== want) ctx.fail(check, `compare (${what}): line of ${id} ends at ${line && line.last}, CSV ${col} ${want}`);
     }
+    for (const d of await chartDefects(page)) ctx.fail(check, `${what}: ${d}`);
     const tableRows = await page.$$eval("#ca-table tbody tr", (t) => t.length);
     if (tableRows !== 4) ctx.fail(check, `compare table has ${tableRows} rows, not 4`);
   }

@@ -188,3 +188,47 @@ pub fn split_csv(line: &str) -> Vec<String> {
     }
     out
 }
+
+/// The source of `function NAME(…) { … }` in `js`, found by counting braces (the site's
+/// scripts put no braces in strings or regular expressions of these functions).
+pub fn function_source(js: &str, name: &str) -> String {
+    let start = js
+        .find(&format!("function {name}("))
+        .unwrap_or_else(|| panic!("no function {name} in the script"));
+    let mut depth = 0;
+    for (i, c) in js[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return js[start..start + i + 1].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("function {name} is not closed");
+}
+
+/// Runs `script` with Node after the site's `assets/rules.js` (window.seecovidRules and the
+/// one number formatter, window.seecovidFormat), with `arg` as JSON in `process.argv[1]`;
+/// returns what the script printed, parsed as JSON.
+pub fn node_with_rules(script: &str, arg: &serde_json::Value) -> serde_json::Value {
+    let full = format!(
+        "var window = {{}};\n{}\nvar R = window.seecovidRules;\nvar F = window.seecovidFormat;\n{script}",
+        seecovid::rules_js()
+    );
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(&full)
+        .arg(serde_json::to_string(arg).unwrap())
+        .output()
+        .expect("node must be installed (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+}

@@ -96,18 +96,10 @@ fn presets(ds: &Dataset) -> Vec<Group> {
         format!("The ten countries with the most confirmed cases on {date}."),
         top_only(ds, of_level(Level::Country)),
     ));
-    let g7: Vec<usize> = [
-        "canada",
-        "france",
-        "germany",
-        "italy",
-        "japan",
-        "united-kingdom",
-        "us",
-    ]
-    .iter()
-    .filter_map(|id| ds.regions.iter().position(|r| r.id == *id))
-    .collect();
+    let g7: Vec<usize> = crate::site::interact::G7
+        .iter()
+        .filter_map(|id| ds.regions.iter().position(|r| r.id == *id))
+        .collect();
     groups.extend(preset(
         "g7",
         "G7",

@@ -81,7 +81,7 @@ fn member_rows(ds: &Dataset, g: &Group) -> Vec<MemberRow> {
             let p10k = pop.and_then(|p| {
                 s.confirmed
                     .iter()
-                    .position(|&c| c > 0 && c as f64 * 10_000.0 >= p as f64)
+                    .position(|&c| c > 0 && c as f64 * crate::measures::ALIGN_PER >= p as f64)
             });
             MemberRow {
                 name: r.full_name(&ds.regions),

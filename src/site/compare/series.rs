@@ -69,7 +69,7 @@ pub(super) fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> View
                 let p = pop.expect("checked above") as f64;
                 s.confirmed
                     .iter()
-                    .position(|&c| c > 0 && c as f64 * 10_000.0 >= p)
+                    .position(|&c| c > 0 && c as f64 * crate::measures::ALIGN_PER >= p)
             }
         };
         let Some(first) = first else {
