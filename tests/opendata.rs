@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{SiteTest, bin, repo_dir};
+use common::{SiteTest, bin, frictionless, repo_dir};
 use serde_json::Value;
 
 fn json(path: &Path) -> Value {
@@ -32,45 +32,6 @@ fn by_id(list: &Value) -> HashMap<String, Value> {
         .iter()
         .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
         .collect()
-}
-
-/// Runs the `frictionless` Python package on `descriptor`, validating the resources named
-/// (all when empty); returns (valid, report text). Fails — never skips — without it.
-fn frictionless(descriptor: &Path, names: &[&str]) -> (bool, String) {
-    let script = r#"
-import sys, frictionless
-from frictionless import Package
-pkg = Package(sys.argv[1])
-names = sys.argv[2:] or [r.name for r in pkg.resources]
-ok = True
-for n in names:
-    rep = pkg.get_resource(n).validate()
-    if not rep.valid:
-        ok = False
-        for e in rep.flatten(["type", "rowNumber", "fieldName", "note"])[:5]:
-            print(n, e)
-print("VALID" if ok else "INVALID", len(names))
-"#;
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(descriptor)
-        .args(names)
-        .output()
-        .expect("python3 runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        !text.contains("No module named 'frictionless'") && !text.contains("Please install"),
-        "the frictionless Python package (with its json extra) is missing: scripts/test.sh installs it\n{text}"
-    );
-    (
-        o.status.success() && text.contains("VALID ") && !text.contains("INVALID"),
-        text,
-    )
 }
 
 /// Data rows of a per-region CSV.
@@ -194,7 +155,7 @@ fn fixture_latest_and_long_file_match_the_region_csvs() {
     let csv = t.read("data/latest.csv");
     assert!(
         csv.lines().any(|r| r
-            == "alphaland,Alphaland,country,1000000,2021-08-07,170,4,29.17,0.57,17,0.4,2.917,0.057,reported,reported"),
+            == "alphaland,Alphaland,country,1000000,2021-08-07,170,4,29.17,0.57,17,0.4,2.917,0.057,reported,reported,,,,,,,"),
         "{csv}"
     );
     assert!(

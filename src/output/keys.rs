@@ -119,6 +119,12 @@ impl BaseKeys {
         ])
     }
 
+    /// The open-data files that show WHO's numbers (`latest`, WHO's weekly file, the
+    /// descriptor): the JHU key and WHO's file.
+    pub(crate) fn opendata_who(&self, scopes: &[&str]) -> String {
+        key_of(&[self.opendata(scopes).as_bytes(), self.who.as_bytes()])
+    }
+
     /// Every region's locator map: the program and the region table's structure (ids,
     /// levels, parents, FIPS — what the map joins use), not the case numbers.
     pub(crate) fn locators(&self, ds: &Dataset) -> String {

@@ -267,6 +267,149 @@ fn latest_fields() -> Value {
         ),
         status_field("confirmed_status", "new confirmed"),
         status_field("deaths_status", "new deaths"),
+        field(
+            "who_week",
+            "date",
+            "WHO: the region's last week with a report of cases or deaths (the week's Sunday; the week runs Monday to Sunday); empty where WHO has no entity for the region",
+            None
+        ),
+        field(
+            "who_new_cases",
+            "integer",
+            "WHO: new cases reported for that week; empty when none was reported (negative: a correction)",
+            Some("people per week")
+        ),
+        field(
+            "who_new_deaths",
+            "integer",
+            "WHO: new deaths reported for that week; empty when none was reported (negative: a correction)",
+            Some("people per week")
+        ),
+        field(
+            "who_cumulative_cases",
+            "integer",
+            "WHO: cumulative cases at that week",
+            Some("people")
+        ),
+        field(
+            "who_cumulative_deaths",
+            "integer",
+            "WHO: cumulative deaths at that week",
+            Some("people")
+        ),
+        field(
+            "who_cases_not_reporting_since",
+            "date",
+            "WHO: first week of the region's silent tail of cases (not reporting since then; docs/data-rules.md §8); empty while it reports",
+            None
+        ),
+        field(
+            "who_deaths_not_reporting_since",
+            "date",
+            "WHO: the same for deaths",
+            None
+        ),
+    ])
+}
+
+/// The columns of `data/who/weekly.csv` (`site::who::WEEKLY_COLUMNS`).
+fn who_weekly_fields() -> Value {
+    let status = |n: &str, what: &str| {
+        with(
+            field(
+                n,
+                "string",
+                &format!(
+                    "What the week's {what} value is: reported, correction (negative), no_report (empty cell) or not_reporting (inside a silent tail, docs/data-rules.md §8)"
+                ),
+                None,
+            ),
+            "constraints",
+            json!({"required": true, "enum": ["reported", "correction", "no_report", "not_reporting"]}),
+        )
+    };
+    let flag = |n: &str, what: &str| {
+        with(
+            field(
+                n,
+                "boolean",
+                &format!(
+                    "true when WHO has a {what} value for the week that counts (reported or correction)"
+                ),
+                None,
+            ),
+            "constraints",
+            json!({"required": true}),
+        )
+    };
+    json!([
+        with(
+            field(
+                "who_code",
+                "string",
+                "WHO's Country_code: ISO 3166-1 alpha-2, XK (Kosovo) or XXF…XXL (international conveyances)",
+                None
+            ),
+            "constraints",
+            json!({"required": true, "pattern": "[A-Z]{2}|XX[A-Z]"}),
+        ),
+        field(
+            "iso2",
+            "string",
+            "ISO 3166-1 alpha-2 code; empty for conveyances",
+            None
+        ),
+        field(
+            "iso3",
+            "string",
+            "ISO 3166-1 alpha-3 code (from JHU's UID table); empty where it has none",
+            None
+        ),
+        field(
+            "region_id",
+            "string",
+            "The site's region for this entity (regions.json), joined by ISO code; empty where the site has none",
+            None
+        ),
+        field("name", "string", "Name (WHO's, broken accents fixed)", None),
+        with(
+            field(
+                "week",
+                "date",
+                "The week's Sunday; the row covers Monday to Sunday",
+                None
+            ),
+            "constraints",
+            json!({"required": true}),
+        ),
+        field(
+            "new_cases",
+            "integer",
+            "New cases reported for the week as WHO publishes them; empty = no report (not 0); negative = a correction",
+            Some("people per week")
+        ),
+        field(
+            "cumulative_cases",
+            "integer",
+            "Cumulative cases (WHO)",
+            Some("people")
+        ),
+        flag("cases_reported", "cases"),
+        status("cases_status", "cases"),
+        field(
+            "new_deaths",
+            "integer",
+            "New deaths reported for the week; empty = no report (not 0); negative = a correction",
+            Some("people per week")
+        ),
+        field(
+            "cumulative_deaths",
+            "integer",
+            "Cumulative deaths (WHO)",
+            Some("people")
+        ),
+        flag("deaths_reported", "deaths"),
+        status("deaths_status", "deaths"),
     ])
 }
 
@@ -360,6 +503,17 @@ fn main_resources() -> Vec<Value> {
             }),
         ),
         resource(
+            "who-weekly",
+            "who/weekly.csv",
+            "WHO's weekly reports: one row per WHO entity (country, territory, area or conveyance) and week",
+            json!({
+                "fields": who_weekly_fields(),
+                "missingValues": [""],
+                "primaryKey": ["who_code", "week"],
+                "foreignKeys": [to_regions("region_id")],
+            }),
+        ),
+        resource(
             "data-notes",
             "data-notes.csv",
             "Where the data rules changed what the site shows: one row per region, rule and date range",
@@ -420,6 +574,18 @@ fn notes_fields() -> Value {
     ])
 }
 
+/// The WHO sentence of the description: its weeks, or that the build had no WHO file.
+fn who_description(ds: &Dataset) -> String {
+    match &ds.who {
+        Some(w) => format!(
+            " WHO's weekly reports (who/weekly.csv and the who_ columns of latest) cover the weeks to {} … {}; they are never merged into the JHU series.",
+            w.start,
+            w.end()
+        ),
+        None => " This build had no WHO file: who/weekly.csv is empty.".to_string(),
+    }
+}
+
 /// The whole descriptor; `region-schema.json` is the shared schema of the per-region CSVs.
 pub(crate) fn descriptor(ds: &Dataset, scopes: &[&str]) -> Value {
     let mut resources = main_resources();
@@ -454,9 +620,12 @@ pub(crate) fn descriptor(ds: &Dataset, scopes: &[&str]) -> Value {
         "description": format!(
             "Cumulative and daily confirmed cases, deaths and recovered for {} countries, provinces, US states and US counties, from the JHU CSSE COVID-19 time series (global data {} to {}, US data {} to {}). See the README's data section for what seecovid changed from JHU, and data-notes.csv for where. The .js files beside these files carry the same numbers as scripts for the site's pages; they are not part of the package.",
             ds.regions.len(), ds.global_range.start, ds.global_range.end, ds.us_range.start, ds.us_range.end
-        ),
+        ) + &who_description(ds),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
-        "sources": [{"title": "COVID-19 Data Repository by the Center for Systems Science and Engineering (CSSE) at Johns Hopkins University", "path": "https://github.com/CSSEGISandData/COVID-19"}],
+        "sources": [
+            {"title": "COVID-19 Data Repository by the Center for Systems Science and Engineering (CSSE) at Johns Hopkins University", "path": "https://github.com/CSSEGISandData/COVID-19"},
+            {"title": "WHO COVID-19 dashboard data (WHO-COVID-19-global-data.csv), World Health Organization; data reported to WHO by its Member States, territories and areas", "path": "https://data.who.int/dashboards/covid19/"},
+        ],
         "resources": resources,
     })
 }
@@ -485,9 +654,15 @@ mod tests {
             names(&region_fields()).join(","),
             crate::site::regions::CSV_HEADER
         );
+        let latest: Vec<&str> = crate::site::opendata::LATEST_COLUMNS
+            .iter()
+            .chain(&crate::site::who::LATEST_WHO_COLUMNS)
+            .copied()
+            .collect();
+        assert_eq!(names(&latest_fields()), latest);
         assert_eq!(
-            names(&latest_fields()),
-            crate::site::opendata::LATEST_COLUMNS
+            names(&who_weekly_fields()),
+            crate::site::who::WEEKLY_COLUMNS
         );
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod rules;
 pub(crate) mod sandbox;
 pub(crate) mod search;
 pub(crate) mod sitemap;
+pub(crate) mod who;
 
 use std::path::Path;
 
@@ -66,6 +67,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "heatmap_regions.html",
         include_str!("../../templates/heatmap_regions.html"),
+    ),
+    (
+        "who_about.html",
+        include_str!("../../templates/who_about.html"),
     ),
 ];
 

@@ -102,7 +102,7 @@ fn round4(x: f64) -> f64 {
 }
 
 /// One row of `data/latest.json` / `.csv`.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub(crate) struct LatestRow {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -121,6 +121,9 @@ pub(crate) struct LatestRow {
     /// unless `reported`.
     pub(crate) confirmed_status: String,
     pub(crate) deaths_status: String,
+    /// WHO's latest week for the region, where WHO reports it (empty otherwise).
+    #[serde(flatten)]
+    pub(crate) who: super::who::LatestWho,
 }
 
 /// The latest row of region `r`: its last totals and last N-day averages, the same numbers
@@ -159,6 +162,7 @@ pub(crate) fn latest_row(r: &Region, d: &Derived) -> LatestRow {
         new_deaths_7d_per_100k: pc(nd),
         confirmed_status: status(&d.cases),
         deaths_status: status(&d.deaths),
+        who: Default::default(),
     }
 }
 
@@ -182,7 +186,12 @@ pub(crate) const LATEST_COLUMNS: [&str; 15] = [
 ];
 
 pub(crate) fn latest_csv(rows: &[LatestRow]) -> Result<Vec<u8>> {
-    let mut csv = Table::with_capacity(&LATEST_COLUMNS, rows.len() * 96);
+    let header: Vec<&str> = LATEST_COLUMNS
+        .iter()
+        .chain(&super::who::LATEST_WHO_COLUMNS)
+        .copied()
+        .collect();
+    let mut csv = Table::with_capacity(&header, rows.len() * 128);
     for r in rows {
         for s in [r.id.as_str(), &r.name, r.level.as_str()] {
             csv.cell(s)?;
@@ -203,6 +212,7 @@ pub(crate) fn latest_csv(rows: &[LatestRow]) -> Result<Vec<u8>> {
         }
         csv.cell(&r.confirmed_status)?;
         csv.cell(&r.deaths_status)?;
+        super::who::latest_cells(&mut csv, &r.who)?;
         csv.end_row()?;
     }
     csv.finish()
@@ -273,25 +283,45 @@ pub(crate) fn tables(ds: &Dataset) -> Result<(Vec<u8>, Vec<LatestRow>)> {
     Ok((gz, latest))
 }
 
-/// Writes every open-data file; returns their paths (for the build unit).
-pub(crate) fn write_all(
+/// Writes the open-data files made from JHU's data alone; returns the `latest` rows (without
+/// their WHO columns) and the paths written.
+pub(crate) fn write_jhu(
     ds: &Dataset,
     keys: &HashMap<u64, JoinKeys>,
-    scopes: &[&str],
     out: &Output,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<LatestRow>, Vec<String>)> {
     let (gz, latest) = tables(ds)?;
     let files = [
         (REGIONS_JSON, regions_json(ds, keys)?.into_bytes()),
-        (LATEST_JSON, latest_json(&latest)?.into_bytes()),
-        (LATEST_CSV, latest_csv(&latest)?),
         (ALL_REGIONS, gz),
         (REGION_SCHEMA, pretty(&region_schema())?),
+    ];
+    Ok((latest, write_files(out, files)?))
+}
+
+/// Writes the open-data files that show WHO's numbers too: `latest` with its WHO columns,
+/// WHO's weekly file and the descriptor (which states both sources' dates).
+pub(crate) fn write_who(
+    ds: &Dataset,
+    keys: &HashMap<u64, JoinKeys>,
+    mut latest: Vec<LatestRow>,
+    scopes: &[&str],
+    out: &Output,
+) -> Result<Vec<String>> {
+    super::who::add_latest(&mut latest, ds);
+    let files = [
+        (LATEST_JSON, latest_json(&latest)?.into_bytes()),
+        (LATEST_CSV, latest_csv(&latest)?),
+        (super::who::WEEKLY_CSV, super::who::weekly_csv(ds, keys)?),
         (
             DATAPACKAGE,
             pretty(&super::datapackage::descriptor(ds, scopes))?,
         ),
     ];
+    write_files(out, files)
+}
+
+fn write_files<const N: usize>(out: &Output, files: [(&str, Vec<u8>); N]) -> Result<Vec<String>> {
     let mut paths = Vec::new();
     for (p, bytes) in files {
         out.write(p, &bytes)?;
@@ -300,16 +330,28 @@ pub(crate) fn write_all(
     Ok(paths)
 }
 
-/// The open-data files as one build unit: made again only when the data, the window or the
-/// program change, otherwise reused from the previous build.
+/// The open-data files as two build units, each made again only when what it shows changed:
+/// the JHU files (the data and the program), and the files with WHO's numbers (those and
+/// WHO's file), so a WHO refresh does not redo the 200 MB long file. The first unit keeps
+/// its `latest` rows in the manifest for the second.
 pub(crate) fn build(site: &super::Site, scopes: &[&str]) -> Result<()> {
     // The files do not depend on the pages' window (`latest` is always 7 days).
-    let key = site.keys.opendata(scopes);
-    site.output.unit("opendata", &key, || {
-        let keys = crate::data::keys::load_join_keys(&site.config.build.data)?;
-        let files = write_all(site.dataset, &keys, scopes, site.output)?;
-        Ok((String::new(), files))
-    })?;
+    let data = &site.config.build.data;
+    let (latest, _) = site
+        .output
+        .unit_json("opendata", &site.keys.opendata(scopes), || {
+            write_jhu(
+                site.dataset,
+                &crate::data::keys::load_join_keys(data)?,
+                site.output,
+            )
+        })?;
+    site.output
+        .unit("opendata-who", &site.keys.opendata_who(scopes), || {
+            let keys = crate::data::keys::load_join_keys(data)?;
+            let files = write_who(site.dataset, &keys, latest, scopes, site.output)?;
+            Ok((String::new(), files))
+        })?;
     Ok(())
 }
 
@@ -371,12 +413,13 @@ date,confirmed,deaths,recovered,active,new_confirmed,new_deaths,new_recovered,ne
             new_deaths_7d_per_100k: None,
             confirmed_status: "reported".into(),
             deaths_status: "not_reporting".into(),
+            who: Default::default(),
         };
         let text = String::from_utf8(latest_csv(&[row]).unwrap()).unwrap();
         assert_eq!(
             text.lines().nth(1),
             Some(
-                "korea-south,\"Korea, South\",country,,2021-08-07,3,,0.5,,,,,,reported,not_reporting"
+                "korea-south,\"Korea, South\",country,,2021-08-07,3,,0.5,,,,,,reported,not_reporting,,,,,,,"
             )
         );
     }

@@ -221,6 +221,7 @@ pub(crate) fn write_about(site: &Site, heat: &HeatmapIndex) -> Result<()> {
     ];
     let mut ctx = heat_context(site, "about/index.html", "About", heat);
     ctx.insert("data_date", &ds.data_date().to_string());
+    ctx.insert("who", &super::who::about(ds));
     ctx.insert("coverage", &coverage);
     ctx.insert("window", &site.window());
     ctx.insert("per_capita", &thousands(site.per_capita() as i64));

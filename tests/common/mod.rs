@@ -232,3 +232,42 @@ pub fn node_with_rules(script: &str, arg: &serde_json::Value) -> serde_json::Val
     );
     serde_json::from_slice(&out.stdout).expect("the script prints JSON")
 }
+
+/// Runs the `frictionless` Python package on `descriptor`, validating the resources named
+/// (all when empty); returns (valid, report text). Fails — never skips — without it.
+pub fn frictionless(descriptor: &Path, names: &[&str]) -> (bool, String) {
+    let script = r#"
+import sys, frictionless
+from frictionless import Package
+pkg = Package(sys.argv[1])
+names = sys.argv[2:] or [r.name for r in pkg.resources]
+ok = True
+for n in names:
+    rep = pkg.get_resource(n).validate()
+    if not rep.valid:
+        ok = False
+        for e in rep.flatten(["type", "rowNumber", "fieldName", "note"])[:5]:
+            print(n, e)
+print("VALID" if ok else "INVALID", len(names))
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(descriptor)
+        .args(names)
+        .output()
+        .expect("python3 runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !text.contains("No module named 'frictionless'") && !text.contains("Please install"),
+        "the frictionless Python package (with its json extra) is missing: scripts/test.sh installs it\n{text}"
+    );
+    (
+        o.status.success() && text.contains("VALID ") && !text.contains("INVALID"),
+        text,
+    )
+}

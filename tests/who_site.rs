@@ -1,0 +1,130 @@
+//! WHO's weekly reports on a built site (issue 21): the `small` fixture with the WHO-shaped
+//! file of tests/fixtures/small-who (six entities × six weeks, answers worked out by hand).
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{SiteTest, frictionless};
+use serde_json::Value;
+
+/// The `small` fixture with WHO's file in `data/who/`.
+fn site() -> SiteTest {
+    let t = SiteTest::fixture("small");
+    let who = t.data().join("who");
+    std::fs::create_dir_all(&who).unwrap();
+    std::fs::copy(
+        common::fixture_dir("small-who/WHO-COVID-19-global-data.csv"),
+        who.join("WHO-COVID-19-global-data.csv"),
+    )
+    .unwrap();
+    t.build();
+    t
+}
+
+/// `data/who/weekly.csv` as (who_code, week) → column → cell.
+fn weekly(t: &SiteTest) -> HashMap<(String, String), HashMap<String, String>> {
+    let text = t.read("data/who/weekly.csv");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let mut out = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let row: HashMap<String, String> = head
+            .iter()
+            .cloned()
+            .zip(rec.iter().map(String::from))
+            .collect();
+        out.insert((row["who_code"].clone(), row["week"].clone()), row);
+    }
+    out
+}
+
+#[test]
+fn weekly_csv_is_tidy_with_empty_for_no_report_and_marked_corrections() {
+    let t = site();
+    let w = weekly(&t);
+    assert_eq!(w.len(), 36, "6 entities × 6 weeks");
+    let al = |week: &str| &w[&("AL".to_string(), week.to_string())];
+    // Alphaland: 0 in the week to 2021-07-18 is a reported zero; 2021-07-25 is empty.
+    assert_eq!(al("2021-07-18")["new_cases"], "0");
+    assert_eq!(al("2021-07-18")["cases_reported"], "true");
+    assert_eq!(al("2021-07-25")["new_cases"], "");
+    assert_eq!(al("2021-07-25")["cases_reported"], "false");
+    assert_eq!(al("2021-07-25")["cases_status"], "no_report");
+    assert_eq!(al("2021-07-25")["cumulative_cases"], "21");
+    assert_eq!(al("2021-07-25")["iso3"], "ALP");
+    assert_eq!(al("2021-07-25")["region_id"], "alphaland");
+    let be = &w[&("BE".to_string(), "2021-07-11".to_string())];
+    assert_eq!(
+        (be["new_cases"].as_str(), be["cases_status"].as_str()),
+        ("-1", "correction")
+    );
+    // The United States sent no case count after the week to 2021-07-11: four empty weeks.
+    let us = &w[&("US".to_string(), "2021-07-18".to_string())];
+    assert_eq!(us["cases_status"], "not_reporting");
+    assert_eq!(us["deaths_status"], "reported");
+    // Guam: its own WHO entity, joined to the site's Guam (inside JHU's US total).
+    assert_eq!(
+        w[&("GU".to_string(), "2021-07-04".to_string())]["region_id"],
+        "us--guam"
+    );
+    // Tokelau and the ship: WHO only; the ship has no ISO code.
+    assert_eq!(
+        w[&("TK".to_string(), "2021-07-04".to_string())]["region_id"],
+        ""
+    );
+    let ship = &w[&("XXJ".to_string(), "2021-07-04".to_string())];
+    assert_eq!(
+        (ship["iso2"].as_str(), ship["new_cases"].as_str()),
+        ("", "2")
+    );
+}
+
+#[test]
+fn latest_carries_each_countrys_last_who_week() {
+    let t = site();
+    let latest: Value = serde_json::from_str(&t.read("data/latest.json")).unwrap();
+    let row = |id: &str| {
+        latest
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let us = row("us");
+    assert_eq!(us["who_week"], "2021-08-08");
+    assert_eq!(us["who_new_cases"], Value::Null);
+    assert_eq!(us["who_new_deaths"], 1);
+    assert_eq!(us["who_cumulative_cases"], 190);
+    assert_eq!(us["who_cumulative_deaths"], 16);
+    assert_eq!(us["who_cases_not_reporting_since"], "2021-07-18");
+    assert_eq!(us["who_deaths_not_reporting_since"], Value::Null);
+    let al = row("alphaland");
+    assert_eq!(al["who_week"], "2021-08-08");
+    assert_eq!(al["who_new_cases"], 7);
+    assert_eq!(al["who_cumulative_cases"], 49);
+    // Betaland's province has no WHO entity of its own.
+    assert_eq!(row("betaland--north")["who_week"], Value::Null);
+    let csv = t.read("data/latest.csv");
+    assert!(csv.lines().next().unwrap().ends_with(
+        "who_week,who_new_cases,who_new_deaths,who_cumulative_cases,who_cumulative_deaths,who_cases_not_reporting_since,who_deaths_not_reporting_since"
+    ));
+}
+
+#[test]
+fn descriptor_validates_the_who_files() {
+    let t = site();
+    let d = t.out().join("data/datapackage.json");
+    let (ok, report) = frictionless(&d, &["who-weekly", "latest", "latest-csv"]);
+    assert!(ok, "{report}");
+    let desc: Value = serde_json::from_str(&t.read("data/datapackage.json")).unwrap();
+    assert!(
+        desc["description"]
+            .as_str()
+            .unwrap()
+            .contains("2021-07-04 … 2021-08-08")
+    );
+}
