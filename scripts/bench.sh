@@ -53,7 +53,7 @@ echo "seecovid build benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 run "full build (--force)" --force
 run "no-op rebuild"
 # A visible edit inside the page body (text outside a block is ignored by Tera).
-sed 's|<h2 id="figures">Key figures</h2>|<h2 id="figures">Key figures (bench)</h2>|' \
+sed 's|<h2 id="compare">How it compares</h2>|<h2 id="compare">How it compares (bench)</h2>|' \
     templates/region.html >"$tpl/region.html"
 run "one template touched"
 write_cfg spain

@@ -227,6 +227,56 @@ fn pages_work_in_headless_chromium() {
     }
 }
 
+/// Issue 22, items 6, 7 and 10: region pages open on their main chart (within the first
+/// screen at 360 × 740), drawn for the column on a desktop, with its views and a "Compare
+/// with…" link that opens compare-any with the region and its parent picked; tap targets and
+/// table columns on the screen at 360 px (tests/browser/region.mjs says what it checks).
+#[test]
+fn region_pages_open_on_their_main_chart_in_headless_chromium() {
+    let browser_dir = repo_dir().join("tests/browser");
+    require_tools(&browser_dir);
+    let t = SiteTest::fixture("small");
+    t.build();
+    let pages = [
+        "regions/us--alabama.html",
+        "regions/alphaland.html",
+        "regions/us--alabama--autauga.html",
+        "regions/betaland--north.html",
+        "grid:sandbox/index.html",
+        "grid:regions/index.html",
+    ];
+    let o = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("region.mjs")
+        .arg("--site")
+        .arg(t.out())
+        .arg("--chromium")
+        .arg(chromium())
+        .args(pages)
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot start node");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    println!("{stdout}");
+    assert!(o.status.success(), "region.mjs failed:\n{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("JSON summary");
+    assert_eq!(summary["ok"], true);
+    let checked = summary["pages"].as_array().unwrap();
+    assert_eq!(checked.len(), pages.len());
+    // The region pages' views were drawn and their compare links followed.
+    for p in checked.iter().filter(|p| p["phone"].is_object()) {
+        assert!(p["views"].as_array().is_some_and(|v| !v.is_empty()), "{p}");
+        let ids = p["compare"]["ids"].as_array().map_or(0, Vec::len);
+        assert!(ids >= 1, "{p}");
+        assert_eq!(
+            p["compare"]["chips"].as_array().map(Vec::len),
+            Some(ids),
+            "{p}"
+        );
+    }
+}
+
 /// Runs check.mjs on `out` (served on `port`) with `args`; panics with its report on failure
 /// and returns its JSON summary.
 fn run_check_mjs(out: &Path, port: u16, args: &[String], tmp: &Path) -> serde_json::Value {

@@ -154,6 +154,50 @@ fn utah_district_counties_are_painted_with_the_district_value() {
     );
 }
 
+/// Issue 22, item 9: a county reported as part of a health district (Washington County UT →
+/// Southwest Utah; its own row is 0 from 2020-04-19) shows the district's charts, labelled as
+/// the district's, and none of its own: no flat-zero chart, no peak card, no weekly or daily
+/// table of zeros.
+#[test]
+fn district_county_pages_show_the_district_charts_and_no_county_figures() {
+    let page = read("regions/us--utah--washington.html");
+    let district = read("regions/us--utah--southwest-utah.html");
+    // The main chart is the district's file, under a heading that names the district.
+    assert!(
+        page.contains("img&#x2F;us--utah--southwest-utah-daily.svg"),
+        "no district chart"
+    );
+    assert!(page.contains("Southwest Utah, Utah, US: new cases and deaths per day"));
+    assert!(page.contains(
+        "so the county has no charts of its own: these are Southwest Utah, Utah, US&#x27;s."
+    ));
+    assert!(district.contains("img&#x2F;us--utah--southwest-utah-daily.svg"));
+    // No chart of the county's own is written or shown.
+    assert!(
+        !page.contains("img&#x2F;us--utah--washington-"),
+        "a county chart is shown"
+    );
+    assert!(
+        !site()
+            .join("regions/img/us--utah--washington-daily.svg")
+            .exists()
+    );
+    // No per-county figures that do not exist.
+    for absent in [
+        "Peak of new cases",
+        "id=\"weekly\"",
+        "id=\"daily\"",
+        "<td>0%</td>",
+    ] {
+        assert!(!page.contains(absent), "{absent} on the county page");
+    }
+    assert!(district.contains("Peak of new cases") && district.contains("id=\"weekly\""));
+    // The compare link opens compare-any with the district and Utah.
+    assert!(page.contains(
+        "compare&#x2F;any.html#regions=us--utah--southwest-utah,us--utah&amp;view=cases-new-linear-per100k-date"
+    ));
+}
+
 #[test]
 fn seam_is_disclosed_on_state_and_national_pages() {
     for id in ["us", "us--texas", "us--texas--harris"] {

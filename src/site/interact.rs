@@ -127,6 +127,12 @@ pub(crate) fn region_name(r: &Region) -> String {
     format!("regions/{}", r.id)
 }
 
+/// The URL hash of compare/any.html that picks `ids` and shows `view` (the format
+/// `assets/compare.js` reads: `#regions=ID,ID&view=WHAT-MEASURE-SCALE-UNIT-ALIGN`).
+pub(crate) fn compare_any_hash(ids: &[&str], view: &str) -> String {
+    format!("#regions={}&view={view}", ids.join(","))
+}
+
 /// The text of `data/regions/ID.js`.
 pub(crate) fn region_script(r: &Region, full_name: &str, d: &Derived, window: usize) -> String {
     let data = RegionData {

@@ -15,9 +15,13 @@ use crate::geo::raster;
 use crate::heatmap::scope::{self, ScopeMap};
 use crate::output::Output;
 
-/// Largest locator image (CSS pixels; drawn at this size, scaled down on phones).
+/// Largest locator image (CSS pixels; scaled down on phones).
 const MAX_W: usize = 320;
 const MAX_H: usize = 200;
+/// Image pixels per CSS pixel: drawn at 2× (from rasters twice the size) and shown at half
+/// its size, so that it is sharp on a 2× phone screen (issue 23, item 7; a 2-bit palette PNG
+/// costs ~1 KB more a region than at 1×).
+const DENSITY: usize = 2;
 
 /// Palette: transparent paper and borders, other land, the parent's other regions, the region.
 const PAPER: u8 = 0;
@@ -80,7 +84,7 @@ impl<'a> Scopes<'a> {
         let (_, w, h) = SIZES[i];
         self.cells[i]
             .get_or_init(|| {
-                let map = scope::build(self.ds, id, w, h).ok()?;
+                let map = scope::build(self.ds, id, w * DENSITY, h * DENSITY).ok()?;
                 let boxes = label_boxes(&map);
                 Some(Boxed { map, boxes })
             })
@@ -174,14 +178,15 @@ fn classes(ds: &Dataset, m: &ScopeMap, idx: usize) -> Vec<u8> {
     c
 }
 
-/// Samples the box into at most MAX_W × MAX_H pixels; a cell takes the highest class of the
-/// raster pixels under it, so a one-pixel island stays visible.
+/// Samples the box into at most MAX_W × MAX_H CSS pixels at [`DENSITY`]; a cell takes the
+/// highest class of the raster pixels under it, so a one-pixel island stays visible.
 fn sample(m: &ScopeMap, class: &[u8], b: [usize; 4]) -> (Vec<u8>, usize, usize) {
     let (bw, bh) = (b[2] - b[0], b[3] - b[1]);
-    let s = (bw as f64 / MAX_W as f64).max(bh as f64 / MAX_H as f64);
+    let (max_w, max_h) = (MAX_W * DENSITY, MAX_H * DENSITY);
+    let s = (bw as f64 / max_w as f64).max(bh as f64 / max_h as f64);
     let (w, h) = (
-        ((bw as f64 / s).round() as usize).clamp(1, MAX_W),
-        ((bh as f64 / s).round() as usize).clamp(1, MAX_H),
+        ((bw as f64 / s).round() as usize).clamp(1, max_w),
+        ((bh as f64 / s).round() as usize).clamp(1, max_h),
     );
     let mut px = vec![PAPER; w * h];
     for y in 0..h {
@@ -207,21 +212,22 @@ fn span(i: usize, s: f64, start: usize, end: usize) -> (usize, usize) {
     (lo, hi)
 }
 
-/// A ring around a region too small to see (under 20 pixels at locator scale).
+/// A ring around a region too small to see (under 20 CSS pixels at locator scale).
 fn ring_if_tiny(px: &mut [u8], w: usize, h: usize) {
+    let k = DENSITY as f64;
     let cells: Vec<(usize, usize)> = (0..w * h)
         .filter(|&i| px[i] == TARGET)
         .map(|i| (i % w, i / w))
         .collect();
-    if cells.is_empty() || cells.len() >= 20 {
+    if cells.is_empty() || cells.len() >= 20 * DENSITY * DENSITY {
         return;
     }
     let cx = cells.iter().map(|c| c.0).sum::<usize>() as f64 / cells.len() as f64;
     let cy = cells.iter().map(|c| c.1).sum::<usize>() as f64 / cells.len() as f64;
     for y in 0..h {
         for x in 0..w {
-            let d = ((x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)).sqrt();
-            if (7.0..9.0).contains(&d) {
+            let dist = ((x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)).sqrt();
+            if (7.0 * k..9.0 * k).contains(&dist) {
                 px[y * w + x] = TARGET;
             }
         }
@@ -294,7 +300,7 @@ pub(crate) fn draw(
     };
     let view = if r.level == Level::UsCounty {
         let state = union(b, &class, &|c| matches!(c, TARGET | SIBLING)).unwrap_or(own);
-        pad(state, m, 80, 50)
+        pad(state, m, 80 * DENSITY, 50 * DENSITY)
     } else {
         [0, 0, m.raster.width, m.raster.height]
     };
@@ -307,8 +313,8 @@ pub(crate) fn draw(
     };
     let loc = Locator {
         src: Some(format!("img/{}-locator.png", r.id)),
-        width: w,
-        height: h,
+        width: w.div_ceil(DENSITY),
+        height: h.div_ceil(DENSITY),
         alt: format!("Locator map: {} highlighted in {within}.", r.name),
         reason: String::new(),
     };

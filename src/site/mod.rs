@@ -12,6 +12,7 @@ pub(crate) mod maplists;
 pub(crate) mod notes;
 pub(crate) mod opendata;
 pub(crate) mod pages;
+pub(crate) mod peers;
 pub(crate) mod pictures;
 pub(crate) mod region_stats;
 pub mod regions;
@@ -108,6 +109,10 @@ pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "assets/compare.js",
         include_bytes!("../../assets/site/compare.js"),
+    ),
+    (
+        "assets/views.js",
+        include_bytes!("../../assets/site/views.js"),
     ),
     (
         "favicon.svg",

@@ -6,6 +6,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::peers::{Kind, Peers};
 use crate::data::{Dataset, Level, Series};
 use crate::measures;
 use crate::quality;
@@ -154,17 +155,31 @@ pub(crate) fn peak(s: &Series, ma: &[f64]) -> Option<(String, f64)> {
         .map(|(i, x)| (s.date(i).to_string(), x))
 }
 
+/// A rate, or a dash where there is none (no population, not reporting).
 fn fmt(v: Option<f64>) -> String {
-    v.map(decimal).unwrap_or_else(|| "–".into())
+    v.filter(|x| x.is_finite())
+        .map(decimal)
+        .unwrap_or_else(|| "–".into())
 }
 
-/// The per-capita comparison: this region, its parent and its country (when different).
+/// One row of the comparison: a region (linked unless it is the page's own) and its values.
+#[derive(Serialize, Debug)]
+pub(crate) struct Row {
+    pub(crate) name: String,
+    pub(crate) href: Option<String>,
+    pub(crate) values: Vec<String>,
+}
+
+/// The per-capita comparison, one row per region: this region, its parent and its country
+/// (when different); a country with the world and its peers (`site::peers`).
 #[derive(Serialize, Debug)]
 pub(crate) struct Comparison {
     /// The region's last date (its parent's and country's come from the same files).
     pub(crate) date: String,
     pub(crate) columns: Vec<String>,
-    pub(crate) rows: Vec<(String, Vec<String>)>,
+    pub(crate) rows: Vec<Row>,
+    /// What the rows beyond the chain are and how they were chosen (empty: none).
+    pub(crate) note: String,
 }
 
 /// The chain region → parent → country (distinct, at most three).
@@ -184,7 +199,49 @@ fn chain(ds: &Dataset, idx: usize) -> Vec<usize> {
     out
 }
 
-pub(crate) fn comparison(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Comparison {
+/// The world as one row: every country and the territories listed beside a country row (as
+/// `Dataset::world_totals`). Its new-per-day rates are over the members reporting on their
+/// last date: `new7_*` are scaled to the whole population so that the rate is theirs.
+/// Returns the stats and (reporting, members).
+pub(crate) fn world_stats(ds: &Dataset, stats: &[Stats]) -> (Stats, usize, usize) {
+    let members: Vec<&Stats> = ds
+        .regions
+        .iter()
+        .zip(stats)
+        .filter(|(r, _)| {
+            r.level == Level::Country || (r.level == Level::Province && !r.in_parent_total)
+        })
+        .map(|(_, s)| s)
+        .collect();
+    let pop = |s: &&&Stats| s.population.unwrap_or(0) as f64;
+    let all_pop: f64 = members.iter().map(|s| pop(&s)).sum();
+    let reporting: Vec<&&Stats> = members
+        .iter()
+        .filter(|s| s.new7_c.is_finite() && s.new7_d.is_finite() && s.population.is_some())
+        .collect();
+    let rep_pop: f64 = reporting.iter().map(pop).sum();
+    let scale = if rep_pop > 0.0 {
+        all_pop / rep_pop
+    } else {
+        f64::NAN
+    };
+    let world = Stats {
+        population: Some(all_pop as u64),
+        confirmed: members.iter().map(|s| s.confirmed).sum(),
+        deaths: members.iter().map(|s| s.deaths).sum(),
+        new7_c: reporting.iter().map(|s| s.new7_c).sum::<f64>() * scale,
+        new7_d: reporting.iter().map(|s| s.new7_d).sum::<f64>() * scale,
+    };
+    (world, reporting.len(), members.len())
+}
+
+pub(crate) fn comparison(
+    ds: &Dataset,
+    stats: &[Stats],
+    peers: &Peers,
+    idx: usize,
+    per: f64,
+) -> Comparison {
     let mut ids = chain(ds, idx);
     // A county reported as part of a unit (its own row 0): a dash for it, and the unit's
     // figures beside it.
@@ -192,48 +249,61 @@ pub(crate) fn comparison(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) ->
     if let Some(&first) = unit.and_then(|u| u.regions.first()) {
         ids.insert(1, first);
     }
-    let text = |f: &dyn Fn(&Stats) -> String| -> Vec<String> {
-        ids.iter()
-            .map(|&i| {
-                if i == idx && unit.is_some() {
-                    "–".to_string()
-                } else {
-                    f(&stats[i])
-                }
-            })
-            .collect()
+    let values = |s: &Stats, own_unknown: bool| -> Vec<String> {
+        let mut v: Vec<String> = if own_unknown {
+            vec!["–".to_string(); 4]
+        } else {
+            vec![
+                s.cases_pc_text(per),
+                fmt(s.deaths_pc(per)),
+                fmt(s.new7_c_pc(per)),
+                fmt(s.new7_d_pc(per)),
+            ]
+        };
+        v.push(
+            s.population
+                .map(|p| thousands(p as i64))
+                .unwrap_or_else(|| "unknown".into()),
+        );
+        v
     };
-    let col = |f: &dyn Fn(&Stats) -> Option<f64>| text(&|s| fmt(f(s)));
+    let row = |i: usize| Row {
+        name: ds.regions[i].name.clone(),
+        href: (i != idx).then(|| format!("{}.html", ds.regions[i].id)),
+        values: values(&stats[i], i == idx && unit.is_some()),
+    };
+    let mut rows: Vec<Row> = ids.iter().map(|&i| row(i)).collect();
+    let mut note = String::new();
+    if ds.regions[idx].level == Level::Country && !crate::data::names::is_pseudo(&ds.regions[idx]) {
+        let (world, reporting, members) = world_stats(ds, stats);
+        rows.push(Row {
+            name: "World".into(),
+            href: None,
+            values: values(&world, false),
+        });
+        let (list, kind) = peers.of(idx);
+        rows.extend(list.iter().map(|&i| row(i)));
+        let who = match (kind, list.len()) {
+            (_, 0) => "no neighbouring country in the data".to_string(),
+            (Kind::Neighbours, _) => "the countries it shares a land border with (Natural Earth 1:50m boundaries), largest first".to_string(),
+            (Kind::Nearest, n) => format!("no land border: the {n} countries whose mainland centres are nearest, largest first"),
+        };
+        note = format!(
+            "World: every country and territory in the JHU data; its new-per-day rates are over the {reporting} of {members} reporting on their last date. Below it, {who}."
+        );
+    }
     let label = thousands(per as i64);
     Comparison {
         date: ds.regions[idx].series.end().to_string(),
-        columns: ids.iter().map(|&i| ds.regions[i].name.clone()).collect(),
-        rows: vec![
-            (
-                format!("Cases per {label}"),
-                text(&|s| s.cases_pc_text(per)),
-            ),
-            (format!("Deaths per {label}"), col(&|s| s.deaths_pc(per))),
-            (
-                format!("New cases per day per {label}, last 7 days"),
-                col(&|s| s.new7_c_pc(per)),
-            ),
-            (
-                format!("New deaths per day per {label}, last 7 days"),
-                col(&|s| s.new7_d_pc(per)),
-            ),
-            (
-                "Population".into(),
-                ids.iter()
-                    .map(|&i| {
-                        stats[i]
-                            .population
-                            .map(|p| thousands(p as i64))
-                            .unwrap_or_else(|| "unknown".into())
-                    })
-                    .collect(),
-            ),
+        columns: vec![
+            format!("Cases per {label}"),
+            format!("Deaths per {label}"),
+            format!("New cases per day per {label}"),
+            format!("New deaths per day per {label}"),
+            "Population".into(),
         ],
+        rows,
+        note,
     }
 }
 
@@ -382,12 +452,26 @@ pub(crate) fn insert_page_context(
     ctx: &mut tera::Context,
     ds: &Dataset,
     stats: &[Stats],
+    peers: &Peers,
     idx: usize,
     window: usize,
     per: f64,
 ) {
     let r = &ds.regions[idx];
     let s = &r.series;
+    ctx.insert("compare", &comparison(ds, stats, peers, idx, per));
+    ctx.insert("rank", &rank(ds, stats, idx, per));
+    ctx.insert("child_rows", &table_rows(ds, stats, &r.children, per));
+    ctx.insert("per_label", &thousands(per as i64));
+    if ds.quality.regions[idx].reported_in.is_some() {
+        // Its own row is 0: no weekly, daily or peak figures that do not exist (issue 22,
+        // item 9); the page shows the unit's charts instead.
+        let none: [(); 0] = [];
+        ctx.insert("weeks", &none);
+        ctx.insert("days", &none);
+        ctx.insert("peaks", &none);
+        return;
+    }
     let d = measures::derive(s, &ds.quality.regions[idx], window);
     let weeks = weekly(s, &d.new_confirmed, &d.new_deaths, WEEKS);
     let n = s.len();
@@ -423,10 +507,6 @@ pub(crate) fn insert_page_context(
     ctx.insert("weeks", &weeks);
     ctx.insert("days", &days);
     ctx.insert("peaks", &peaks);
-    ctx.insert("compare", &comparison(ds, stats, idx, per));
-    ctx.insert("rank", &rank(ds, stats, idx, per));
-    ctx.insert("child_rows", &table_rows(ds, stats, &r.children, per));
-    ctx.insert("per_label", &thousands(per as i64));
 }
 
 /// The regions index's tables: every country and every US state (`country_rows`,

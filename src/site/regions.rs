@@ -5,6 +5,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::peers::Peers;
 use super::{Figure, Site, interact, pictures, script_json};
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{self, Derived};
@@ -76,7 +77,7 @@ struct Link {
     href: String,
 }
 
-#[derive(Serialize, serde::Deserialize)]
+#[derive(Serialize, serde::Deserialize, Clone)]
 struct ChartCtx {
     #[serde(flatten)]
     picture: pictures::Picture,
@@ -90,6 +91,16 @@ const W: u32 = 720;
 const H: u32 = 260;
 /// Height of a panel in the phone layout.
 const PHONE_PANEL_H: u32 = 260;
+/// The main chart (new cases and deaths per day, side by side): drawn at MAIN_W × MAIN_H and
+/// shown at the width of the page's column (1,068 px inside `main`'s 1,100), SHOWN_W × SHOWN_H:
+/// an SVG scales without blur, and its 12-px ticks read as 12 / 1.24 × 1.37 = 13.2 px instead
+/// of the 9.7 px of a chart shown at its drawn size (issue 22, item 6).
+const MAIN_W: u32 = 760;
+const MAIN_H: u32 = 285;
+const SHOWN_W: u32 = 1040;
+const SHOWN_H: u32 = 390;
+/// Height of each of the main chart's two panels in the phone layout (stacked: 440 px).
+const MAIN_PHONE_PANEL_H: u32 = 220;
 
 fn peak(v: &[f64]) -> Option<(usize, f64)> {
     v.iter()
@@ -120,19 +131,33 @@ impl Charts<'_> {
         alt: String,
         caption: String,
     ) -> Result<()> {
+        let c = self.draw(kind, chart, keys, alt, caption, PHONE_PANEL_H)?;
+        self.list.push(c);
+        Ok(())
+    }
+
+    /// Writes one chart's two files and returns what the page needs to show it.
+    fn draw(
+        &mut self,
+        kind: &str,
+        chart: &Chart,
+        keys: &[&[&str]],
+        alt: String,
+        caption: String,
+        phone_panel_h: u32,
+    ) -> Result<ChartCtx> {
         let src = format!("img/{}-{kind}.svg", self.id);
-        let drawn = pictures::write(self.out, "regions", &src, chart, PHONE_PANEL_H)?;
+        let drawn = pictures::write(self.out, "regions", &src, chart, phone_panel_h)?;
         self.files.push(format!("regions/{src}"));
         self.files
             .push(format!("regions/{}", drawn.picture.phone_src));
         let series = interact::series_of(chart, &self.data, keys);
-        self.list.push(ChartCtx {
+        Ok(ChartCtx {
             hover: interact::picture_hover(chart, &drawn, &series),
             picture: drawn.picture,
             alt,
             caption,
-        });
-        Ok(())
+        })
     }
 }
 
@@ -202,47 +227,92 @@ fn build_assets(site: &Site, idx: usize) -> Result<(RegionAssets, Vec<String>)> 
         window: site.window(),
         per_capita: site.per_capita(),
     };
-    daily_charts(&about, &mut charts)?;
-    cumulative_charts(&about, &mut charts)?;
-    recovered_chart(&about, &mut charts)?;
+    let unit = &ds.quality.regions[idx].reported_in;
+    let (main, key) = match unit {
+        // Its own row is 0 (or nearly): its page shows the unit's charts and figures, so no
+        // chart of its own is drawn (issue 22, item 9).
+        Some(u) => (
+            None,
+            KeyFigures {
+                headline: counted_elsewhere_figures(&u.name),
+                note: String::new(),
+                figures: latest_figure(r),
+            },
+        ),
+        None => {
+            let main = main_chart(&about, &mut charts)?;
+            cumulative_charts(&about, &mut charts)?;
+            recovered_chart(&about, &mut charts)?;
+            (
+                Some(main),
+                key_figures(r, &d, site.per_capita(), site.window()),
+            )
+        }
+    };
     let assets = RegionAssets {
-        figures: match &ds.quality.regions[idx].reported_in {
-            // Its own row is 0: headline the unit that holds its cases, not zeros.
-            Some(u) => counted_elsewhere_figures(r, &u.name),
-            None => key_figures(r, &d, site.per_capita(), site.window()),
-        },
+        headline: key.headline,
+        headline_note: key.note,
+        figures: key.figures,
         summary: summary(r, idx, &d, full),
+        main,
         charts: charts.list,
     };
     Ok((assets, charts.files))
 }
 
-/// Daily bars with their moving average: new cases, then new deaths.
-fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
+/// One panel of the main chart: daily bars with their moving average.
+struct Daily<'d> {
+    title: &'static str,
+    what: &'static str,
+    keys: [&'static str; 2],
+    values: &'d [i64],
+    ma: &'d [f64],
+    anomalies: &'d [Option<quality::Anomaly>],
+    light: plotters::style::RGBColor,
+    dark: plotters::style::RGBColor,
+}
+
+impl Daily<'_> {
+    /// What the alt text says of the panel beyond its title: peak, corrections, clipped days.
+    fn notes(&self, a: &About, bars: &[f64], flagged: Option<&[bool]>) -> String {
+        let neg_note = match self.values.iter().filter(|&&x| x < 0).count() {
+            0 => String::new(),
+            1 => " 1 day has a negative value (a correction), drawn below zero.".to_string(),
+            n => format!(
+                " {} days have negative values (corrections), drawn below zero.",
+                thousands(n as i64)
+            ),
+        };
+        let clip_note = clipped_note(a, bars, flagged, self.ma);
+        format!("{}{neg_note}{clip_note}", a.peak_text(self.ma, self.what))
+    }
+}
+
+/// The main chart: new cases and new deaths per day (bars and their moving average), side by
+/// side on a desktop and stacked on a phone, with a per-capita right axis. It opens the page.
+fn main_chart(a: &About, charts: &mut Charts) -> Result<ChartCtx> {
     let d = a.d;
     let daily = [
-        (
-            "new-cases",
-            "New confirmed cases per day",
-            "new cases",
-            ["new_confirmed", "ma_confirmed"],
-            &d.new_confirmed,
-            d.ma_confirmed(),
-            &d.anomalies_confirmed,
-            chart::CASES_LIGHT,
-            chart::CASES,
-        ),
-        (
-            "new-deaths",
-            "New deaths per day",
-            "new deaths",
-            ["new_deaths", "ma_deaths"],
-            &d.new_deaths,
-            d.ma_deaths(),
-            &d.anomalies_deaths,
-            chart::DEATHS_LIGHT,
-            chart::DEATHS,
-        ),
+        Daily {
+            title: "New confirmed cases per day",
+            what: "new cases",
+            keys: ["new_confirmed", "ma_confirmed"],
+            values: &d.new_confirmed,
+            ma: d.ma_confirmed(),
+            anomalies: &d.anomalies_confirmed,
+            light: chart::CASES_LIGHT,
+            dark: chart::CASES,
+        },
+        Daily {
+            title: "New deaths per day",
+            what: "new deaths",
+            keys: ["new_deaths", "ma_deaths"],
+            values: &d.new_deaths,
+            ma: d.ma_deaths(),
+            anomalies: &d.anomalies_deaths,
+            light: chart::DEATHS_LIGHT,
+            dark: chart::DEATHS,
+        },
     ];
     let (w, full, span) = (a.window, a.full, &a.span);
     // The same daily charts read per capita: a right axis scaled by the population.
@@ -255,62 +325,62 @@ fn daily_charts(a: &About, charts: &mut Charts) -> Result<()> {
     });
     let per_note = match per_axis {
         Some(_) => format!(
-            " Right axis: per {} people.",
+            " Right axes: per {} people.",
             thousands(a.per_capita as i64)
         ),
         None => String::new(),
     };
-    for (kind, title, what, keys, values, ma, anomalies, light, dark) in daily {
-        let bars = measures::to_f64(values);
-        // Anomalous days (data rules) are drawn grey and do not set the axis.
-        let flags: Vec<bool> = anomalies.iter().map(Option::is_some).collect();
-        let flagged = flags.contains(&true).then_some(flags.as_slice());
-        let negatives = values.iter().filter(|&&x| x < 0).count();
-        let neg_note = match negatives {
-            0 => String::new(),
-            1 => " 1 day has a negative value (a correction), drawn below zero.".to_string(),
-            n => format!(
-                " {} days have negative values (corrections), drawn below zero.",
-                thousands(n as i64)
-            ),
-        };
-        let clip_note = clipped_note(a, &bars, flagged, ma);
-        let grey = if flagged.is_some() {
-            " Grey bars: days with a reporting anomaly, left out of the average."
-        } else {
-            ""
-        };
-        let chart = a.chart(vec![Panel {
-            title: title.to_string(),
-            log: false,
+    let bars: Vec<Vec<f64>> = daily.iter().map(|p| measures::to_f64(p.values)).collect();
+    // Anomalous days (data rules) are drawn grey and do not set the axis.
+    let flags: Vec<Vec<bool>> = daily
+        .iter()
+        .map(|p| p.anomalies.iter().map(Option::is_some).collect())
+        .collect();
+    let flagged = |k: usize| flags[k].contains(&true).then_some(flags[k].as_slice());
+    let panels = daily
+        .iter()
+        .enumerate()
+        .map(|(k, p)| Panel {
+            title: p.title.to_string(),
             bars: Some(Trace {
                 label: "per day",
-                values: &bars,
-                color: light,
+                values: &bars[k],
+                color: p.light,
             }),
             lines: vec![Trace {
                 label: "moving average",
-                values: ma,
-                color: dark,
+                values: p.ma,
+                color: p.dark,
             }],
             right_axis: per_axis.clone(),
-            flagged,
+            flagged: flagged(k),
             ..Default::default()
-        }]);
-        charts.emit(
-            kind,
-            &chart,
-            &[&keys],
-            format!(
-                "Bar chart of {}{} in {full}, {span}, with its {w}-day average line (each day the mean of that day and the 6 before, reports spread over the days they cover).{}{neg_note}{clip_note}{grey}",
-                title[..1].to_lowercase(),
-                &title[1..],
-                a.peak_text(ma, what),
-            ),
-            format!("{title}, with the {w}-day average.{grey}{per_note}"),
-        )?;
-    }
-    Ok(())
+        })
+        .collect();
+    let chart = Chart {
+        width: MAIN_W,
+        height: MAIN_H,
+        ..a.chart(panels)
+    };
+    let grey = if flagged(0).is_some() || flagged(1).is_some() {
+        " Grey bars: days with a reporting anomaly, left out of the average."
+    } else {
+        ""
+    };
+    let alt = format!(
+        "Two bar charts of new confirmed cases and new deaths per day in {full}, {span}, each with its {w}-day average line (each day the mean of that day and the 6 before, reports spread over the days they cover).{}{}{grey}",
+        daily[0].notes(a, &bars[0], flagged(0)),
+        daily[1].notes(a, &bars[1], flagged(1)),
+    );
+    let caption = format!(
+        "New confirmed cases and new deaths per day in {full}, with the {w}-day average.{grey}{per_note}"
+    );
+    let keys: Vec<&[&str]> = daily.iter().map(|p| &p.keys[..]).collect();
+    let mut ctx = charts.draw("daily", &chart, &keys, alt, caption, MAIN_PHONE_PANEL_H)?;
+    // Shown wider than drawn (see MAIN_W); the hover geometry is in drawn pixels.
+    ctx.picture.width = SHOWN_W;
+    ctx.picture.height = SHOWN_H;
+    Ok(ctx)
 }
 
 /// Days beyond the axis of a daily chart (single-day dumps, big corrections) are cut at its
@@ -465,56 +535,67 @@ fn recovered_chart(a: &About, charts: &mut Charts) -> Result<()> {
     )
 }
 
-/// The key figures: totals, recent averages, per-capita values, recovered, dates.
-/// The figures of a county whose cases are reported as part of another unit.
-fn counted_elsewhere_figures(r: &Region, unit: &str) -> Vec<Figure> {
+/// The headline of a county whose cases are reported as part of another unit.
+fn counted_elsewhere_figures(unit: &str) -> Vec<Figure> {
+    vec![Figure::new(
+        "Cases and deaths",
+        format!("in {unit}"),
+        "reported as part of it",
+    )]
+}
+
+/// "Latest data": the last date and the series' span.
+fn latest_figure(r: &Region) -> Vec<Figure> {
     let s = &r.series;
-    vec![
-        Figure::new(
-            "Cases and deaths",
-            format!("in {unit}"),
-            "reported as part of it: this county's own row is 0",
-        ),
-        Figure::new(
-            "Latest data",
-            s.end().to_string(),
-            format!("series from {}", s.start),
-        ),
-    ]
+    let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
+    vec![Figure::new(
+        "Latest data",
+        s.end().to_string(),
+        match first_case {
+            Some(f) => format!("series from {}; first case {f}", s.start),
+            None => format!("series from {}; no cases reported", s.start),
+        },
+    )]
 }
 
 /// The last day's average, or what stands in its place ("not reporting"): never a 0.00 beside
 /// a "not reporting" elsewhere on the page.
-fn mean_figure(label: &str, ns: &measures::NewSeries, window: usize) -> Figure {
+fn mean_figure(label: &str, ns: &measures::NewSeries) -> Figure {
     let (Some(&v), Some(&st)) = (ns.mean.last(), ns.status.last()) else {
         return Figure::new(label, "no data", "");
     };
     match st {
-        quality::Status::Reported => Figure::new(
-            label,
-            decimal(v),
-            format!("{window}-day average, reports spread over the days they cover"),
-        ),
-        st => Figure::new(label, st.label(), "on the last date"),
+        quality::Status::Reported => Figure::new(label, decimal(v), ""),
+        st => Figure::new(label, st.label(), ""),
     }
 }
 
-fn key_figures(r: &Region, d: &Derived, per_capita: u64, window: usize) -> Vec<Figure> {
+/// The key figures: the headline row above the main chart (totals, the last averages, per
+/// capita; one note for all of them) and the figures below it (recovered, dates).
+fn key_figures(r: &Region, d: &Derived, per_capita: u64, window: usize) -> KeyFigures {
     let s = &r.series;
-    let (first, last) = (s.start, s.end());
+    let last = s.end();
     let last_c = *s.confirmed.last().unwrap_or(&0);
     let last_d = *s.deaths.last().unwrap_or(&0);
-    let mut figures = vec![
-        Figure::new(
-            "Confirmed cases",
-            thousands(last_c),
-            format!("total on {last}"),
-        ),
-        Figure::new("Deaths", thousands(last_d), format!("total on {last}")),
-        mean_figure("New cases per day", &d.cases, window),
-        mean_figure("New deaths per day", &d.deaths, window),
+    let mut headline = vec![
+        Figure::new("Confirmed cases", thousands(last_c), ""),
+        Figure::new("Deaths", thousands(last_d), ""),
+        mean_figure("New cases per day", &d.cases),
+        mean_figure("New deaths per day", &d.deaths),
     ];
-    figures.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
+    headline.extend(per_capita_figures(r.population, last_c, last_d, per_capita));
+    let population = match r.population {
+        Some(p) => format!(
+            "; per {} of a population of {}",
+            thousands(per_capita as i64),
+            thousands(p as i64)
+        ),
+        None => "; no per-capita values (population unknown)".into(),
+    };
+    let note = format!(
+        "Totals on {last}; new per day: the {window}-day average on {last}, reports spread over the days they cover{population}."
+    );
+    let mut figures = Vec::new();
     if let Some(rec) = &s.recovered
         && let Some((i, v)) = rec
             .iter()
@@ -528,24 +609,26 @@ fn key_figures(r: &Region, d: &Derived, per_capita: u64, window: usize) -> Vec<F
             format!("last reported, {}", s.date(i)),
         ));
     }
-    let first_case = s.confirmed.iter().position(|&v| v > 0).map(|i| s.date(i));
-    figures.push(Figure::new(
-        "Latest data",
-        last.to_string(),
-        match first_case {
-            Some(f) => format!("series from {first}; first case {f}"),
-            None => format!("series from {first}; no cases reported"),
-        },
-    ));
-    figures
+    figures.extend(latest_figure(r));
+    KeyFigures {
+        headline,
+        note,
+        figures,
+    }
+}
+
+/// What [`key_figures`] returns.
+struct KeyFigures {
+    headline: Vec<Figure>,
+    note: String,
+    figures: Vec<Figure>,
 }
 
 fn per_capita_figures(population: Option<u64>, cases: i64, deaths: i64, per: u64) -> Vec<Figure> {
     let Some(p) = population else {
-        return vec![Figure::new("Population", "unknown", "no per-capita values")];
+        return vec![Figure::new("Population", "unknown", "")];
     };
     let per_label = format!("per {}", thousands(per as i64));
-    let note = format!("population {}", thousands(p as i64));
     let value = |v: i64| decimal(v as f64 * per as f64 / p as f64);
     // More cases than people: a data problem, said where the rate would be read.
     let cases_value = if cases > p as i64 {
@@ -554,8 +637,8 @@ fn per_capita_figures(population: Option<u64>, cases: i64, deaths: i64, per: u64
         value(cases)
     };
     vec![
-        Figure::new(format!("Cases {per_label}"), cases_value, note.clone()),
-        Figure::new(format!("Deaths {per_label}"), value(deaths), note),
+        Figure::new(format!("Cases {per_label}"), cases_value, ""),
+        Figure::new(format!("Deaths {per_label}"), value(deaths), ""),
     ]
 }
 
@@ -598,20 +681,110 @@ mod test_hooks {
 #[derive(Serialize, serde::Deserialize)]
 pub struct RegionAssets {
     summary: RegionSummary,
+    /// The compact row above the main chart, and the note under it.
+    headline: Vec<Figure>,
+    headline_note: String,
+    /// The figures below the charts.
     figures: Vec<Figure>,
+    /// New cases and deaths per day (none for a county reported as part of another unit).
+    main: Option<ChartCtx>,
+    /// The other charts, below.
     charts: Vec<ChartCtx>,
+}
+
+/// One main-chart block of a page: the chart, whose it is, the region whose data its views
+/// draw (`data/regions/ID.js`) and its "Compare with…" link.
+#[derive(Serialize)]
+struct MainBlock<'a> {
+    heading: String,
+    note: String,
+    chart: &'a ChartCtx,
+    id: &'a str,
+    compare: String,
+    /// Whether the per-capita view can be offered (the population is known).
+    per_capita: bool,
+}
+
+/// `compare/any.html` with region `idx` and the regions it is compared with already picked:
+/// its parent, or for a country its peers (`region_stats::peers`); per 100,000 people when
+/// every one has a population.
+fn compare_link(ds: &Dataset, peers: &Peers, idx: usize) -> String {
+    let mut ids = vec![idx];
+    match ds.regions[idx].parent {
+        Some(p) => ids.push(p),
+        None => ids.extend(peers.of(idx).0.iter().take(3)),
+    }
+    let per = ids
+        .iter()
+        .all(|&i| ds.regions[i].population.is_some_and(|p| p > 0));
+    let view = if per {
+        "cases-new-linear-per100k-date"
+    } else {
+        "cases-new-linear-absolute-date"
+    };
+    let names: Vec<&str> = ids.iter().map(|&i| ds.regions[i].id.as_str()).collect();
+    format!(
+        "../compare/any.html{}",
+        interact::compare_any_hash(&names, view)
+    )
+}
+
+/// The page's main charts and the charts below them: its own, or for a county reported as
+/// part of another unit the unit's (each row's, labelled as the unit's).
+fn page_charts<'a>(
+    ds: &'a Dataset,
+    peers: &Peers,
+    idx: usize,
+    all: &'a [RegionAssets],
+) -> (Vec<MainBlock<'a>>, Vec<ChartCtx>) {
+    let r = &ds.regions[idx];
+    let block = |i: usize, heading: String, note: String| {
+        all[i].main.as_ref().map(|chart| MainBlock {
+            heading,
+            note,
+            chart,
+            id: &ds.regions[i].id,
+            compare: compare_link(ds, peers, i),
+            per_capita: ds.regions[i].population.is_some_and(|p| p > 0),
+        })
+    };
+    let Some(u) = &ds.quality.regions[idx].reported_in else {
+        let main = block(idx, "New cases and deaths per day".into(), String::new());
+        return (main.into_iter().collect(), all[idx].charts.clone());
+    };
+    let mut mains = Vec::new();
+    let mut charts = Vec::new();
+    for &ui in &u.regions {
+        let row = &all[ui].summary.full_name;
+        let note = format!(
+            "{}'s cases and deaths are reported as part of {}, so the county has no charts of its own: these are {row}'s.",
+            r.name, u.name
+        );
+        mains.extend(block(
+            ui,
+            format!("{row}: new cases and deaths per day"),
+            note,
+        ));
+        charts.extend(all[ui].charts.iter().map(|c| ChartCtx {
+            caption: format!("{row}: {}", c.caption),
+            ..c.clone()
+        }));
+    }
+    (mains, charts)
 }
 
 /// Renders a region's page from its assets (written only if its bytes changed).
 fn write_page(
     site: &Site,
     idx: usize,
-    a: &RegionAssets,
+    all: &[RegionAssets],
     stats: &[super::region_stats::Stats],
+    peers: &Peers,
     locator: &super::locator::Locator,
 ) -> Result<()> {
     let ds = site.dataset;
     let r = &ds.regions[idx];
+    let a = &all[idx];
     let full = &a.summary.full_name;
     let link = |i: usize| Link {
         name: ds.regions[i].name.clone(),
@@ -643,8 +816,12 @@ fn write_page(
     ctx.insert("crumbs", &crumbs);
     ctx.insert("children", &children);
     ctx.insert("child_label", child_label);
+    ctx.insert("headline", &a.headline);
+    ctx.insert("headline_note", &a.headline_note);
     ctx.insert("figures", &a.figures);
-    ctx.insert("charts", &a.charts);
+    let (mains, charts) = page_charts(ds, peers, idx, all);
+    ctx.insert("mains", &mains);
+    ctx.insert("charts", &charts);
     ctx.insert("csv", &format!("../{}", csv_path(r)));
     ctx.insert("window", &site.window());
     ctx.insert(
@@ -657,6 +834,7 @@ fn write_page(
         &mut ctx,
         ds,
         stats,
+        peers,
         idx,
         site.window(),
         site.per_capita() as f64,
@@ -667,13 +845,15 @@ fn write_page(
 }
 
 /// Builds every region (in parallel) and returns their summaries in region order. A region's
-/// charts, CSV and figures are one incremental unit; its page is rendered every build.
+/// charts, CSV and figures are one incremental unit; its page is rendered every build, after
+/// every unit is made (a county reported as part of another unit shows that unit's charts).
 pub(crate) fn build_all(site: &Site, bar: &indicatif::ProgressBar) -> Result<Vec<RegionSummary>> {
     let ds = site.dataset;
     let stats = super::region_stats::all_stats(ds);
     let scopes = super::locator::Scopes::new(ds);
     let loc_key = site.keys.locators(ds);
-    (0..ds.regions.len())
+    let peers = Peers::new(ds)?;
+    let all: Vec<RegionAssets> = (0..ds.regions.len())
         .into_par_iter()
         .map(|i| {
             let key = site.keys.region(ds, i, site.window(), site.per_capita())?;
@@ -681,10 +861,16 @@ pub(crate) fn build_all(site: &Site, bar: &indicatif::ProgressBar) -> Result<Vec
             let (assets, _) = site
                 .output
                 .unit_json(&name, &key, || build_assets(site, i))?;
+            Ok(assets)
+        })
+        .collect::<Result<_>>()?;
+    (0..ds.regions.len())
+        .into_par_iter()
+        .map(|i| {
             let loc = super::locator::unit(ds, &scopes, i, site.output, &loc_key)?;
-            write_page(site, i, &assets, &stats, &loc)?;
+            write_page(site, i, &all, &stats, &peers, &loc)?;
             bar.inc(1);
-            Ok(assets.summary)
+            Ok(all[i].summary.clone())
         })
         .collect()
 }
