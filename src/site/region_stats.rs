@@ -284,12 +284,12 @@ pub(crate) fn comparison(
         let (list, kind) = peers.of(idx);
         rows.extend(list.iter().map(|&i| row(i)));
         let who = match (kind, list.len()) {
-            (_, 0) => "no neighbouring country in the data".to_string(),
-            (Kind::Neighbours, _) => "the countries it shares a land border with (Natural Earth 1:50m boundaries), largest first".to_string(),
-            (Kind::Nearest, n) => format!("no land border: the {n} countries whose mainland centres are nearest, largest first"),
+            (_, 0) => "No neighbouring country is in the data.".to_string(),
+            (Kind::Neighbours, _) => "Below it, the countries it shares a land border with (Natural Earth 1:50m boundaries), largest first.".to_string(),
+            (Kind::Nearest, n) => format!("Below it (no land border), the {n} countries whose mainland centres are nearest, largest first."),
         };
         note = format!(
-            "World: every country and territory in the JHU data; its new-per-day rates are over the {reporting} of {members} reporting on their last date. Below it, {who}."
+            "World: every country and territory in the JHU data; its new-per-day rates are over the {reporting} of {members} reporting on their last date. {who}"
         );
     }
     let label = thousands(per as i64);

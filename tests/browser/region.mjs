@@ -4,8 +4,8 @@
 //   node region.mjs --site DIR [--chromium PATH] [--screenshots DIR] PAGE...
 //
 // PAGE is a path under DIR (e.g. `regions/us--alabama.html`); `grid:PATH` is a page whose
-// tables are only checked at 360 px: their links' tap targets, and every column on the screen
-// (the sandbox's grid, the regions index). Pages load from file://. For
+// tables are only checked at 360 px: their links' tap targets, and every column of a sortable
+// table on the screen (the sandbox's grid, the regions index). Pages load from file://. For
 // every region page:
 //   - at 360 × 740 (a phone, 2× screen): the page's first chart (`main figure.chart`) starts
 //     within the first screen (its top < 740 px), with no horizontal overflow;
@@ -226,7 +226,7 @@ async function grid(path, r) {
   if (small.length) fail(r, `tap targets under 24 px at 360 px: ${small.slice(0, 10).join("; ")}${small.length > 10 ? ` and ${small.length - 10} more` : ""}`);
   // Every column of every table on the screen (not scrolled off to the right of its box).
   const cut = await page.evaluate(() =>
-    Array.from(document.querySelectorAll("main table thead tr"))
+    Array.from(document.querySelectorAll("main table.sortable thead tr"))
       .map((tr) => tr.lastElementChild)
       .filter((th) => th.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
       .map((th) => `"${th.textContent.trim().slice(0, 40)}" ends at ${Math.round(th.getBoundingClientRect().right)} px`),
