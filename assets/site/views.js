@@ -97,7 +97,8 @@
     var X = function (i) { return g.left + ((i + 0.5) / days) * (g.right - g.left); };
     var Y = function (y) { return g.bottom - ((Math.max(r.lo, Math.min(r.hi, y)) - r.lo) / (r.hi - r.lo)) * (g.bottom - g.top); };
     var title = p.title + (v.per ? ' per 100,000' : '');
-    node('text', { x: (g.left + g.right) / 2, y: box.y + 18, 'text-anchor': 'middle', 'font-size': 14, fill: '#000' }, svg).textContent = title;
+    // Centred over the whole panel, smaller on a phone, so the longest title fits 336 px.
+    node('text', { x: box.x + box.w / 2, y: box.y + 18, 'text-anchor': 'middle', 'font-size': box.w < 400 ? 13 : 14, fill: '#000' }, svg).textContent = title;
     var grid = node('g', { stroke: GRID }, svg);
     var lab = node('g', { fill: AXIS, 'font-size': 12 }, svg);
     r.ticks.forEach(function (t) {
