@@ -6,8 +6,8 @@
 #   states-last.png           US states, new cases per day, poster (last frame)
 #   canada-2022-04-14.png     Canada, new cases per day, GIF frame of 2022-04-14
 #   world-deaths-last.png     World, new deaths per day, poster (last frame)
-#   broward-new-cases.png     Broward County FL, new-cases chart, 720 px wide
-#   ontario-new-cases.png     Ontario (Canada), new-cases chart, 720 px wide
+#   broward-new-cases.png     Broward County FL, main chart (new cases and deaths), 760 px wide
+#   ontario-new-cases.png     Ontario (Canada), main chart (new cases and deaths), 760 px wide
 #
 #   scripts/review-shots.sh OUTPUT_DIR DEST
 #
@@ -79,7 +79,7 @@ poster("world", "deaths-new-abs", "world-deaths-last.png")
 PY
 
 chart() {  # region id, PNG name
-    local svg="$out/regions/img/$1-new-cases.svg" png="$dest/$2"
+    local svg="$out/regions/img/$1-daily.svg" png="$dest/$2"
     [ -f "$svg" ] || { echo "missing $svg" >&2; exit 1; }
     if command -v rsvg-convert >/dev/null; then
         rsvg-convert -w 720 -b white -o "$png" "$svg"

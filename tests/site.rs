@@ -25,8 +25,8 @@ fn fixture_site_has_pages_downloads_and_passes_check() {
     ] {
         t.has_file(&format!("regions/{id}.html"))
             .has_file(&format!("data/regions/{id}.csv"))
-            .has_file(&format!("regions/img/{id}-new-cases.svg"))
-            .has_file(&format!("regions/img/{id}-new-cases-phone.svg"));
+            .has_file(&format!("regions/img/{id}-daily.svg"))
+            .has_file(&format!("regions/img/{id}-daily-phone.svg"));
     }
     t.has_file("index.html")
         .has_file("about/index.html")
@@ -334,7 +334,7 @@ fn serve_types_404_and_no_traversal() {
     assert_eq!(st, 200);
     assert_eq!(ct, "text/html; charset=utf-8");
     assert_eq!(body, std::fs::read(t.out().join("index.html")).unwrap());
-    let (st, ct, _) = get(s.1, "/regions/img/alphaland-new-cases.svg");
+    let (st, ct, _) = get(s.1, "/regions/img/alphaland-daily.svg");
     assert_eq!((st, ct.as_str()), (200, "image/svg+xml"));
     let (st, ct, _) = get(s.1, "/data/regions/alphaland.csv");
     assert_eq!((st, ct.as_str()), (200, "text/csv; charset=utf-8"));
