@@ -128,3 +128,84 @@ fn descriptor_validates_the_who_files() {
             .contains("2021-07-04 … 2021-08-08")
     );
 }
+
+#[test]
+fn country_pages_have_a_who_section_with_weekly_charts() {
+    let t = site();
+    let us = t.read("regions/us.html");
+    assert!(
+        us.contains("WHO weekly reports, 2020 to 2021-08-08"),
+        "{us}"
+    );
+    // Cases: 100, 90, then four empty weeks; deaths to the end (1 in the last week).
+    assert!(
+        us.contains("Cases: no report after the week to 2021-07-11 (90 that week): not reporting from the week to 2021-07-18."),
+        "{us}"
+    );
+    assert!(
+        us.contains("Deaths: last report 1 in the week to 2021-08-08."),
+        "{us}"
+    );
+    assert!(us.contains("us-who-cases.svg") && us.contains("us-who-deaths.svg"));
+    t.has_file("regions/img/us-who-cases.svg")
+        .has_file("regions/img/us-who-deaths-phone.svg");
+    let be = t.read("regions/betaland.html");
+    assert!(be.contains("1 week(s) with a negative value"), "{be}");
+    // A province that WHO does not list has no WHO section.
+    assert!(
+        !t.read("regions/betaland--north.html")
+            .contains("WHO weekly reports, 2020")
+    );
+}
+
+/// The real bundled data (JHU and WHO's 2026-05-10 file), built once.
+fn real_site() -> &'static std::path::PathBuf {
+    static SITE: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("out");
+            let o = std::process::Command::new(common::bin())
+                .args(["build", "--quiet", "--data"])
+                .arg(common::repo_dir().join("assets/data"))
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            (tmp, out)
+        })
+        .1
+}
+
+#[test]
+fn real_us_and_japan_pages_say_where_who_reports_stopped() {
+    let read = |rel: &str| std::fs::read_to_string(real_site().join(rel)).unwrap();
+    let us = read("regions/us.html");
+    assert!(us.contains("WHO weekly reports, 2020 to 2026-05-10"));
+    assert!(
+        us.contains("Cases: no report after the week to 2023-05-14"),
+        "US cases"
+    );
+    assert!(
+        us.contains("Deaths: last report 68 in the week to 2026-05-10."),
+        "US deaths"
+    );
+    let jp = read("regions/japan.html");
+    assert!(
+        jp.contains("not reporting from the week to 2023-05-21 (the zeros WHO published from then to 2023-12-03 count as no report)"),
+        "Japan"
+    );
+    let cn = read("regions/china.html");
+    assert!(
+        cn.contains("Only zeros since the week to 2025-01-12"),
+        "China"
+    );
+    let latest = read("data/latest.csv");
+    let us_row = latest.lines().find(|l| l.starts_with("us,")).unwrap();
+    assert!(
+        us_row.ends_with(",2026-05-10,,68,103436829,1238123,2023-05-21,"),
+        "{us_row}"
+    );
+}

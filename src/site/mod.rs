@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/heatmap_regions.html"),
     ),
     (
+        "who_region.html",
+        include_str!("../../templates/who_region.html"),
+    ),
+    (
         "who_about.html",
         include_str!("../../templates/who_about.html"),
     ),

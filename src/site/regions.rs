@@ -87,10 +87,10 @@ struct ChartCtx {
     hover: String,
 }
 
-const W: u32 = 720;
-const H: u32 = 260;
+pub(crate) const W: u32 = 720;
+pub(crate) const H: u32 = 260;
 /// Height of a panel in the phone layout.
-const PHONE_PANEL_H: u32 = 260;
+pub(crate) const PHONE_PANEL_H: u32 = 260;
 /// The main chart (new cases and deaths per day, side by side): drawn at MAIN_W × MAIN_H and
 /// shown at the width of the page's column (1,068 px inside `main`'s 1,100), SHOWN_W × SHOWN_H:
 /// an SVG scales without blur, and its 12-px ticks read as 12 / 1.24 × 1.37 = 13.2 px instead
@@ -781,6 +781,7 @@ fn write_page(
     stats: &[super::region_stats::Stats],
     peers: &Peers,
     locator: &super::locator::Locator,
+    who: Option<&super::who::RegionWho>,
 ) -> Result<()> {
     let ds = site.dataset;
     let r = &ds.regions[idx];
@@ -841,6 +842,7 @@ fn write_page(
     );
     ctx.insert("data_notes", &super::notes::region_notes(ds, idx));
     ctx.insert("city", &super::search::city_note(ds, idx));
+    ctx.insert("who", &who);
     site.write_page(&rel, "region.html", &ctx)
 }
 
@@ -868,7 +870,8 @@ pub(crate) fn build_all(site: &Site, bar: &indicatif::ProgressBar) -> Result<Vec
         .into_par_iter()
         .map(|i| {
             let loc = super::locator::unit(ds, &scopes, i, site.output, &loc_key)?;
-            write_page(site, i, &all, &stats, &peers, &loc)?;
+            let who = super::who::region_unit(site, i)?;
+            write_page(site, i, &all, &stats, &peers, &loc, who.as_ref())?;
             bar.inc(1);
             Ok(all[i].summary.clone())
         })

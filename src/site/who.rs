@@ -186,3 +186,264 @@ pub(crate) fn about(ds: &Dataset) -> Option<About> {
             .collect(),
     })
 }
+
+/// One WHO chart of a region page.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct WhoChart {
+    #[serde(flatten)]
+    picture: super::pictures::Picture,
+    alt: String,
+    caption: String,
+}
+
+/// The "WHO weekly reports" section of a region page.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct RegionWho {
+    title: String,
+    who_name: String,
+    facts: Vec<String>,
+    charts: Vec<WhoChart>,
+}
+
+/// The WHO section of region `idx` (its charts one incremental unit, made again when WHO's
+/// file or the region's JHU series change), or `None` where WHO has no entity for it.
+pub(crate) fn region_unit(site: &super::Site, idx: usize) -> Result<Option<RegionWho>> {
+    let ds = site.dataset;
+    let Some(who) = &ds.who else { return Ok(None) };
+    let Some(e) = who.for_region(idx) else {
+        return Ok(None);
+    };
+    let base = site
+        .keys
+        .region(ds, idx, DEFAULT_WINDOW, site.per_capita())?;
+    let key = crate::output::key_of(&[base.as_bytes(), site.keys.who.as_bytes()]);
+    let name = format!("who/{}", ds.regions[idx].id);
+    let (section, _) = site
+        .output
+        .unit_json(&name, &key, || region_section(site, idx, who, e))?;
+    Ok(Some(section))
+}
+
+use crate::data::who::Who;
+use crate::measures::DEFAULT_WINDOW;
+use crate::render::chart::{self, Chart, Panel, Trace};
+use crate::render::format::thousands;
+
+/// JHU's trailing 7-day mean × 7 at each of WHO's Sundays (NaN outside JHU's dates or where
+/// JHU's mean is unknown): a weekly number on WHO's scale, never merged into WHO's.
+fn jhu_weekly(who: &Who, r: &crate::data::Region, mean: &[f64]) -> Vec<f64> {
+    (0..who.weeks)
+        .map(|w| {
+            let i = (who.week(w) - r.series.start).num_days();
+            if i < 0 || i as usize >= mean.len() {
+                return f64::NAN;
+            }
+            mean[i as usize] * 7.0
+        })
+        .collect()
+}
+
+/// A weekly series drawn on a daily axis: each week's value on its seven days (Monday to
+/// Sunday), so bars and steps line up with the weeks they cover.
+fn by_day(weekly: &[f64]) -> Vec<f64> {
+    weekly
+        .iter()
+        .flat_map(|&v| std::iter::repeat_n(v, 7))
+        .collect()
+}
+
+fn region_section(
+    site: &super::Site,
+    idx: usize,
+    who: &Who,
+    e: &WhoEntity,
+) -> Result<(RegionWho, Vec<String>)> {
+    let ds = site.dataset;
+    let r = &ds.regions[idx];
+    let d = crate::measures::derive(&r.series, &ds.quality.regions[idx], DEFAULT_WINDOW);
+    let mut files = Vec::new();
+    let mut charts = Vec::new();
+    let kinds = [
+        (
+            "cases",
+            &e.cases,
+            d.ma_confirmed(),
+            chart::CASES_LIGHT,
+            chart::CASES,
+        ),
+        (
+            "deaths",
+            &e.deaths,
+            d.ma_deaths(),
+            chart::DEATHS_LIGHT,
+            chart::DEATHS,
+        ),
+    ];
+    for (what, m, mean, light, dark) in kinds {
+        let weekly: Vec<f64> = (0..who.weeks)
+            .map(|w| m.value(w).map_or(f64::NAN, |v| v as f64))
+            .collect();
+        let bars = by_day(&weekly);
+        let jhu = by_day(&jhu_weekly(who, r, mean));
+        let flags = by_day(
+            &(0..who.weeks)
+                .map(|w| {
+                    if m.status[w] == crate::data::who::WeekStatus::Correction {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        let flags: Vec<bool> = flags.iter().map(|&f| f > 0.0).collect();
+        let chart = Chart {
+            phone: false,
+            width: super::regions::W,
+            height: super::regions::H,
+            start: who.start - chrono::Duration::days(6),
+            days: bars.len(),
+            panels: vec![Panel {
+                title: format!("New {what} per week (WHO)"),
+                bars: Some(Trace {
+                    label: "WHO, per week",
+                    values: &bars,
+                    color: light,
+                }),
+                lines: vec![Trace {
+                    label: "JHU 7-day mean × 7",
+                    values: &jhu,
+                    color: dark,
+                }],
+                flagged: flags.contains(&true).then_some(flags.as_slice()),
+                // Where the place stopped reporting: the empty weeks after it are not zeros.
+                markers: m
+                    .stopped_from
+                    .map(|w| vec![(w * 7, "not reporting".to_string())])
+                    .unwrap_or_default(),
+                ..Default::default()
+            }],
+        };
+        let src = format!("img/{}-who-{what}.svg", r.id);
+        let drawn = super::pictures::write(
+            site.output,
+            "regions",
+            &src,
+            &chart,
+            super::regions::PHONE_PANEL_H,
+        )?;
+        files.push(format!("regions/{src}"));
+        files.push(format!("regions/{}", drawn.picture.phone_src));
+        charts.push(WhoChart {
+            alt: chart_alt(who, e, m, what),
+            caption: format!("New {what} per week as reported to WHO (bars; grey: corrections; gaps: no report). Line: JHU's 7-day average × 7 at each Sunday, {} to {}, on the same weekly scale — a separate source, not joined to WHO's.", r.series.start, r.series.end()),
+            picture: drawn.picture,
+        });
+    }
+    let section = RegionWho {
+        title: format!("WHO weekly reports, 2020 to {}", who.end()),
+        who_name: e.name.clone(),
+        facts: facts(who, e),
+        charts,
+    };
+    Ok((section, files))
+}
+
+fn chart_alt(who: &Who, e: &WhoEntity, m: &WhoMeasure, what: &str) -> String {
+    let peak = (0..who.weeks)
+        .filter_map(|w| m.rankable(w).map(|v| (v, w)))
+        .max_by_key(|&(v, w)| (v, std::cmp::Reverse(w)));
+    let peak = match peak {
+        Some((v, w)) if v > 0 => format!(
+            " The highest week was {} {what}, the week to {}.",
+            thousands(v),
+            who.week(w)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "Bar chart of new {what} per week that {} reported to WHO, weeks to {} … {}, with JHU's 7-day average × 7 as a line where JHU has data.{peak} {}",
+        e.name,
+        who.start,
+        who.end(),
+        measure_fact(who, m, what)
+    )
+}
+
+/// One sentence on where a measure's reports stand.
+fn measure_fact(who: &Who, m: &WhoMeasure, what: &str) -> String {
+    let Some(last) = m.last_report() else {
+        return format!("WHO has no {what} report.");
+    };
+    let last_txt = format!(
+        "{} in the week to {}",
+        thousands(m.value(last).unwrap_or(0)),
+        who.week(last)
+    );
+    match m.stopped_from {
+        Some(from) => {
+            let last_zero = (from..who.weeks).rev().find(|&w| m.new[w] == Some(0));
+            let zero_txt = last_zero.map_or_else(String::new, |z| {
+                format!(
+                    " (the zeros WHO published from then to {} count as no report)",
+                    who.week(z)
+                )
+            });
+            format!(
+                "{}: no report after the week to {} ({} that week): not reporting from the week to {}{zero_txt}.",
+                capital(what),
+                who.week(last),
+                thousands(m.value(last).unwrap_or(0)),
+                who.week(from),
+            )
+        }
+        None => {
+            let mut s = format!("{}: last report {last_txt}.", capital(what));
+            if let Some(nz) = m.last_nonzero()
+                && nz + super::super::data::who::STOP_MIN_WEEKS < last
+            {
+                s.push_str(&format!(
+                    " Only zeros since the week to {} (the last non-zero week).",
+                    who.week(nz)
+                ));
+            }
+            s
+        }
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
+
+fn facts(who: &Who, e: &WhoEntity) -> Vec<String> {
+    let mut out = vec![
+        measure_fact(who, &e.cases, "cases"),
+        measure_fact(who, &e.deaths, "deaths"),
+    ];
+    let corrections: usize = [&e.cases, &e.deaths]
+        .iter()
+        .map(|m| {
+            m.status
+                .iter()
+                .filter(|s| **s == crate::data::who::WeekStatus::Correction)
+                .count()
+        })
+        .sum();
+    if corrections > 0 {
+        out.push(format!("{corrections} week(s) with a negative value (a correction of earlier weeks): drawn in grey, left out of rankings."));
+    }
+    let (c, d) = (
+        e.cases.cumulative[who.weeks - 1],
+        e.deaths.cumulative[who.weeks - 1],
+    );
+    out.push(format!(
+        "Cumulative totals at WHO: {} cases, {} deaths.",
+        thousands(c),
+        thousands(d)
+    ));
+    out
+}
