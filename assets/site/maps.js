@@ -218,8 +218,8 @@
     var set = $v("hm-measure") + "-" + $v("hm-mode") + "-" + $v("hm-scale");
     var a = anims[scope + "/" + set + "-" + $v("hm-axis")];
     if (!a) return null;
-    var slider = document.getElementById("hm-date");
-    var frame = canvas && !canvas.hidden && slider ? Number(slider.value) : a.frames - 1;
+    // The frame drawn (the slider may be ahead of it while the animation loads).
+    var frame = canvas && !canvas.hidden ? Number(canvas.getAttribute("data-frame")) : a.frames - 1;
     var div = a.pc ? Number($v("hm-div")) || 100000 : 100000;
     return {
       scope: scope, set: set, frames: a.frames, frame: frame, factor: div / 100000,

@@ -46,15 +46,17 @@ pub(crate) struct Theme {
     pub classes: [[u8; 3]; NUM_CLASSES],
 }
 
-/// On white. The classes are ColorBrewer YlOrRd (9 classes) without its palest step, which is
-/// too close to the white paper and to the zero colour.
+/// On white. The classes run along ColorBrewer YlOrRd (without its palest step, too close to
+/// the paper and to zero), re-spaced so that neighbours are equally far apart as the eye sees
+/// it: CIEDE2000 ≥ 11 (YlOrRd's own first two steps were 7 apart).
 pub(crate) const LIGHT: Theme = Theme {
     paper: [0xff, 0xff, 0xff],
     ink: [0x1e, 0x1e, 0x1e],
     outline: [0x9a, 0x9a, 0x9a],
     no_data: [0xbd, 0xbd, 0xbd],
-    // Pale blue-grey: clearly "nothing" yet not the paper, the grey of no-data or a yellow class.
-    zero: [0xdc, 0xe6, 0xee],
+    // Pale blue-grey: clearly "nothing" yet not the paper (CIEDE2000 ≥ 10), the grey of
+    // no-data or a yellow class.
+    zero: [0xcf, 0xdb, 0xe6],
     context: [0xf0, 0xf0, 0xf0],
     rule: [0xd4, 0xd4, 0xd4],
     // Muted violet: neither a case class (warm) nor zero (pale blue) nor no data (grey).
@@ -65,12 +67,12 @@ pub(crate) const LIGHT: Theme = Theme {
     above_population: [0x8a, 0x86, 0x5a],
     classes: [
         [0xff, 0xed, 0xa0],
-        [0xfe, 0xd9, 0x76],
-        [0xfe, 0xb2, 0x4c],
-        [0xfd, 0x8d, 0x3c],
-        [0xfc, 0x4e, 0x2a],
-        [0xe3, 0x1a, 0x1c],
-        [0xbd, 0x00, 0x26],
+        [0xfe, 0xcb, 0x66],
+        [0xfe, 0xa7, 0x47],
+        [0xfd, 0x83, 0x39],
+        [0xfc, 0x55, 0x2c],
+        [0xe2, 0x19, 0x1c],
+        [0xb5, 0x00, 0x26],
         [0x80, 0x00, 0x26],
     ],
 };
@@ -78,8 +80,10 @@ pub(crate) const LIGHT: Theme = Theme {
 /// On the site's dark page (`--bg` in style.css). On dark paper the eye reads brightness as
 /// "more", so the classes run the other way in lightness: from a dim brown close to the paper
 /// to a bright yellow, through the same warm hues (an inverted YlOrRd reads high values as the
-/// darkest, which on a dark page means "least"). Zero stays a cool slate and "not reporting"
-/// a violet, apart from every warm class.
+/// darkest, which on a dark page means "least"). The ramp runs from a dim maroon through red
+/// and orange to a pale yellow, equally spaced (CIEDE2000 ≥ 12 between neighbours: the first
+/// dark ramp, brown to yellow, had four neighbouring pairs 7 apart that nobody could tell
+/// apart). Zero stays a cool slate and "not reporting" a violet, apart from every warm class.
 pub(crate) const DARK: Theme = Theme {
     paper: [0x15, 0x17, 0x1a],
     ink: [0xe8, 0xe8, 0xea],
@@ -94,14 +98,14 @@ pub(crate) const DARK: Theme = Theme {
     state_level: [0x3f, 0x86, 0x7a],
     above_population: [0x84, 0x80, 0x4c],
     classes: [
-        [0x6b, 0x44, 0x23],
-        [0x8a, 0x4a, 0x1e],
-        [0xa9, 0x50, 0x1c],
-        [0xc9, 0x58, 0x1c],
-        [0xe4, 0x68, 0x2a],
-        [0xf5, 0x8a, 0x30],
-        [0xfb, 0xb8, 0x4a],
-        [0xff, 0xe6, 0x80],
+        [0x5c, 0x1f, 0x2a],
+        [0x88, 0x27, 0x24],
+        [0xb7, 0x38, 0x1f],
+        [0xdb, 0x55, 0x1d],
+        [0xf1, 0x7b, 0x21],
+        [0xf8, 0xa2, 0x33],
+        [0xfd, 0xc9, 0x59],
+        [0xff, 0xf0, 0x8a],
     ],
 };
 
@@ -538,6 +542,124 @@ mod tests {
             }
         };
         0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    }
+
+    /// CIE L*a*b* (D65) of an sRGB colour.
+    fn lab(c: [u8; 3]) -> [f64; 3] {
+        let lin = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let (r, g, b) = (lin(c[0]), lin(c[1]), lin(c[2]));
+        let x = (0.412_456_4 * r + 0.357_576_1 * g + 0.180_437_5 * b) / 0.950_47;
+        let y = 0.212_672_9 * r + 0.715_152_2 * g + 0.072_175 * b;
+        let z = (0.019_333_9 * r + 0.119_192 * g + 0.950_304_1 * b) / 1.088_83;
+        let f = |t: f64| {
+            if t > 216.0 / 24389.0 {
+                t.cbrt()
+            } else {
+                (24389.0 / 27.0 * t + 16.0) / 116.0
+            }
+        };
+        let (fx, fy, fz) = (f(x), f(y), f(z));
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+
+    /// CIEDE2000 colour difference of two L*a*b* colours (Sharma, Wu and Dalal 2005).
+    fn ciede2000(p: [f64; 3], q: [f64; 3]) -> f64 {
+        let ([l1, a1, b1], [l2, a2, b2]) = (p, q);
+        let pow7 = |c: f64| (c.powi(7) / (c.powi(7) + 25f64.powi(7))).sqrt();
+        let cbar = (a1.hypot(b1) + a2.hypot(b2)) / 2.0;
+        let g = 0.5 * (1.0 - pow7(cbar));
+        let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
+        let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
+        let hue = |b: f64, a: f64| {
+            if a == 0.0 && b == 0.0 {
+                0.0
+            } else {
+                b.atan2(a).to_degrees().rem_euclid(360.0)
+            }
+        };
+        let (h1p, h2p) = (hue(b1, a1p), hue(b2, a2p));
+        let dlp = l2 - l1;
+        let dcp = c2p - c1p;
+        let dhp = if c1p * c2p == 0.0 {
+            0.0
+        } else if (h2p - h1p).abs() <= 180.0 {
+            h2p - h1p
+        } else if h2p - h1p > 180.0 {
+            h2p - h1p - 360.0
+        } else {
+            h2p - h1p + 360.0
+        };
+        let d_hp = 2.0 * (c1p * c2p).sqrt() * (dhp.to_radians() / 2.0).sin();
+        let lbp = (l1 + l2) / 2.0;
+        let cbp = (c1p + c2p) / 2.0;
+        let hbp = if c1p * c2p == 0.0 {
+            h1p + h2p
+        } else if (h1p - h2p).abs() <= 180.0 {
+            (h1p + h2p) / 2.0
+        } else if h1p + h2p < 360.0 {
+            (h1p + h2p + 360.0) / 2.0
+        } else {
+            (h1p + h2p - 360.0) / 2.0
+        };
+        let cos = |deg: f64| deg.to_radians().cos();
+        let t = 1.0 - 0.17 * cos(hbp - 30.0) + 0.24 * cos(2.0 * hbp) + 0.32 * cos(3.0 * hbp + 6.0)
+            - 0.20 * cos(4.0 * hbp - 63.0);
+        let dtheta = 30.0 * (-((hbp - 275.0) / 25.0).powi(2)).exp();
+        let rt = -2.0 * pow7(cbp) * (2.0 * dtheta).to_radians().sin();
+        let sl = 1.0 + 0.015 * (lbp - 50.0).powi(2) / (20.0 + (lbp - 50.0).powi(2)).sqrt();
+        let sc = 1.0 + 0.045 * cbp;
+        let sh = 1.0 + 0.015 * cbp * t;
+        ((dlp / sl).powi(2)
+            + (dcp / sc).powi(2)
+            + (d_hp / sh).powi(2)
+            + rt * (dcp / sc) * (d_hp / sh))
+            .sqrt()
+    }
+
+    #[test]
+    fn ciede2000_matches_the_published_test_data() {
+        // Sharma, Wu and Dalal (2005), table 1: pairs 1, 7, 17, 25 and 34.
+        let cases = [
+            ([50.0, 2.6772, -79.7751], [50.0, 0.0, -82.7485], 2.0425),
+            ([50.0, 0.0, 0.0], [50.0, -1.0, 2.0], 2.3669),
+            ([50.0, 2.5, 0.0], [73.0, 25.0, -18.0], 27.1492),
+            ([60.2574, -34.0099, 36.2677], [60.4626, -34.1751, 39.4387], 1.2644),
+            ([22.7233, 20.0904, -46.694], [23.0331, 14.973, -42.5619], 2.0373),
+        ];
+        for (p, q, want) in cases {
+            let got = ciede2000(p, q);
+            assert!((got - want).abs() < 1e-4, "{p:?} {q:?}: {got} != {want}");
+        }
+    }
+
+    /// Issue 22 item 2: a reader tells every class from its neighbours and from the page, in
+    /// both schemes. CIEDE2000 ≥ 10 is a difference seen at a glance (≈ 2.3 is "just
+    /// noticeable"); the first dark ramp had four neighbouring pairs at 7.
+    #[test]
+    fn classes_are_visibly_apart_in_both_schemes() {
+        const MIN: f64 = 10.0;
+        for (name, t) in [("light", &LIGHT), ("dark", &DARK)] {
+            let d = |a: [u8; 3], b: [u8; 3]| ciede2000(lab(a), lab(b));
+            for (k, w) in t.classes.windows(2).enumerate() {
+                let de = d(w[0], w[1]);
+                assert!(de >= MIN, "{name}: classes {k} and {} are {de:.1} apart", k + 1);
+            }
+            for (k, c) in t.classes.iter().enumerate() {
+                let de = d(*c, t.paper);
+                assert!(de >= MIN, "{name}: class {k} is {de:.1} from the page");
+            }
+            let de = d(t.zero, t.paper);
+            assert!(de >= MIN, "{name}: zero is {de:.1} from the page");
+            let de = d(t.zero, t.classes[0]);
+            assert!(de >= MIN, "{name}: zero is {de:.1} from the lowest class");
+        }
     }
 
     #[test]

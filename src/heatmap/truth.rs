@@ -235,7 +235,7 @@ fn unmapped_notes(
                 me.noun(),
                 if mode == Mode::New { " per day" } else { "" },
                 share * 100.0,
-                abbreviate(&listed, 2)
+                rows_phrase(&listed)
             ))
         })
         .collect()
@@ -263,6 +263,36 @@ fn abbreviate(names: &[String], keep: usize) -> String {
     )
 }
 
+/// Where the off-map counts are: "in Unknown", or, for many rows, what kind of rows they are
+/// and the largest: "in 99 rows without a shape (97 “Unassigned” and 2 “Out of” rows),
+/// largest Unassigned, VT" (a list of the first two read as a garbled list of places:
+/// "in Unassigned, VT, Unassigned, MA and 97 more"). `names` are largest first.
+fn rows_phrase(names: &[String]) -> String {
+    if names.len() <= 2 {
+        return format!("in {}", names.join(", "));
+    }
+    let kind = |prefix: &str| names.iter().filter(|n| n.starts_with(prefix)).count();
+    let (unassigned, out_of) = (kind("Unassigned"), kind("Out of"));
+    let mut kinds = Vec::new();
+    if unassigned > 0 {
+        kinds.push(format!("{unassigned} “Unassigned”"));
+    }
+    if out_of > 0 {
+        kinds.push(format!("{out_of} “Out of”"));
+    }
+    let others = names.len() - unassigned - out_of;
+    let detail = match (kinds.is_empty(), others) {
+        (true, _) => String::new(),
+        (false, 0) => format!(" ({} rows)", kinds.join(" and ")),
+        (false, k) => format!(" ({} and {k} other rows)", kinds.join(", ")),
+    };
+    format!(
+        "in {} rows without a shape{detail}, largest {}",
+        names.len(),
+        names[0]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +304,27 @@ mod tests {
             .to_vec();
         assert_eq!(abbreviate(&v[..1], 2), "Unknown");
         assert_eq!(abbreviate(&v, 2), "Unknown, Unassigned and 1 more");
+    }
+
+    #[test]
+    fn off_map_rows_are_named_by_kind() {
+        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(rows_phrase(&v(&["Unknown"])), "in Unknown");
+        assert_eq!(rows_phrase(&v(&["Alphaland", "Betaland"])), "in Alphaland, Betaland");
+        let mut counties = v(&["Unassigned, VT", "Unassigned, MA", "Out of TX"]);
+        assert_eq!(
+            rows_phrase(&counties),
+            "in 3 rows without a shape (2 “Unassigned” and 1 “Out of” rows), largest Unassigned, VT"
+        );
+        counties.push("Diamond Princess".into());
+        assert_eq!(
+            rows_phrase(&counties),
+            "in 4 rows without a shape (2 “Unassigned”, 1 “Out of” and 1 other rows), \
+             largest Unassigned, VT"
+        );
+        assert_eq!(
+            rows_phrase(&v(&["Diamond Princess", "MS Zaandam", "Summer Olympics 2020"])),
+            "in 3 rows without a shape, largest Diamond Princess"
+        );
     }
 }

@@ -55,6 +55,8 @@ struct JsAnim<'a> {
     /// What the map leaves out, as one sentence (or empty).
     note: String,
     top_note: &'a str,
+    /// The view its scope opens on (`featured_of`).
+    featured: bool,
 }
 
 #[derive(Serialize)]
@@ -105,7 +107,6 @@ fn label_of(a: &Animation) -> String {
     )
 }
 
-/// The animation shown first (and on the overview): world, confirmed, new, per capita.
 /// What the map leaves out, for captions: rows without a shape on the last date (when more
 /// than 1 % of the total) and counties painted with their reporting unit's value.
 pub(crate) fn note_of(a: &Animation) -> String {
@@ -119,19 +120,53 @@ pub(crate) fn note_of(a: &Animation) -> String {
     parts.join(" ")
 }
 
-pub(crate) fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
-    let pick = |scope: &str| {
+/// Regions ranked on the last date below which new cases make a poor first view.
+const FEATURED_MIN_REPORTING: usize = 5;
+
+/// The view a scope is shown in first (the explorer, the overview for the world): new cases
+/// per 100,000 (7-day average), which compares places of any size, when it ranks on the last
+/// date at least as many regions as the total does (up to `FEATURED_MIN_REPORTING`); else the
+/// cumulative total per
+/// 100,000, whose last date is never empty (China's provinces stopped reporting new cases, and
+/// its new-cases map was all "Not reporting"). Always the default colour classes.
+pub(crate) fn featured_of<'a>(idx: &'a HeatmapIndex, scope: &str) -> Option<&'a Animation> {
+    let pick = |mode: Mode| {
         idx.animations.iter().find(|a| {
             a.scope == scope
                 && a.measure == Measure::Confirmed
-                && a.mode == Mode::New
+                && a.mode == mode
                 && a.unit == Unit::PerCapita
                 && a.scale == Scale::Linear
         })
     };
-    pick("world")
-        .or_else(|| idx.scopes.first().and_then(|s| pick(&s.id)))
+    let total = pick(Mode::Total);
+    let enough = total.map_or(0, |t| t.top.len().min(FEATURED_MIN_REPORTING));
+    pick(Mode::New)
+        .filter(|a| a.top.len() >= enough)
+        .or(total)
+}
+
+/// The animation shown first (and on the overview): the world's featured view.
+pub(crate) fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
+    featured_of(idx, "world")
+        .or_else(|| idx.scopes.first().and_then(|s| featured_of(idx, &s.id)))
         .or_else(|| idx.animations.first())
+}
+
+/// One sentence on which view is featured and why (the caption of the overview's map).
+pub(crate) fn featured_why(a: &Animation) -> String {
+    let view = format!(
+        "{}: {}",
+        a.measure_label,
+        a.subtitle.split(" · colour").next().unwrap_or(&a.subtitle).to_lowercase()
+    );
+    if a.mode == Mode::New {
+        format!("{view}, the first view of every map: per capita, it compares places of any size.")
+    } else {
+        format!(
+            "{view}: fewer than {FEATURED_MIN_REPORTING} regions of this map report new cases on the last date, so it opens on the total."
+        )
+    }
 }
 
 /// The explorer, one page per animation, and the legend colours' stylesheet.
@@ -217,7 +252,7 @@ fn colours_css(colours: &[String]) -> String {
 }
 
 /// Explorer data: everything the JS needs to switch views without loading anything.
-fn js_anim(a: &Animation) -> JsAnim<'_> {
+fn js_anim<'a>(idx: &HeatmapIndex, a: &'a Animation) -> JsAnim<'a> {
     JsAnim {
         key: a.key(),
         title: &a.title,
@@ -256,12 +291,13 @@ fn js_anim(a: &Animation) -> JsAnim<'_> {
             .collect(),
         note: note_of(a),
         top_note: &a.top_note,
+        featured: featured_of(idx, &a.scope).is_some_and(|f| std::ptr::eq(f, a)),
     }
 }
 
 /// `heatmaps/index.html`: the explorer, with a plain list of every page for no-JS visitors.
 fn write_explorer(site: &Site, idx: &HeatmapIndex) -> Result<()> {
-    let data: Vec<JsAnim> = idx.animations.iter().map(js_anim).collect();
+    let data: Vec<JsAnim> = idx.animations.iter().map(|a| js_anim(idx, a)).collect();
     let scopes: Vec<Opt> = idx
         .scopes
         .iter()
@@ -301,6 +337,7 @@ fn write_explorer(site: &Site, idx: &HeatmapIndex) -> Result<()> {
     ctx.insert("scopes", &scopes);
     ctx.insert("groups", &groups);
     ctx.insert("first", &data[first_pos]);
+    ctx.insert("first_legend", &first.legend);
     ctx.insert("first_top", &top_rows(first, "../"));
     ctx.insert("first_scope_label", &first.scope_label);
     ctx.insert("divisors", &divisors);

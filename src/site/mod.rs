@@ -66,6 +66,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("heatmap.html", include_str!("../../templates/heatmap.html")),
     (
+        "heatmap_side.html",
+        include_str!("../../templates/heatmap_side.html"),
+    ),
+    (
         "heatmap_regions.html",
         include_str!("../../templates/heatmap_regions.html"),
     ),

@@ -53,6 +53,7 @@ fn heat_context(site: &Site, rel: &str, title: &str, heat: &HeatmapIndex) -> ter
         ctx.insert("featured", f);
         ctx.insert("featured_page", &super::heatmaps::page_path(f));
         ctx.insert("featured_top", &super::heatmaps::top_rows(f, ""));
+        ctx.insert("featured_why", &super::heatmaps::featured_why(f));
     }
     ctx.insert("heat_scopes", &heat.scopes);
     ctx
