@@ -39,7 +39,7 @@ npm_install() {
     if [ ! -f tests/browser/node_modules/.package-lock.json ] ||
         [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
         log "installing browser-test packages (npm ci in tests/browser)"
-        (cd tests/browser && npm ci --no-audit --no-fund --silent)
+        (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --silent)
     fi
 }
 
@@ -70,6 +70,8 @@ install_test_deps() {
     # The browser test runs tests/browser/check.mjs with Node (>= 18; Debian 12 has 18).
     command -v node >/dev/null 2>&1 || apt_install nodejs npm
     [ -f tests/browser/package.json ] && npm_install
+    # The Nu HTML checker (npm vnu-jar, in tests/browser) runs on Java.
+    command -v java >/dev/null 2>&1 || apt_install default-jre-headless
     install_deploy_deps
     return 0
 }

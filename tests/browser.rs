@@ -371,6 +371,11 @@ fn search_and_clickable_maps_in_headless_chromium() {
         args.push("--map".into());
         args.push(format!("{page}={id}"));
     }
+    // Issue 22 item 4: the explorer's timeline on a view with three frames.
+    args.push("--timeline".into());
+    args.push(
+        "heatmaps/index.html#scope=world&measure=confirmed&mode=total&scale=abs&axis=lin".into(),
+    );
     if let Some(dir) = std::env::var_os("SEECOVID_SHOTS") {
         args.push("--screenshots".into());
         args.push(dir.to_string_lossy().into_owned());
@@ -385,8 +390,23 @@ fn search_and_clickable_maps_in_headless_chromium() {
     assert_eq!(summary["ok"], true);
     let done = summary["interactions"].as_array().expect("interactions");
     // 6 runs (file/http × 1280/360 light, http × 1280/360 dark) × (8 searches + 4 maps +
-    // 1 compare pick).
-    assert_eq!(done.len(), 6 * 13, "interactions run");
+    // 1 compare pick), and the timeline on the 4 http runs.
+    assert_eq!(done.len(), 6 * 13 + 4, "interactions run");
+    let timelines: Vec<&serde_json::Value> = done
+        .iter()
+        .filter(|c| {
+            c["page"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("timeline "))
+        })
+        .collect();
+    assert_eq!(timelines.len(), 4, "timeline checks");
+    for c in timelines {
+        assert!(
+            c["beforeLoad"]["text"].is_string() && c["afterLoad"]["frame"] == 0,
+            "the timeline check did not get through: {c}"
+        );
+    }
     let tips = done
         .iter()
         .filter(|c| c["tip"]["value"].as_str().is_some_and(|v| !v.is_empty()))
@@ -440,4 +460,67 @@ fn assert_widgets(summary: &serde_json::Value) {
         assert_eq!(w["deaths"].as_array().map(Vec::len), Some(4), "{c}");
         assert_eq!(w["afterPick"], 5, "{c}");
     }
+}
+
+/// Issue 23 item 7: the Nu HTML checker (npm `vnu-jar`, run with Java) finds no error on a
+/// sample of every page type of the `small` fixture site: the overview, the regions index, a
+/// country, a state and a county page, about, the heat-map explorer, a heat-map page and its
+/// regions list, the comparison index, a preset comparison and compare-any, the sandbox and its
+/// scenarios, and the 404 page. (It found `p` after a `figcaption` inside `figure` on the
+/// overview, the explorer and every heat-map page.)
+#[test]
+fn pages_pass_the_nu_html_checker() {
+    let browser_dir = repo_dir().join("tests/browser");
+    let jar = browser_dir.join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let hint =
+        "run scripts/test.sh (it installs a Java runtime and runs `npm ci` in tests/browser)";
+    assert!(
+        jar.is_file(),
+        "the HTML check needs {}: {hint}",
+        jar.display()
+    );
+    let java = Command::new("java").arg("-version").output();
+    assert!(
+        java.as_ref().is_ok_and(|o| o.status.success()),
+        "the HTML check needs Java (`java` on PATH): {hint}"
+    );
+    let t = SiteTest::fixture("small");
+    t.build();
+    let out = t.out();
+    let mut pages: Vec<String> = [
+        "index.html",
+        "regions/index.html",
+        "regions/alphaland.html",
+        "regions/us--alabama.html",
+        "regions/us--alabama--autauga.html",
+        "about/index.html",
+        "heatmaps/index.html",
+        "heatmaps/world/regions.html",
+        "heatmaps/world/confirmed-new-pc-lin.html",
+        "compare/index.html",
+        "compare/any.html",
+        "sandbox/index.html",
+        "sandbox/scenarios.html",
+        "404.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    pages.extend(section_pages(&out, "compare", 2).into_iter().skip(1));
+    for p in &pages {
+        assert!(out.join(p).is_file(), "the build has no {p}");
+    }
+    let o = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .args(pages.iter().map(|p| out.join(p)))
+        .output()
+        .expect("cannot run java");
+    let report = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && report.trim().is_empty(),
+        "the Nu HTML checker found errors on {} pages:\n{report}",
+        pages.len()
+    );
 }

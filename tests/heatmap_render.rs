@@ -456,3 +456,88 @@ fn per_capita_rankings_apply_the_population_floor() {
     }
     assert!(checked >= 100, "{checked}");
 }
+
+/// Issue 22 item 1: the default ("round") classes keep at least five classes in use in every
+/// frame that has 30 or more mapped regions above zero (one class per six regions below
+/// that), counted on the map block of every GIF frame as a reader sees it, for new cases
+/// absolute and per 100,000 on the world and the US counties; and every break is a round
+/// number (1, 2, 3 or 5 × 10^k), none finer than the data. (Not the US states: they lie
+/// within a decade of each other on any date while their level moves over four decades, so no
+/// one set of eight classes keeps five in use at both ends; their peaks stay unsaturated,
+/// `peaks_do_not_saturate_the_default_classes`.)
+#[test]
+fn default_classes_are_round_and_keep_five_in_use_in_every_frame() {
+    use seecovid::heatmap::color::{CLASS0, NUM_CLASSES};
+    let (dir, index) = render_real(&["world", "us-counties"], 28);
+    let mut short = Vec::new();
+    for s in &index.scopes {
+        let mapped: BTreeSet<&str> = s.regions.iter().map(String::as_str).collect();
+        // Mapped regions above zero (reported) per frame date, from the frames CSV.
+        let csv = std::fs::read(dir.path().join(format!("heatmaps/{}/frames.csv.gz", s.id)))
+            .expect("frames CSV");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&csv[..]), &mut text)
+            .unwrap();
+        let mut above: std::collections::BTreeMap<String, usize> = Default::default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (date, id, new7, status) = (f[0], f[1], f[4], f[6]);
+            let n = above.entry(date.to_string()).or_default();
+            if mapped.contains(id)
+                && status == "reported"
+                && new7.parse::<f64>().unwrap_or(0.0) > 0.0
+            {
+                *n += 1;
+            }
+        }
+        for view in ["confirmed-new-abs-lin", "confirmed-new-pc-lin"] {
+            let a = index
+                .animations
+                .iter()
+                .find(|a| a.gif == format!("heatmaps/{}/{view}.gif", s.id))
+                .expect("default view");
+            for &t in &a.legend.thresholds {
+                let m = t / 10f64.powf(t.log10().floor());
+                assert!(
+                    [1.0, 2.0, 3.0, 5.0].iter().any(|r| (m - r).abs() < 1e-6),
+                    "{}: break {t} is not round: {:?}",
+                    a.gif,
+                    a.legend.thresholds
+                );
+            }
+            if view.contains("-abs-") {
+                assert!(
+                    a.legend.thresholds[0] >= 0.2,
+                    "{}: {:?}",
+                    a.gif,
+                    a.legend.thresholds
+                );
+            }
+            let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join(&a.gif)).unwrap());
+            let dates = heatmap::frame_dates(a.first_date, a.last_date, a.step);
+            assert_eq!(frames.len(), dates.len());
+            for (img, date) in frames.iter().zip(&dates) {
+                let mut seen = [false; NUM_CLASSES];
+                for y in 104..620 {
+                    for &p in &img.px[y * img.width..y * img.width + 680] {
+                        if (CLASS0..CLASS0 + NUM_CLASSES as u8).contains(&p) {
+                            seen[(p - CLASS0) as usize] = true;
+                        }
+                    }
+                }
+                let used = seen.iter().filter(|&&b| b).count();
+                let n = above.get(&date.to_string()).copied().unwrap_or(0);
+                let want = (n / 6).clamp(usize::from(n > 0), 5);
+                if used < want {
+                    short.push(format!("{} {date}: {used} classes for {n} regions", a.gif));
+                }
+            }
+        }
+    }
+    assert!(
+        short.is_empty(),
+        "{} frames short: {:?}",
+        short.len(),
+        &short[..short.len().min(8)]
+    );
+}

@@ -71,7 +71,7 @@ pub(super) fn render_pair(
             .collect(),
         shape_member: shape_members(ds, m),
     };
-    let domain = Domain::of(&pair.mat, &pair.adj.mapped);
+    let domain = Domain::of(&pair.mat, &pair.adj.mapped, mode, sc);
     let (set, files) = hover::value_files(m, &pair.mat.dates, &pair.mat.values, (me, mode, sc));
     for (path, text) in &files {
         out.write(path, text.as_bytes())?;

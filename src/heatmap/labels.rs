@@ -66,7 +66,7 @@ fn subtitle(mode: Mode, sc: Unit, axis: Scale) -> String {
         subtitle.push_str(" · per 100,000 people");
     }
     subtitle.push_str(match axis {
-        Scale::Linear => " · colour classes from all frames",
+        Scale::Linear => " · round colour classes",
         Scale::Log => " · log colour scale",
     });
     subtitle

@@ -6,6 +6,7 @@
 //! transparent frame differences and parallel LZW (see docs/performance.md).
 
 mod animation;
+pub(crate) mod breaks;
 pub mod color;
 mod domain;
 pub(crate) mod encode;

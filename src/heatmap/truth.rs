@@ -230,7 +230,7 @@ fn unmapped_notes(
             let listed: Vec<String> = off_map.iter().map(|x| x.1.to_string()).collect();
             // A count, said as one: on a per-capita map a bare "807 per day" read as a rate.
             Some(format!(
-                "Not on the map: {} {}{} ({:.1} % of the total), in {}",
+                "Not on the map: {} {}{} ({:.1} % of the total), {}",
                 thousands(count.round() as i64),
                 me.noun(),
                 if mode == Mode::New { " per day" } else { "" },
@@ -263,34 +263,23 @@ fn abbreviate(names: &[String], keep: usize) -> String {
     )
 }
 
-/// Where the off-map counts are: "in Unknown", or, for many rows, what kind of rows they are
-/// and the largest: "in 99 rows without a shape (97 “Unassigned” and 2 “Out of” rows),
-/// largest Unassigned, VT" (a list of the first two read as a garbled list of places:
-/// "in Unassigned, VT, Unassigned, MA and 97 more"). `names` are largest first.
+/// Where the off-map counts are: "in Unknown", or, for many rows, how many and the largest:
+/// "in 99 “Unassigned” and “Out of” rows, largest Unassigned, VT" (a list of the first two
+/// read as a garbled list of places: "in Unassigned, VT, Unassigned, MA and 97 more").
+/// `names` are largest first.
 fn rows_phrase(names: &[String]) -> String {
     if names.len() <= 2 {
         return format!("in {}", names.join(", "));
     }
     let kind = |prefix: &str| names.iter().filter(|n| n.starts_with(prefix)).count();
     let (unassigned, out_of) = (kind("Unassigned"), kind("Out of"));
-    let mut kinds = Vec::new();
-    if unassigned > 0 {
-        kinds.push(format!("{unassigned} “Unassigned”"));
-    }
-    if out_of > 0 {
-        kinds.push(format!("{out_of} “Out of”"));
-    }
-    let others = names.len() - unassigned - out_of;
-    let detail = match (kinds.is_empty(), others) {
-        (true, _) => String::new(),
-        (false, 0) => format!(" ({} rows)", kinds.join(" and ")),
-        (false, k) => format!(" ({} and {k} other rows)", kinds.join(", ")),
+    let rows = match (unassigned, out_of) {
+        _ if unassigned + out_of < names.len() => "rows without a shape",
+        (0, _) => "“Out of” rows",
+        (_, 0) => "“Unassigned” rows",
+        _ => "“Unassigned” and “Out of” rows",
     };
-    format!(
-        "in {} rows without a shape{detail}, largest {}",
-        names.len(),
-        names[0]
-    )
+    format!("in {} {rows}, largest {}", names.len(), names[0])
 }
 
 #[cfg(test)]
@@ -310,21 +299,29 @@ mod tests {
     fn off_map_rows_are_named_by_kind() {
         let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(rows_phrase(&v(&["Unknown"])), "in Unknown");
-        assert_eq!(rows_phrase(&v(&["Alphaland", "Betaland"])), "in Alphaland, Betaland");
+        assert_eq!(
+            rows_phrase(&v(&["Alphaland", "Betaland"])),
+            "in Alphaland, Betaland"
+        );
         let mut counties = v(&["Unassigned, VT", "Unassigned, MA", "Out of TX"]);
         assert_eq!(
             rows_phrase(&counties),
-            "in 3 rows without a shape (2 “Unassigned” and 1 “Out of” rows), largest Unassigned, VT"
+            "in 3 “Unassigned” and “Out of” rows, largest Unassigned, VT"
+        );
+        assert_eq!(
+            rows_phrase(
+                &counties[..2]
+                    .iter()
+                    .chain(&counties[..1])
+                    .cloned()
+                    .collect::<Vec<_>>()
+            ),
+            "in 3 “Unassigned” rows, largest Unassigned, VT"
         );
         counties.push("Diamond Princess".into());
         assert_eq!(
             rows_phrase(&counties),
-            "in 4 rows without a shape (2 “Unassigned”, 1 “Out of” and 1 other rows), \
-             largest Unassigned, VT"
-        );
-        assert_eq!(
-            rows_phrase(&v(&["Diamond Princess", "MS Zaandam", "Summer Olympics 2020"])),
-            "in 3 rows without a shape, largest Diamond Princess"
+            "in 4 rows without a shape, largest Unassigned, VT"
         );
     }
 }

@@ -102,7 +102,7 @@ fn label_of(a: &Animation) -> String {
         if a.scale == Scale::Log {
             "log scale"
         } else {
-            "colour classes from all frames"
+            "round colour classes"
         }
     )
 }
@@ -141,9 +141,7 @@ pub(crate) fn featured_of<'a>(idx: &'a HeatmapIndex, scope: &str) -> Option<&'a 
     };
     let total = pick(Mode::Total);
     let enough = total.map_or(0, |t| t.top.len().min(FEATURED_MIN_REPORTING));
-    pick(Mode::New)
-        .filter(|a| a.top.len() >= enough)
-        .or(total)
+    pick(Mode::New).filter(|a| a.top.len() >= enough).or(total)
 }
 
 /// The animation shown first (and on the overview): the world's featured view.
@@ -155,16 +153,15 @@ pub(crate) fn featured(idx: &HeatmapIndex) -> Option<&Animation> {
 
 /// One sentence on which view is featured and why (the caption of the overview's map).
 pub(crate) fn featured_why(a: &Animation) -> String {
-    let view = format!(
-        "{}: {}",
-        a.measure_label,
-        a.subtitle.split(" · colour").next().unwrap_or(&a.subtitle).to_lowercase()
-    );
     if a.mode == Mode::New {
-        format!("{view}, the first view of every map: per capita, it compares places of any size.")
+        format!(
+            "{} per day per 100,000 people (7-day average), the first view of every map: per capita, it compares places of any size.",
+            a.measure_label
+        )
     } else {
         format!(
-            "{view}: fewer than {FEATURED_MIN_REPORTING} regions of this map report new cases on the last date, so it opens on the total."
+            "{} in total per 100,000 people: fewer regions of this map report new cases on the last date than report a total, so it opens on the total.",
+            a.measure_label
         )
     }
 }
@@ -417,7 +414,7 @@ fn alt(a: &Animation) -> String {
             ""
         },
         match a.scale {
-            Scale::Linear => "colour classes from the distribution of all frames",
+            Scale::Linear => "round colour classes, the same on every frame",
             Scale::Log => "logarithmic colour scale",
         },
         if a.step == 1 {

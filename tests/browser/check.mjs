@@ -54,7 +54,7 @@ function splitPair(v, flag) {
 }
 
 function parseArgs(argv) {
-  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null, searches: [], maps: [], picks: [] };
+  const o = { site: null, base: null, chromium: "/usr/bin/chromium", pages: [], maxOptions: 12, screenshots: null, searches: [], maps: [], picks: [], timelines: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--site") o.site = argv[++i];
@@ -65,6 +65,7 @@ function parseArgs(argv) {
     else if (a === "--search") o.searches.push(splitPair(argv[++i], a));
     else if (a === "--map") o.maps.push(splitPair(argv[++i], a));
     else if (a === "--pick") o.picks.push(splitPair(argv[++i], a));
+    else if (a === "--timeline") o.timelines.push(argv[++i]);
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.pages.push(a);
   }
@@ -448,11 +449,11 @@ async function checkDivisors(page, check) {
         pc: a ? a.pc : null,
         top: a ? a.top.map((t) => t[2]) : [],
         thresholds: a ? a.thresholds : [],
-        shownTop: cells("hm-top", "tbody tr td:last-child"),
-        shownLegend: cells("hm-legend", "tbody tr td:last-child"),
+        shownTop: cells("hm-side", "table.top tbody tr td:last-child"),
+        shownLegend: cells("hm-side", "table.legend tbody tr td:last-child"),
         title: $("hm-title").textContent,
-        legendCaption: $("hm-legend-caption").textContent,
-        unit: $("hm-top-unit").textContent,
+        legendCaption: $("hm-side").querySelector("table.legend caption").textContent,
+        unit: $("hm-side").querySelector("table.top thead th:last-child").textContent,
       };
     });
     const n = Number(div);
@@ -557,6 +558,14 @@ async function checkPage(path, origin, width, scheme, withControls) {
     reducedMotion: "no-preference",
     serviceWorkers: "block",
   });
+  // Layout shifts from the first paint on (CLS as Lighthouse sums them: shifts not caused by
+  // input, largest 1-s session window of at most 5 s).
+  await context.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push([e.startTime, e.value]);
+    }).observe({ type: "layout-shift", buffered: true });
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   // Never let a request leave the machine: abort it (the "request" listener records it).
@@ -603,6 +612,18 @@ async function checkPage(path, origin, width, scheme, withControls) {
     });
     await settleImages(page);
     phase("images");
+    check.cls = await page.evaluate(() => {
+      let best = 0, cur = 0, start = -1, last = -1;
+      for (const [t, v] of window.__shifts || []) {
+        if (start < 0 || t - last > 1000 || t - start > 5000) { cur = 0; start = t; }
+        cur += v;
+        last = t;
+        best = Math.max(best, cur);
+      }
+      return Math.round(best * 1000) / 1000;
+    });
+    // Issue 22 item 14: the explorer's layout shifted by 0.51 as its controls appeared.
+    if (check.cls >= 0.1) fail(check, `cumulative layout shift ${check.cls} (>= 0.1)`);
     for (const src of await brokenImages(page)) fail(check, `image did not load: ${src}`);
     for (const f of await chartSizes(page, width)) fail(check, f);
     for (const f of await mapSizes(page, width, scheme)) fail(check, f);
@@ -924,12 +945,108 @@ async function checkPick(origin, width, scheme, query, id, withAxe) {
   interactions.push(check);
 }
 
+// --timeline PAGE: the explorer's timeline over http (1280 and 360 px, light and dark), with the
+// GIF held back for 1.5 s as on a slow line. Moving the slider before the frames have loaded
+// must leave the date on the picture shown (issue 22 item 4: the label jumped while the map
+// stayed on the last frame for seconds) and say that the frames are loading; once loaded, the
+// frame drawn and the date agree; the track is as wide as the map, with one tick per year; the
+// arrow keys step frames from the slider and from the page.
+async function checkTimeline(width, scheme, target) {
+  const url = opts.base + target;
+  const check = { page: `timeline ${target}`, origin: "http", width, scheme, url, failures: [], notes: [] };
+  const { context, page } = await interactionPage(check, width, scheme);
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/*.gif", async (route) => {
+    await Promise.race([held, new Promise((r) => setTimeout(r, 1500))]);
+    await route.continue();
+  });
+  // What the page says against what it shows: the date text, and the frame drawn (the canvas's
+  // frame, or the poster: the last date).
+  const look = () =>
+    page.evaluate(() => {
+      const $ = (id) => document.getElementById(id);
+      const anims = JSON.parse($("hm-data").textContent);
+      const key = $("hm-scope").value + "/" + ["measure", "mode", "scale", "axis"].map((f) => $("hm-" + f).value).join("-");
+      const a = anims.find((x) => x.key === key);
+      const canvas = $("hm-canvas");
+      const frame = canvas.hidden ? a.frames - 1 : Number(canvas.getAttribute("data-frame"));
+      const d = new Date(a.first + "T00:00:00Z");
+      d.setUTCDate(d.getUTCDate() + frame * a.step);
+      const shownDate = frame >= a.frames - 1 ? a.last : d.toISOString().slice(0, 10);
+      const years = new Set();
+      for (let i = 0; i < a.frames; i++) {
+        const t = new Date(a.first + "T00:00:00Z");
+        t.setUTCDate(t.getUTCDate() + i * a.step);
+        years.add(i >= a.frames - 1 ? a.last.slice(0, 4) : t.toISOString().slice(0, 4));
+      }
+      const box = (el) => el.getBoundingClientRect();
+      return {
+        frames: a.frames,
+        slider: Number($("hm-date").value),
+        text: $("hm-date-text").textContent,
+        shownDate,
+        frame,
+        posterShown: canvas.hidden,
+        loading: $("hm-load") ? $("hm-load").textContent : "",
+        visible: !$("hm-date-box").hidden,
+        trackWidth: box($("hm-date")).width,
+        mapWidth: box($("hm-frame")).width,
+        ticks: $("hm-years") ? $("hm-years").children.length : 0,
+        years: years.size,
+      };
+    });
+  try {
+    await page.goto(url, { waitUntil: "load" });
+    await settleImages(page);
+    let s = await look();
+    if (!s.visible) throw new Error("the timeline is not shown over http");
+    if (s.frames < 3) throw new Error(`the view has ${s.frames} frames; the check needs 3 or more`);
+    if (Math.abs(s.trackWidth - s.mapWidth) > 4) fail(check, `the track is ${s.trackWidth} px wide, the map ${s.mapWidth} px`);
+    if (s.ticks !== s.years) fail(check, `${s.ticks} year ticks for ${s.years} years`);
+    // Two steps back on the slider before the GIF has come.
+    await page.focus("#hm-date");
+    const scrollY = await page.evaluate(() => window.scrollY);
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForTimeout(200);
+    s = await look();
+    check.beforeLoad = s;
+    if (s.slider !== s.frames - 3) fail(check, `the arrow keys moved the slider to ${s.slider}, not ${s.frames - 3}`);
+    if (s.text !== s.shownDate) fail(check, `before the frames loaded the date says ${s.text} while the map shows ${s.shownDate}`);
+    if (!/load/i.test(s.loading)) fail(check, `no sign of loading while the frames load ("${s.loading}")`);
+    await shot(page, `timeline-loading-${width}-${scheme}`);
+    release();
+    await page.waitForFunction(() => !document.getElementById("hm-canvas").hidden, null, { timeout: 15_000 });
+    s = await look();
+    check.afterLoad = s;
+    if (s.frame !== s.frames - 3 || s.text !== s.shownDate) fail(check, `after loading: frame ${s.frame} drawn, date says ${s.text}, the frame's date is ${s.shownDate}`);
+    if (s.loading) fail(check, `"${s.loading}" still shown after loading`);
+    const moved = (await page.evaluate(() => window.scrollY)) - scrollY;
+    if (moved !== 0) fail(check, `the page scrolled by ${moved} px when the frame was drawn`);
+    // An arrow key from the page (not a form field) steps a frame forward.
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction((want) => document.getElementById("hm-canvas").getAttribute("data-frame") === String(want), s.frames - 2, { timeout: 10_000 });
+    s = await look();
+    if (s.text !== s.shownDate || s.slider !== s.frames - 2) fail(check, `ArrowRight from the page: slider ${s.slider}, date ${s.text}, frame date ${s.shownDate}`);
+    await shot(page, `timeline-loaded-${width}-${scheme}`);
+    check.notes.push(...(await runAxe(page, check)));
+  } catch (e) {
+    fail(check, `exception: ${e.message.split("\n")[0]}`);
+  } finally {
+    await context.close();
+  }
+  interactions.push(check);
+}
+
 async function runInteractions() {
   const runs = [["file", 1280, "light"], ["file", 360, "light"], ["http", 1280, "light"], ["http", 360, "light"], ["http", 1280, "dark"], ["http", 360, "dark"]];
   for (const [origin, width, scheme] of runs) {
     for (const [i, [query, id]] of opts.searches.entries()) await checkSearch(origin, width, scheme, query, id, i === 0);
     for (const [i, [target, id]] of opts.maps.entries()) await checkMap(origin, width, scheme, target, id, i === 0);
     for (const [i, [query, id]] of opts.picks.entries()) await checkPick(origin, width, scheme, query, id, i === 0);
+    if (origin === "http") for (const target of opts.timelines) await checkTimeline(width, scheme, target);
   }
 }
 // ---- end of search and map checks ----
@@ -971,6 +1088,7 @@ const summary = {
     controls: r.controls,
     widgets: r.widgets,
     divisors: r.divisors,
+    cls: r.cls,
   })),
 };
 console.log(JSON.stringify(summary, null, 2));
