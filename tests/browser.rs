@@ -29,6 +29,15 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
+/// Panics with the fix when `program` (`what`) does not run.
+fn require_command(program: &str, arg: &str, what: &str, hint: &str) {
+    let out = Command::new(program).arg(arg).output();
+    assert!(
+        out.as_ref().is_ok_and(|o| o.status.success()),
+        "the test needs {what} (`{program}` on PATH): {hint}"
+    );
+}
+
 /// Panics with the fix when a tool the test needs is missing.
 fn require_tools(browser_dir: &Path) {
     let hint =
@@ -39,11 +48,7 @@ fn require_tools(browser_dir: &Path) {
         "the browser test needs Chromium at {} (or set SEECOVID_CHROMIUM): {hint}",
         chromium.display()
     );
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.as_ref().is_ok_and(|o| o.status.success()),
-        "the browser test needs Node.js (`node` on PATH): {hint}"
-    );
+    require_command("node", "--version", "Node.js", hint);
     for pkg in ["playwright-core", "axe-core"] {
         assert!(
             browser_dir.join("node_modules").join(pkg).is_dir(),
@@ -479,11 +484,7 @@ fn pages_pass_the_nu_html_checker() {
         "the HTML check needs {}: {hint}",
         jar.display()
     );
-    let java = Command::new("java").arg("-version").output();
-    assert!(
-        java.as_ref().is_ok_and(|o| o.status.success()),
-        "the HTML check needs Java (`java` on PATH): {hint}"
-    );
+    require_command("java", "-version", "Java", hint);
     let t = SiteTest::fixture("small");
     t.build();
     let out = t.out();

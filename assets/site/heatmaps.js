@@ -71,13 +71,14 @@
     button.setAttribute("aria-pressed", "false");
     button.textContent = "▶ Play animation";
   }
-  // A phone shows only the image's map block: open the legend and top 10 given as text.
-  function openOnPhone() {
-    if (!phoneMedia.matches) return;
-    document.querySelectorAll("details.hm-side").forEach(function (d) { d.open = true; });
+  // A phone shows only the image's map block: the legend and top 10 as text stay open (the
+  // page has them open, so nothing moves on a phone); a wide screen, whose image shows them,
+  // keeps them a click away.
+  function fitSide() {
+    document.querySelectorAll("details.hm-side").forEach(function (d) { d.open = phoneMedia.matches; });
   }
-  openOnPhone();
-  if (phoneMedia.addEventListener) phoneMedia.addEventListener("change", openOnPhone);
+  fitSide();
+  if (phoneMedia.addEventListener) phoneMedia.addEventListener("change", fitSide);
 
   // Plain combination pages.
   document.querySelectorAll("img.hm-still").forEach(function (img) {
