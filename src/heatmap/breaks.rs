@@ -153,7 +153,8 @@ pub(crate) fn round_breaks(frames: &Frames, floor: f64, hint: &[f64]) -> Option<
     } else {
         frames.min()?
     };
-    if !(frames.max >= floor) {
+    // `max` is finite (a fold of finite values from 0) and so is `floor`.
+    if frames.max < floor {
         return None;
     }
     let mut candidates: Vec<Vec<f64>> = Vec::new();
