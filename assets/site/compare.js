@@ -520,6 +520,9 @@
   DIMS.forEach(function (d) { app.querySelector('[data-dim="' + d + '"]').addEventListener('change', function () { isDefault = false; render(); }); });
   window.addEventListener('hashchange', function () { readHash(); render(); });
 
+  // Crossing the phone breakpoint (a turned phone, a resized window) redraws in that layout.
+  if (PHONE.addEventListener) PHONE.addEventListener('change', render);
+
   readHash();
   render();
 })();
