@@ -209,3 +209,37 @@ fn real_us_and_japan_pages_say_where_who_reports_stopped() {
         "{us_row}"
     );
 }
+
+#[test]
+fn overview_shows_world_weekly_totals_rankings_and_who_still_reports() {
+    let t = site();
+    let text = |html: &str| {
+        let re_tags = html
+            .split('<')
+            .map(|s| s.split_once('>').map_or(s, |x| x.1))
+            .collect::<Vec<_>>()
+            .join(" ");
+        re_tags.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let idx = text(&t.read("index.html"));
+    assert!(idx.contains("WHO weekly reports to 2021-08-08"), "{idx}");
+    // By hand: 49 + 17 + 190 + 6 + 0 + 2 cases; 1 + 16 deaths.
+    assert!(idx.contains("Cases reported to WHO 264"), "{idx}");
+    assert!(idx.contains("Deaths reported to WHO 17"), "{idx}");
+    // Week to 2021-08-08: Alphaland 7, Betaland 4, Guam 1 cases; the US 1 death.
+    assert!(idx.contains("12 cases, 1 deaths"), "{idx}");
+    assert!(
+        idx.contains("from 5 places that reported that week"),
+        "{idx}"
+    );
+    assert!(idx.contains("Still reporting 5 of 5"), "{idx}");
+    // Last four weeks: Alphaland 0 + 21 + 7, Betaland 2 + 5 + 4 + 4 (the US sent no cases).
+    assert!(
+        idx.contains("Most cases reported, weeks to 2021-07-18 … 2021-08-08 Country Reported Per 100,000 Alphaland 28 2.80 Betaland 15 7.50 Guam 4 2.37 Tokelau 0"),
+        "{idx}"
+    );
+    // Per capita: Betaland's 15 over 200,000 people first.
+    assert!(idx.contains("places of 100,000 people or more), weeks to 2021-07-18 … 2021-08-08 Country Reported Per 100,000 Betaland 15 7.50 Alphaland 28 2.80"), "{idx}");
+    t.has_file("who/world-cases.svg")
+        .has_file("who/world-deaths-phone.svg");
+}

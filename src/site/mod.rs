@@ -78,6 +78,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/who_region.html"),
     ),
     (
+        "who_overview.html",
+        include_str!("../../templates/who_overview.html"),
+    ),
+    (
         "who_about.html",
         include_str!("../../templates/who_about.html"),
     ),

@@ -183,6 +183,7 @@ pub(crate) fn write_index(
     ctx.insert("top_confirmed", &top(&by_conf));
     ctx.insert("top_new", &top(&by_new));
     ctx.insert("sections", &sections(site));
+    ctx.insert("who", &super::who::overview(site)?);
     site.write_page("index.html", "index.html", &ctx)
 }
 

@@ -447,3 +447,193 @@ fn facts(who: &Who, e: &WhoEntity) -> Vec<String> {
     ));
     out
 }
+
+/// Weeks of the overview's "last four weeks" rankings (WHO updates every four weeks).
+const RECENT_WEEKS: usize = 4;
+
+/// One row of an overview ranking.
+#[derive(serde::Serialize)]
+struct RankRow {
+    name: String,
+    page: Option<String>,
+    value: String,
+    per_100k: String,
+}
+
+/// A ranking of the last [`RECENT_WEEKS`] weeks.
+#[derive(serde::Serialize)]
+struct Ranking {
+    caption: String,
+    rows: Vec<RankRow>,
+}
+
+/// The overview's WHO section.
+#[derive(serde::Serialize)]
+pub(crate) struct Overview {
+    end: String,
+    from: String,
+    cumulative_cases: String,
+    cumulative_deaths: String,
+    week_cases: String,
+    week_deaths: String,
+    reporting_last_week: usize,
+    still_reporting: usize,
+    places: usize,
+    rankings: Vec<Ranking>,
+    charts: Vec<WhoChart>,
+}
+
+/// Sum of a measure's rankable values over the last weeks (`None`: no report in them).
+fn recent_sum(who: &Who, m: &WhoMeasure) -> Option<i64> {
+    let vals: Vec<i64> = (who.weeks - RECENT_WEEKS..who.weeks)
+        .filter_map(|w| m.rankable(w))
+        .collect();
+    (!vals.is_empty()).then(|| vals.iter().sum())
+}
+
+fn ranking(ds: &Dataset, who: &Who, deaths: bool, per_capita: bool) -> Ranking {
+    let per = |e: &WhoEntity, v: i64| -> Option<f64> {
+        let pop = e.region.and_then(|i| ds.regions[i].population)?;
+        (pop >= crate::data::names::PER_CAPITA_FLOOR).then(|| v as f64 * 1e5 / pop as f64)
+    };
+    let mut rows: Vec<(&WhoEntity, i64, Option<f64>)> = who
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .filter_map(|e| recent_sum(who, e.measure(deaths)).map(|v| (e, v, per(e, v))))
+        .filter(|r| !per_capita || r.2.is_some())
+        .collect();
+    rows.sort_by(|a, b| {
+        let (x, y) = if per_capita {
+            (a.2.unwrap_or(0.0), b.2.unwrap_or(0.0))
+        } else {
+            (a.1 as f64, b.1 as f64)
+        };
+        y.total_cmp(&x).then(a.0.name.cmp(&b.0.name))
+    });
+    let what = if deaths { "deaths" } else { "cases" };
+    let by = if per_capita {
+        format!(
+            "per 100,000 people (places of {} people or more)",
+            thousands(crate::data::names::PER_CAPITA_FLOOR as i64)
+        )
+    } else {
+        "reported".to_string()
+    };
+    Ranking {
+        caption: format!(
+            "Most {what} {by}, weeks to {} … {}",
+            who.week(who.weeks - RECENT_WEEKS),
+            who.end()
+        ),
+        rows: rows
+            .into_iter()
+            .take(10)
+            .map(|(e, v, p)| RankRow {
+                name: e
+                    .region
+                    .map_or_else(|| e.name.clone(), |i| ds.regions[i].name.clone()),
+                page: e
+                    .region
+                    .map(|i| format!("regions/{}.html", ds.regions[i].id)),
+                value: thousands(v),
+                per_100k: p.map_or_else(String::new, crate::render::format::decimal),
+            })
+            .collect(),
+    }
+}
+
+/// World weekly totals as bars (cases and deaths), written under `who/`.
+fn world_charts(site: &super::Site, who: &Who) -> Result<Vec<WhoChart>> {
+    let mut out = Vec::new();
+    for (deaths, what, light) in [
+        (false, "cases", chart::CASES_LIGHT),
+        (true, "deaths", chart::DEATHS_LIGHT),
+    ] {
+        let weekly: Vec<f64> = (0..who.weeks)
+            .map(|w| {
+                let (c, d) = who.world_new(w);
+                (if deaths { d } else { c }) as f64
+            })
+            .collect();
+        let bars = by_day(&weekly);
+        let chart = Chart {
+            phone: false,
+            width: super::regions::W,
+            height: super::regions::H,
+            start: who.start - chrono::Duration::days(6),
+            days: bars.len(),
+            panels: vec![Panel {
+                title: format!("World: new {what} per week reported to WHO"),
+                bars: Some(Trace {
+                    label: "per week",
+                    values: &bars,
+                    color: light,
+                }),
+                ..Default::default()
+            }],
+        };
+        let src = format!("world-{what}.svg");
+        let mut drawn = super::pictures::write(
+            site.output,
+            "who",
+            &src,
+            &chart,
+            super::regions::PHONE_PANEL_H,
+        )?;
+        drawn.picture.src = format!("who/{}", drawn.picture.src);
+        drawn.picture.phone_src = format!("who/{}", drawn.picture.phone_src);
+        let peak = (0..who.weeks)
+            .max_by_key(|&w| (weekly[w] as i64, std::cmp::Reverse(w)))
+            .unwrap_or(0);
+        out.push(WhoChart {
+            alt: format!(
+                "Bar chart of the new {what} reported to WHO each week by every country, territory and area, weeks to {} … {}. The highest week: {} {what}, the week to {}; the last week: {}.",
+                who.start,
+                who.end(),
+                thousands(weekly[peak] as i64),
+                who.week(peak),
+                thousands(weekly[who.weeks - 1] as i64)
+            ),
+            caption: format!("World, new {what} per week (WHO; corrections included, so a week can dip). Fewer places report every year: a lower bar is partly fewer reports."),
+            picture: drawn.picture,
+        });
+    }
+    Ok(out)
+}
+
+/// The overview's WHO section (`None` without WHO's file).
+pub(crate) fn overview(site: &super::Site) -> Result<Option<Overview>> {
+    let ds = site.dataset;
+    let Some(who) = &ds.who else { return Ok(None) };
+    let last = who.weeks - 1;
+    let (cc, cd) = who.world_cumulative(last);
+    let (wc, wd) = who.world_new(last);
+    let places: Vec<&WhoEntity> = who
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .collect();
+    let reporting_last_week = places
+        .iter()
+        .filter(|e| e.cases.value(last).is_some() || e.deaths.value(last).is_some())
+        .count();
+    Ok(Some(Overview {
+        end: who.end().to_string(),
+        from: who.week(who.weeks - RECENT_WEEKS).to_string(),
+        cumulative_cases: thousands(cc),
+        cumulative_deaths: thousands(cd),
+        week_cases: thousands(wc),
+        week_deaths: thousands(wd),
+        reporting_last_week,
+        still_reporting: who.still_reporting(),
+        places: places.len(),
+        rankings: vec![
+            ranking(ds, who, false, false),
+            ranking(ds, who, true, false),
+            ranking(ds, who, false, true),
+            ranking(ds, who, true, true),
+        ],
+        charts: world_charts(site, who)?,
+    }))
+}
