@@ -189,10 +189,11 @@ fn sample(m: &ScopeMap, class: &[u8], b: [usize; 4]) -> (Vec<u8>, usize, usize) 
         ((bh as f64 / s).round() as usize).clamp(1, max_h),
     );
     let mut px = vec![PAPER; w * h];
+    // The columns' spans are the same on every row: computed once.
+    let xs: Vec<(usize, usize)> = (0..w).map(|x| span(x, s, b[0], b[2])).collect();
     for y in 0..h {
         let (y0, y1) = span(y, s, b[1], b[3]);
-        for x in 0..w {
-            let (x0, x1) = span(x, s, b[0], b[2]);
+        for (x, &(x0, x1)) in xs.iter().enumerate() {
             let mut best = PAPER;
             for yy in y0..y1 {
                 for xx in x0..x1 {
