@@ -231,6 +231,12 @@ fn heatmaps(
             })
             .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
             .chain(idx.scopes.iter().map(|s| s.hit.clone()))
+            // Each scope's frames file (and its copy under data/): part of the unit, so a build
+            // that reuses the maps (a WHO-only refresh) keeps them.
+            .chain(idx.scopes.iter().flat_map(|s| {
+                let p = format!("heatmaps/{}/frames.csv.gz", s.id);
+                [format!("data/{p}"), p]
+            }))
             .collect();
         // Lin and log animations share their hover value files.
         files.sort();

@@ -243,3 +243,49 @@ fn overview_shows_world_weekly_totals_rankings_and_who_still_reports() {
     t.has_file("who/world-cases.svg")
         .has_file("who/world-deaths-phone.svg");
 }
+
+#[test]
+fn a_who_only_refresh_keeps_every_file_and_changes_only_who_outputs() {
+    let t = site();
+    let before = common::snapshot(&t.out());
+    // Tokelau reports 1 case in the last week (its cumulative follows).
+    let f = t.data().join("who/WHO-COVID-19-global-data.csv");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let text = text.replace(
+        "2021-08-08,TK,Tokelau,WPRO,0,0,0,0",
+        "2021-08-08,TK,Tokelau,WPRO,1,1,0,0",
+    );
+    assert!(text.contains("2021-08-08,TK,Tokelau,WPRO,1,1,0,0"));
+    std::fs::write(&f, text).unwrap();
+    t.build();
+    let after = common::snapshot(&t.out());
+    let names =
+        |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&before),
+        names(&after),
+        "the same files, heat-map frames included"
+    );
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    // Tokelau has no page here: WHO's files, the overview and About change, nothing else.
+    for c in &changed {
+        assert!(
+            c.starts_with("data/who/")
+                || c.starts_with("data/latest")
+                || c.starts_with("who/")
+                || [
+                    "index.html",
+                    "about/index.html",
+                    "data/datapackage.json",
+                    ".seecovid-manifest.json"
+                ]
+                .contains(&c.as_str()),
+            "{c} changed: {changed:?}"
+        );
+    }
+    assert!(changed.iter().any(|c| c.as_str() == "data/who/weekly.csv"));
+}
