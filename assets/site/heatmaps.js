@@ -4,9 +4,6 @@
   "use strict";
 
   var darkMedia = window.matchMedia("(prefers-color-scheme: dark)");
-  // As MAP_CROP_MEDIA in src/site/heatmaps.rs (its width from rules.js): the map block alone,
-  // legend and top 10 as text.
-  var phoneMedia = window.matchMedia("(max-width: " + window.seecovidRules.map_crop_max_w + "px)");
 
   // Dark mode: the GIF with the dark palette. Every frame indexes one global colour table, so
   // swapping its bytes (from heatmap-colors.css) recolours the animation; the poster's dark
@@ -71,14 +68,9 @@
     button.setAttribute("aria-pressed", "false");
     button.textContent = "▶ Play animation";
   }
-  // A phone shows only the image's map block: the legend and top 10 as text stay open (the
-  // page has them open, so nothing moves on a phone); a wide screen, whose image shows them,
-  // keeps them a click away.
-  function fitSide() {
-    document.querySelectorAll("details.hm-side").forEach(function (d) { d.open = phoneMedia.matches; });
-  }
-  fitSide();
-  if (phoneMedia.addEventListener) phoneMedia.addEventListener("change", fitSide);
+  // The legend and top 10 as text come open in the page at every width (a phone shows only
+  // the image's map block): closing them on a wide screen after the first paint moved the
+  // page by a layout shift of 0.16; a reader closes them with a click.
 
   // Plain combination pages.
   document.querySelectorAll("img.hm-still").forEach(function (img) {
