@@ -317,8 +317,15 @@ function describeChange(before, after) {
 async function afterChange(page, check, control, what, before) {
   await page.waitForTimeout(50);
   await settleImages(page);
-  const after = await viewState(page);
-  const d = describeChange(before, after);
+  let after = await viewState(page);
+  let d = describeChange(before, after);
+  // The explorer's timeline draws a frame once it is decoded (the date follows the picture):
+  // give a slider up to 10 s to change the page.
+  for (let t = 0; control.kind === "range" && !(d.changedImgs.length || d.canvas || d.text) && t < 50; t++) {
+    await page.waitForTimeout(200);
+    after = await viewState(page);
+    d = describeChange(before, after);
+  }
   const loaded = await page.evaluate((srcs) => {
     const root = document.querySelector("main") || document.body;
     return Array.from(root.querySelectorAll("img"))
