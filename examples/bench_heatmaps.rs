@@ -38,7 +38,7 @@ fn main() -> Result<()> {
     }
     let t = Instant::now();
     let mut d = Diagnostics::default();
-    let ds = seecovid::data::load(Path::new("assets/data"), &mut d)?;
+    let ds = seecovid::quality::load(Path::new("assets/data"), &mut d)?;
     println!(
         "data load: {:.0} ms; {} threads",
         t.elapsed().as_secs_f64() * 1e3,

@@ -10,13 +10,13 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::data::Dataset;
 use crate::diag::{Diagnostics, SharedDiagnostics};
 use crate::heatmap::{HeatmapIndex, HeatmapOptions};
 use crate::output::keys::BaseKeys;
 use crate::output::staged::StagedDir;
 use crate::output::{Manifest, ManifestHead, Output};
 use crate::progress::Reporter;
+use crate::quality::Assessed;
 use crate::site::compare::Group;
 use crate::site::regions::RegionSummary;
 use crate::site::{self, Site};
@@ -188,8 +188,8 @@ fn built_summary(
     }
 }
 
-fn load(cfg: &Config, diag: &mut Diagnostics) -> Result<(Dataset, String)> {
-    let ds = crate::data::load(&cfg.build.data, diag)?;
+fn load(cfg: &Config, diag: &mut Diagnostics) -> Result<(Assessed, String)> {
+    let ds = crate::quality::load(&cfg.build.data, diag)?;
     let detail = format!(
         "{} regions from {} (global {}..{}, US {}..{})",
         ds.regions.len(),
@@ -205,7 +205,7 @@ fn load(cfg: &Config, diag: &mut Diagnostics) -> Result<(Dataset, String)> {
 /// The heat-map set: one incremental unit (its index is what the pages need).
 fn heatmaps(
     cfg: &Config,
-    ds: &Dataset,
+    ds: &Assessed,
     out: &Output,
     keys: &BaseKeys,
     diag: &mut Diagnostics,

@@ -135,18 +135,8 @@ pub(crate) const ALIGN_PER: f64 = 10_000.0;
 /// Allowed moving-average windows.
 pub(crate) const WINDOW_RANGE: std::ops::RangeInclusive<usize> = 1..=28;
 
-/// Day-over-day difference of a cumulative series. The first day's value is the cumulative
-/// value itself (the files start mid-epidemic, e.g. Hubei at 444), never 0. Corrections make
-/// some values negative; they are kept.
-pub fn new_per_day(cum: &[i64]) -> Vec<i64> {
-    let mut out = Vec::with_capacity(cum.len());
-    let mut prev = 0;
-    for &v in cum {
-        out.push(v - prev);
-        prev = v;
-    }
-    out
-}
+/// Lives with the series it reads (data/), so quality/ can use it without importing measures.
+pub use crate::data::new_per_day;
 
 /// `active = confirmed − recovered − deaths`, 0 where that is negative; as long as `recovered`,
 /// unknown (`None`) where recovered is.

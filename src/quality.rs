@@ -6,6 +6,7 @@
 //! whole dataset. Every threshold is a named constant here so the docs can quote it.
 
 pub mod assess;
+pub use assess::Assessed;
 pub mod cadence;
 pub mod units;
 
@@ -327,6 +328,15 @@ pub fn unmapped_share(unmapped: f64, total: f64) -> Option<(f64, f64)> {
     }
     let share = unmapped / total;
     (share > 0.01).then_some((unmapped, share))
+}
+
+/// Loads the JHU files in `dir` (`data::load`) and assesses them: the dataset every build
+/// stage reads.
+pub fn load(
+    dir: &std::path::Path,
+    diag: &mut crate::diag::Diagnostics,
+) -> anyhow::Result<Assessed> {
+    Ok(assess::apply(crate::data::load(dir, diag)?))
 }
 
 #[cfg(test)]

@@ -7,11 +7,11 @@
 mod common;
 
 use chrono::NaiveDate;
-use seecovid::data::Dataset;
 use seecovid::measures::{self, NewSeries, new_per_day};
+use seecovid::quality::Assessed;
 use seecovid::quality::{Anomaly, Status};
 
-fn real() -> &'static Dataset {
+fn real() -> &'static Assessed {
     common::real_dataset()
 }
 

@@ -6,15 +6,16 @@ mod common;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use seecovid::data::{self, Dataset, Level};
+use seecovid::data::{self, Level};
 use seecovid::diag::Diagnostics;
 use seecovid::measures;
+use seecovid::quality::{self, Assessed};
 
-fn load(dir: &Path) -> Dataset {
-    data::load(dir, &mut Diagnostics::default()).unwrap()
+fn load(dir: &Path) -> Assessed {
+    quality::load(dir, &mut Diagnostics::default()).unwrap()
 }
 
-fn small() -> Dataset {
+fn small() -> Assessed {
     load(&common::fixture_dir("small"))
 }
 
@@ -23,7 +24,7 @@ fn known(v: &[i64]) -> Vec<Option<i64>> {
     v.iter().copied().map(Some).collect()
 }
 
-fn derive(ds: &Dataset, id: &str, window: usize) -> measures::Derived {
+fn derive(ds: &Assessed, id: &str, window: usize) -> measures::Derived {
     let i = ds.regions.iter().position(|r| r.id == id).unwrap();
     measures::derive(&ds.regions[i].series, &ds.quality.regions[i], window)
 }
@@ -177,7 +178,7 @@ fn crlf_bom_and_gzip_are_accepted() {
 
 // ---- real bundled data ----
 
-fn real() -> Dataset {
+fn real() -> Assessed {
     load(&common::repo_dir().join("assets/data"))
 }
 

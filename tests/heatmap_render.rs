@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use seecovid::data::Dataset;
 use seecovid::diag::{Diagnostics, SharedDiagnostics};
 use seecovid::heatmap::color::{TRANSPARENT, WHITE};
 use seecovid::heatmap::frame::{self, DATE_BOX};
@@ -14,12 +13,13 @@ use seecovid::heatmap::image::Indexed;
 use seecovid::heatmap::scope::{self, ScopeMap};
 use seecovid::heatmap::{self, HeatmapOptions};
 use seecovid::output::Output;
+use seecovid::quality::Assessed;
 
-fn data() -> &'static Dataset {
-    static DS: OnceLock<Dataset> = OnceLock::new();
+fn data() -> &'static Assessed {
+    static DS: OnceLock<Assessed> = OnceLock::new();
     DS.get_or_init(|| {
         let mut d = Diagnostics::default();
-        seecovid::data::load(Path::new("assets/data"), &mut d).expect("bundled data loads")
+        seecovid::quality::load(Path::new("assets/data"), &mut d).expect("bundled data loads")
     })
 }
 

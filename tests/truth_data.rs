@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
-use seecovid::data::Dataset;
 use seecovid::measures;
+use seecovid::quality::Assessed;
 use seecovid::quality::{Anomaly, RecoveredGap};
 
-fn real() -> &'static Dataset {
+fn real() -> &'static Assessed {
     common::real_dataset()
 }
 
@@ -20,7 +20,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn idx(ds: &Dataset, id: &str) -> usize {
+fn idx(ds: &Assessed, id: &str) -> usize {
     ds.regions
         .iter()
         .position(|r| r.id == id)
@@ -48,7 +48,7 @@ fn raw_global(kind: &str) -> HashMap<(String, String), Vec<i64>> {
 }
 
 /// Recovered of a region: (first unknown date, last unknown date) runs.
-fn unknown_runs(ds: &Dataset, id: &str) -> Vec<(NaiveDate, NaiveDate)> {
+fn unknown_runs(ds: &Assessed, id: &str) -> Vec<(NaiveDate, NaiveDate)> {
     let r = &ds.regions[idx(ds, id)];
     let rec = r.series.recovered.as_ref().unwrap();
     seecovid::quality::true_runs(rec.iter().map(Option::is_none))

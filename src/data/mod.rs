@@ -155,6 +155,19 @@ impl Region {
     }
 }
 
+/// Day-over-day difference of a cumulative series. The first day's value is the cumulative
+/// value itself (the files start mid-epidemic, e.g. Hubei at 444), never 0. Corrections make
+/// some values negative; they are kept.
+pub fn new_per_day(cum: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(cum.len());
+    let mut prev = 0;
+    for &v in cum {
+        out.push(v - prev);
+        prev = v;
+    }
+    out
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct DateRange {
     pub start: NaiveDate,
@@ -168,8 +181,6 @@ pub struct Dataset {
     pub us_range: DateRange,
     /// Last date with published recovered numbers (within the global range), if any.
     pub recovered_until: Option<NaiveDate>,
-    /// Data-quality facts of every region, in region order (docs/data-rules.md).
-    pub quality: crate::quality::assess::Quality,
     /// WHO's weekly reports (the second source), when the data folder has them.
     pub who: Option<who::Who>,
 }
@@ -413,7 +424,6 @@ pub fn load(dir: &Path, diag: &mut Diagnostics) -> Result<Dataset> {
     let (cu, du) = us?;
     let (cg, dg, rg, uid) = g?;
     let mut ds = build((&cg, &dg, &rg), (&cu, &du), &uid, diag)?;
-    crate::quality::assess::apply(&mut ds);
     names::apply_display_names(&mut ds.regions);
     ds.who = load_who(dir, &ds.regions)?;
     Ok(ds)
@@ -704,7 +714,6 @@ fn build(
         recovered_until: g.recovered_until(),
         global_range: g.range,
         us_range: us.range,
-        quality: Default::default(),
         who: None,
     })
 }

@@ -15,13 +15,14 @@ use super::scope::ScopeMap;
 use super::table::last_date_csv;
 use super::values::{Matrix, shape_members, values};
 use super::{FRAME_DELAY, LAST_FRAME_DELAY, PER_CAPITA, hover, truth};
-use crate::data::{Dataset, names};
+use crate::data::names;
 use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::output::Output;
+use crate::quality::Assessed;
 
 /// One scope × measure × total/new × absolute/per-capita: what its two animations share.
 pub(super) struct Pair<'a> {
-    pub(super) ds: &'a Dataset,
+    pub(super) ds: &'a Assessed,
     pub(super) m: &'a ScopeMap,
     pub(super) me: Measure,
     pub(super) mode: Mode,
@@ -39,7 +40,7 @@ pub(super) struct Pair<'a> {
 /// Renders the linear and the log animation of one scope/measure/mode/scale (they share the
 /// values, only the class breaks differ).
 pub(super) fn render_pair(
-    ds: &Dataset,
+    ds: &Assessed,
     m: &ScopeMap,
     me: Measure,
     mode: Mode,

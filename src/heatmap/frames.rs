@@ -14,8 +14,8 @@ use anyhow::Result;
 
 use super::scope::ScopeMap;
 use super::{Daily, Measure, Mode, daily, frame_dates};
-use crate::data::Dataset;
 use crate::output::csv::Table;
+use crate::quality::Assessed;
 use crate::quality::Status;
 use crate::render::format::csv_number;
 
@@ -36,7 +36,7 @@ pub(crate) fn path(m: &ScopeMap) -> String {
 }
 
 /// The gzipped CSV of one scope (frames every `step` days, ending on the last date).
-pub(crate) fn csv_gz(ds: &Dataset, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
+pub(crate) fn csv_gz(ds: &Assessed, m: &ScopeMap, step: u32) -> Result<Vec<u8>> {
     let dates = frame_dates(m.start, m.end, step);
     let mut csv = Table::with_capacity(&HEADER, dates.len() * m.members.len() * 48);
     let series: Vec<[Option<Daily>; 4]> = m

@@ -29,7 +29,6 @@ use rayon::prelude::*;
 
 use self::animation::render_pair;
 use self::scope::{SCOPES, ScopeMap};
-use crate::data::Dataset;
 use crate::diag::SharedDiagnostics;
 use crate::measures;
 pub(crate) use crate::measures::{Measure, Mode, Unit};
@@ -42,6 +41,7 @@ pub use self::index::{
 use self::labels::bar_name;
 pub(crate) use self::labels::what;
 pub(crate) use self::values::{Daily, daily};
+use crate::quality::Assessed;
 
 /// Per-capita images are made once, per this many people; other divisors only relabel.
 pub(crate) const PER_CAPITA: f64 = measures::PER_CAPITA_BASE as f64;
@@ -71,7 +71,7 @@ impl Default for HeatmapOptions {
 /// Renders every heat map of the requested scopes into `out` (paths
 /// `heatmaps/{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}.{gif,png,csv}`).
 pub fn render_all(
-    ds: &Dataset,
+    ds: &Assessed,
     opts: &HeatmapOptions,
     out: &Output,
     diag: &SharedDiagnostics,
@@ -81,7 +81,7 @@ pub fn render_all(
 
 /// [`render_all`] plus per-animation timings and the per-scope setup time.
 pub fn render_all_with_stats(
-    ds: &Dataset,
+    ds: &Assessed,
     opts: &HeatmapOptions,
     out: &Output,
     diag: &SharedDiagnostics,
@@ -187,7 +187,7 @@ pub fn render_all_with_stats(
     ))
 }
 
-fn has_recovered(ds: &Dataset, m: &ScopeMap) -> bool {
+fn has_recovered(ds: &Assessed, m: &ScopeMap) -> bool {
     ds.recovered_until.is_some()
         && m.members
             .iter()
@@ -195,7 +195,7 @@ fn has_recovered(ds: &Dataset, m: &ScopeMap) -> bool {
             .any(|(&r, &on)| on && ds.regions[r].series.recovered.is_some())
 }
 
-fn coverage(ds: &Dataset, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
+fn coverage(ds: &Assessed, m: &ScopeMap, diag: &SharedDiagnostics) -> Coverage {
     let shapes_without_data: Vec<String> =
         m.shapes_without_data().map(|s| s.name.clone()).collect();
     let regions_without_shape: Vec<UnmappedRegion> = m

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::scope::ScopeMap;
 use super::{Measure, Mode, Unit, daily};
-use crate::data::Dataset;
+use crate::quality::Assessed;
 use crate::quality::{self, Status};
 use crate::render::format::thousands;
 
@@ -79,7 +79,7 @@ pub(crate) struct Adjusted {
 /// Adjusts `values` (`[frame][member]`, as `Matrix`) in place and says what the map leaves out.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn adjust(
-    ds: &Dataset,
+    ds: &Assessed,
     m: &ScopeMap,
     me: Measure,
     mode: Mode,
@@ -168,7 +168,7 @@ pub(crate) fn adjust(
 
 /// Per frame, the share of the scope's total (the sum of all its rows) in undrawn rows.
 fn unmapped_notes(
-    ds: &Dataset,
+    ds: &Assessed,
     m: &ScopeMap,
     me: Measure,
     mode: Mode,

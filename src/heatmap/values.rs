@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use super::scope::ScopeMap;
 use super::truth::{self, Cell};
 use super::{NEW_WINDOW, PER_CAPITA, frame_dates};
-use crate::data::Dataset;
 use crate::measures::{self, Measure, Mode, Unit};
+use crate::quality::Assessed;
 use crate::quality::Status;
 
 /// Daily values of one region on its own dates, and what each day's value is.
@@ -22,7 +22,7 @@ pub(crate) struct Daily {
 /// "New" values are the 7-day means of `measures::new_series` (docs/data-rules.md §4–5), the
 /// same numbers the region's page and the open data show, with their status; totals are the
 /// last reported totals. Unknown recovered/active days are "no data".
-pub(crate) fn daily(ds: &Dataset, ri: usize, me: Measure, mode: Mode) -> Option<Daily> {
+pub(crate) fn daily(ds: &Assessed, ri: usize, me: Measure, mode: Mode) -> Option<Daily> {
     let s = &ds.regions[ri].series;
     let q = &ds.quality.regions[ri];
     match me {
@@ -92,7 +92,7 @@ impl Matrix {
 
 /// The frame dates and every member's value on them (absolute or per capita).
 pub(super) fn values(
-    ds: &Dataset,
+    ds: &Assessed,
     m: &ScopeMap,
     me: Measure,
     mode: Mode,
@@ -148,7 +148,7 @@ pub(super) fn values(
 }
 
 /// The member drawn in each shape of the scope.
-pub(super) fn shape_members(ds: &Dataset, m: &ScopeMap) -> Vec<Option<usize>> {
+pub(super) fn shape_members(ds: &Assessed, m: &ScopeMap) -> Vec<Option<usize>> {
     let mut member_of = vec![None; ds.regions.len()];
     for (k, &r) in m.members.iter().enumerate() {
         member_of[r] = Some(k);

@@ -10,8 +10,8 @@ use super::{
     Anomaly, DUMP_MIN_CONFIRMED, DUMP_MIN_DEATHS, RecoveredGap, SilentRule, SilentRun, Status,
     combine_gaps, recovered_gaps, silent_runs,
 };
+use crate::data::new_per_day;
 use crate::data::{Dataset, Level, Region, Source, names};
-use crate::measures::new_per_day;
 
 /// First day of the US series that comes from the JHU daily reports instead of the JHU time
 /// series (the rebuilt US files): its new values mix revisions with new cases.
@@ -137,10 +137,27 @@ pub struct Quality {
     pub regions: Vec<RegionQuality>,
 }
 
-/// Assesses the freshly loaded dataset, blanks recovered where it is not reported and keeps
-/// the facts in `ds.quality` (the loader calls this once).
-pub fn apply(ds: &mut Dataset) {
-    let q = assess(ds);
+/// A dataset with its quality facts: what every stage above data/ reads. It reads as the
+/// dataset (`Deref`); `quality` is the one addition. data/ stays a leaf: it knows nothing of
+/// quality, and quality wraps it.
+#[derive(Debug)]
+pub struct Assessed {
+    data: Dataset,
+    /// Data-quality facts of every region, in region order (docs/data-rules.md).
+    pub quality: Quality,
+}
+
+impl std::ops::Deref for Assessed {
+    type Target = Dataset;
+    fn deref(&self) -> &Dataset {
+        &self.data
+    }
+}
+
+/// Assesses a freshly loaded dataset, blanks recovered where it is not reported and keeps
+/// the facts beside it (`quality::load` calls this once).
+pub fn apply(mut ds: Dataset) -> Assessed {
+    let q = assess(&ds);
     for (r, rq) in ds.regions.iter_mut().zip(&q.regions) {
         if let (Some(rec), Some(g)) = (r.series.recovered.as_mut(), rq.recovered_gaps.as_ref()) {
             for (v, gap) in rec.iter_mut().zip(g) {
@@ -150,7 +167,10 @@ pub fn apply(ds: &mut Dataset) {
             }
         }
     }
-    ds.quality = q;
+    Assessed {
+        data: ds,
+        quality: q,
+    }
 }
 
 /// Applies every rule to every region of a dataset as loaded (recovered not yet blanked).

@@ -29,9 +29,9 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::config::Config;
-use crate::data::Dataset;
 use crate::output::Output;
 use crate::output::keys::BaseKeys;
+use crate::quality::Assessed;
 
 /// Built-in templates, embedded in the binary (mdBook style); a folder given by
 /// `site.templates` can replace any of them by name.
@@ -266,7 +266,7 @@ pub(crate) fn nav(sections: &[&str]) -> Vec<NavItem> {
 /// dataset, the templates, the menu, the output and the keys of the inputs.
 pub(crate) struct Site<'a> {
     pub(crate) config: &'a Config,
-    pub(crate) dataset: &'a Dataset,
+    pub(crate) dataset: &'a Assessed,
     pub(crate) templates: Tera,
     pub(crate) nav: Vec<NavItem>,
     pub(crate) output: &'a Output,

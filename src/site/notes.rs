@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::data::{Dataset, Source};
+use crate::data::Source;
 use crate::measures::new_per_day;
+use crate::quality::Assessed;
 use crate::quality::{RecoveredGap, SilentRun, assess::us_seam, true_runs};
 use crate::render::format::thousands;
 
@@ -23,7 +24,7 @@ fn note(text: String) -> Note {
 const LIST_ANOMALIES: usize = 5;
 
 /// The notes of region `idx`, most important first.
-pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+pub fn region_notes(ds: &Assessed, idx: usize) -> Vec<Note> {
     let r = &ds.regions[idx];
     let q = &ds.quality.regions[idx];
     let s = &r.series;
@@ -111,7 +112,7 @@ pub fn region_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     out
 }
 
-fn silent_text(ds: &Dataset, idx: usize, what: &str, x: &SilentRun) -> String {
+fn silent_text(ds: &Assessed, idx: usize, what: &str, x: &SilentRun) -> String {
     let r = &ds.regions[idx];
     let s = &r.series;
     format!(
@@ -138,7 +139,7 @@ fn silent_text(ds: &Dataset, idx: usize, what: &str, x: &SilentRun) -> String {
 
 /// Reports that covered several days (weekly, every two weeks, catch-ups): how many were
 /// spread over the days they cover, and when.
-fn spread_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+fn spread_notes(ds: &Assessed, idx: usize) -> Vec<Note> {
     let s = &ds.regions[idx].series;
     let q = &ds.quality.regions[idx];
     let mut parts = Vec::new();
@@ -181,7 +182,7 @@ fn spread_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
     }]
 }
 
-fn recovered_notes(ds: &Dataset, idx: usize, g: &[Option<RecoveredGap>]) -> Vec<Note> {
+fn recovered_notes(ds: &Assessed, idx: usize, g: &[Option<RecoveredGap>]) -> Vec<Note> {
     let s = &ds.regions[idx].series;
     let runs = true_runs(g.iter().map(Option::is_some));
     if runs.is_empty() {
@@ -215,7 +216,7 @@ fn recovered_notes(ds: &Dataset, idx: usize, g: &[Option<RecoveredGap>]) -> Vec<
     ))]
 }
 
-fn anomaly_notes(ds: &Dataset, idx: usize) -> Vec<Note> {
+fn anomaly_notes(ds: &Assessed, idx: usize) -> Vec<Note> {
     let s = &ds.regions[idx].series;
     let q = &ds.quality.regions[idx];
     let mut days: Vec<(i64, usize, &str, &str)> = Vec::new();

@@ -22,6 +22,7 @@ use crate::measures;
 use crate::measures::Derived;
 use crate::output::Output;
 use crate::output::csv::{Table, is_plain};
+use crate::quality::Assessed;
 
 /// Per-capita base of the downloads: fixed, so the files keep one schema whatever the site's
 /// display setting.
@@ -57,7 +58,7 @@ struct RegionJson<'a> {
     combined_key: Option<&'a str>,
 }
 
-fn region_json<'a>(ds: &'a Dataset, r: &'a Region, k: Option<&'a JoinKeys>) -> RegionJson<'a> {
+fn region_json<'a>(ds: &'a Assessed, r: &'a Region, k: Option<&'a JoinKeys>) -> RegionJson<'a> {
     RegionJson {
         id: &r.id,
         name: &r.name,
@@ -87,7 +88,7 @@ fn region_json<'a>(ds: &'a Dataset, r: &'a Region, k: Option<&'a JoinKeys>) -> R
 }
 
 /// `data/regions.json`: every region with its page, CSV and join keys (`keys` by JHU UID).
-pub(crate) fn regions_json(ds: &Dataset, keys: &HashMap<u64, JoinKeys>) -> Result<String> {
+pub(crate) fn regions_json(ds: &Assessed, keys: &HashMap<u64, JoinKeys>) -> Result<String> {
     let list: Vec<RegionJson> = ds
         .regions
         .iter()
@@ -256,7 +257,7 @@ fn gzip(text: &[u8]) -> Result<Vec<u8>> {
 /// The long file and the latest rows, region by region in parallel. Each region's rows are
 /// one gzip member: concatenated members are one valid gzip file (RFC 1952 §2.2; gzip,
 /// Python, pandas, R and polars read them), and no more than one region's text is ever held.
-pub(crate) fn tables(ds: &Dataset) -> Result<(Vec<u8>, Vec<LatestRow>)> {
+pub(crate) fn tables(ds: &Assessed) -> Result<(Vec<u8>, Vec<LatestRow>)> {
     let parts: Vec<(Vec<u8>, LatestRow)> = ds
         .regions
         .par_iter()
@@ -286,7 +287,7 @@ pub(crate) fn tables(ds: &Dataset) -> Result<(Vec<u8>, Vec<LatestRow>)> {
 /// Writes the open-data files made from JHU's data alone; returns the `latest` rows (without
 /// their WHO columns) and the paths written.
 pub(crate) fn write_jhu(
-    ds: &Dataset,
+    ds: &Assessed,
     keys: &HashMap<u64, JoinKeys>,
     out: &Output,
 ) -> Result<(Vec<LatestRow>, Vec<String>)> {

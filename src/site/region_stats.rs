@@ -10,6 +10,7 @@ use super::peers::{Kind, Peers};
 use crate::data::{Dataset, Level, Series};
 use crate::measures;
 use crate::quality;
+use crate::quality::Assessed;
 use crate::render::format::{decimal, thousands};
 
 /// Weeks in the weekly-totals table.
@@ -81,7 +82,7 @@ fn last_mean(cum: &[i64], q: &quality::assess::RegionQuality, deaths: bool) -> f
 }
 
 /// Stats of every region, in region order.
-pub(crate) fn all_stats(ds: &Dataset) -> Vec<Stats> {
+pub(crate) fn all_stats(ds: &Assessed) -> Vec<Stats> {
     ds.regions
         .par_iter()
         .zip(&ds.quality.regions)
@@ -183,7 +184,7 @@ pub(crate) struct Comparison {
 }
 
 /// The chain region → parent → country (distinct, at most three).
-fn chain(ds: &Dataset, idx: usize) -> Vec<usize> {
+fn chain(ds: &Assessed, idx: usize) -> Vec<usize> {
     let mut out = vec![idx];
     if let Some(p) = ds.regions[idx].parent {
         out.push(p);
@@ -236,7 +237,7 @@ pub(crate) fn world_stats(ds: &Dataset, stats: &[Stats]) -> (Stats, usize, usize
 }
 
 pub(crate) fn comparison(
-    ds: &Dataset,
+    ds: &Assessed,
     stats: &[Stats],
     peers: &Peers,
     idx: usize,
@@ -308,7 +309,7 @@ pub(crate) fn comparison(
 }
 
 /// Plural noun for the children of a region (and so for its siblings' parent).
-pub(crate) fn child_noun(ds: &Dataset, idx: usize) -> &'static str {
+pub(crate) fn child_noun(ds: &Assessed, idx: usize) -> &'static str {
     let r = &ds.regions[idx];
     match r.level {
         Level::Country if r.source == crate::data::Source::Us => "states and territories",
@@ -321,7 +322,7 @@ pub(crate) fn child_noun(ds: &Dataset, idx: usize) -> &'static str {
 /// "12th of 254 counties of Texas by cases per 100,000", among siblings with a population
 /// (1st = highest). Countries rank among all countries. Counties reported as part of another
 /// unit (Utah's health districts) are neither ranked nor counted: their own rows are 0.
-pub(crate) fn rank(ds: &Dataset, stats: &[Stats], idx: usize, per: f64) -> Option<String> {
+pub(crate) fn rank(ds: &Assessed, stats: &[Stats], idx: usize, per: f64) -> Option<String> {
     let r = &ds.regions[idx];
     let counted_elsewhere = |i: usize| ds.quality.regions[i].reported_in.is_some();
     if counted_elsewhere(idx) {
@@ -400,7 +401,7 @@ fn key(v: Option<f64>) -> String {
 
 /// Table rows for `regions` (indices), sorted by name; `href` relative to `regions/`.
 pub(crate) fn table_rows(
-    ds: &Dataset,
+    ds: &Assessed,
     stats: &[Stats],
     regions: &[usize],
     per: f64,
@@ -450,7 +451,7 @@ pub(crate) struct Note {
 /// `days` (the same dates, newest first), `peaks`, `compare`, `rank`, `child_rows`.
 pub(crate) fn insert_page_context(
     ctx: &mut tera::Context,
-    ds: &Dataset,
+    ds: &Assessed,
     stats: &[Stats],
     peers: &Peers,
     idx: usize,
@@ -511,7 +512,7 @@ pub(crate) fn insert_page_context(
 
 /// The regions index's tables: every country and every US state (`country_rows`,
 /// `state_rows`).
-pub(crate) fn insert_index_context(ctx: &mut tera::Context, ds: &Dataset, per: f64) {
+pub(crate) fn insert_index_context(ctx: &mut tera::Context, ds: &Assessed, per: f64) {
     let stats = all_stats(ds);
     let of = |l: Level| -> Vec<usize> {
         (0..ds.regions.len())

@@ -12,6 +12,7 @@ use crate::measures::{self, Derived};
 use crate::output::Output;
 use crate::output::csv::Table;
 use crate::quality;
+use crate::quality::Assessed;
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::render::format::{count, csv_number, decimal, thousands};
 
@@ -732,7 +733,7 @@ fn compare_link(ds: &Dataset, peers: &Peers, idx: usize) -> String {
 /// The page's main charts and the charts below them: its own, or for a county reported as
 /// part of another unit the unit's (each row's, labelled as the unit's).
 fn page_charts<'a>(
-    ds: &'a Dataset,
+    ds: &'a Assessed,
     peers: &Peers,
     idx: usize,
     all: &'a [RegionAssets],
@@ -885,7 +886,7 @@ struct TreeNode {
     children: Vec<TreeNode>,
 }
 
-fn tree(ds: &Dataset, i: usize) -> TreeNode {
+fn tree(ds: &Assessed, i: usize) -> TreeNode {
     let r = &ds.regions[i];
     TreeNode {
         name: r.name.clone(),

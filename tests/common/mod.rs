@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 /// The real bundled data, loaded once per test binary.
-pub fn real_dataset() -> &'static seecovid::data::Dataset {
-    static DS: std::sync::OnceLock<seecovid::data::Dataset> = std::sync::OnceLock::new();
+pub fn real_dataset() -> &'static seecovid::quality::Assessed {
+    static DS: std::sync::OnceLock<seecovid::quality::Assessed> = std::sync::OnceLock::new();
     DS.get_or_init(|| {
-        seecovid::data::load(
+        seecovid::quality::load(
             &repo_dir().join("assets/data"),
             &mut seecovid::diag::Diagnostics::default(),
         )

@@ -18,8 +18,8 @@ fn fetch_jhu(mirror: &Mirror, data: &std::path::Path) -> std::process::Output {
     ])
 }
 
-fn loads(data: &std::path::Path) -> seecovid::data::Dataset {
-    seecovid::data::load(data, &mut Diagnostics::default()).expect("the fetched data loads")
+fn loads(data: &std::path::Path) -> seecovid::quality::Assessed {
+    seecovid::quality::load(data, &mut Diagnostics::default()).expect("the fetched data loads")
 }
 
 #[test]

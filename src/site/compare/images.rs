@@ -9,8 +9,8 @@ use super::series::{ViewData, view_data};
 use super::texts::{ViewJson, view_texts};
 use super::view::{Align, View};
 use super::{H, PER, PHONE_H, W};
-use crate::data::Dataset;
 use crate::measures::{Measure, Mode, Scale, Unit};
+use crate::quality::Assessed;
 use crate::render::chart::{self, Chart, Panel, Trace};
 use crate::site::interact::{self, SeriesRef};
 use crate::site::{Site, pictures};
@@ -70,7 +70,7 @@ fn render_view(site: &Site, g: &Group, v: View) -> Result<ViewJson> {
 }
 
 /// Where each line of a view comes from in the regions' data files (for values on hover).
-fn view_series(ds: &Dataset, g: &Group, v: View, d: &ViewData, c: &Chart) -> Vec<SeriesRef> {
+fn view_series(ds: &Assessed, g: &Group, v: View, d: &ViewData, c: &Chart) -> Vec<SeriesRef> {
     let key = match (v.measure, v.mode) {
         (Measure::Deaths, Mode::Total) => "deaths",
         (Measure::Deaths, Mode::New) => "ma_deaths",

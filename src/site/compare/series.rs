@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use super::PER;
 use super::groups::Group;
 use super::view::{Align, View};
-use crate::data::Dataset;
 use crate::measures::{self, Measure, Mode, Unit};
+use crate::quality::Assessed;
 
 /// A region's line in one view: values indexed from the view's day 0, which is index `first`
 /// of the region's series.
@@ -28,7 +28,7 @@ pub(super) struct ViewData {
     pub(super) skipped: Vec<(usize, &'static str)>,
 }
 
-pub(super) fn view_data(ds: &Dataset, g: &Group, v: View, window: usize) -> ViewData {
+pub(super) fn view_data(ds: &Assessed, g: &Group, v: View, window: usize) -> ViewData {
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for (k, &i) in g.members.iter().enumerate() {
