@@ -1,10 +1,9 @@
-use seecovid::{data, diag::Diagnostics, quality::assess};
+//! Prints `data/data-notes.csv` of the bundled data.
 fn main() {
-    let ds = data::load(
+    let ds = seecovid::quality::load(
         std::path::Path::new("assets/data"),
-        &mut Diagnostics::default(),
+        &mut seecovid::diag::Diagnostics::default(),
     )
     .unwrap();
-    let q = assess::assess(&ds);
-    print!("{}", assess::notes_csv(&ds, &q).unwrap());
+    print!("{}", seecovid::data_notes::notes_csv(&ds).unwrap());
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, SharedDiagnostics};
-use crate::heatmap::{HeatmapIndex, HeatmapOptions};
+use crate::heatmap::HeatmapIndex;
 use crate::output::keys::BaseKeys;
 use crate::output::staged::StagedDir;
 use crate::output::{Manifest, ManifestHead, Output};
@@ -202,7 +202,7 @@ fn load(cfg: &Config, diag: &mut Diagnostics) -> Result<(Assessed, String)> {
     Ok((ds, detail))
 }
 
-/// The heat-map set: one incremental unit (its index is what the pages need).
+/// The heat-map set (`site::heatmaps::render`), its diagnostics joined to the build's.
 fn heatmaps(
     cfg: &Config,
     ds: &Assessed,
@@ -210,50 +210,11 @@ fn heatmaps(
     keys: &BaseKeys,
     diag: &mut Diagnostics,
 ) -> Result<(HeatmapIndex, String)> {
-    let opts = HeatmapOptions {
-        scopes: cfg.build.scopes.clone(),
-        frame_step: cfg.build.frame_step,
-    };
     let shared = SharedDiagnostics::default();
-    let key = keys.heatmaps(opts.frame_step, &opts.scopes);
-    let (idx, rebuilt) = out.unit_json("heatmaps", &key, || {
-        let idx = crate::heatmap::render_all(ds, &opts, out, &shared)?;
-        let mut files: Vec<String> = idx
-            .animations
-            .iter()
-            .flat_map(|a| {
-                [
-                    a.gif.clone(),
-                    a.poster.clone(),
-                    a.poster_dark.clone(),
-                    a.csv.clone(),
-                ]
-            })
-            .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
-            .chain(idx.scopes.iter().map(|s| s.hit.clone()))
-            // Each scope's frames file (and its copy under data/): part of the unit, so a build
-            // that reuses the maps (a WHO-only refresh) keeps them.
-            .chain(idx.scopes.iter().flat_map(|s| {
-                let p = format!("heatmaps/{}/frames.csv.gz", s.id);
-                [format!("data/{p}"), p]
-            }))
-            .collect();
-        // Lin and log animations share their hover value files.
-        files.sort();
-        files.dedup();
-        Ok((idx, files))
-    })?;
+    let (idx, detail) = site::heatmaps::render(cfg, ds, out, keys, &shared)?;
     let d = shared.0.into_inner().expect("diagnostics lock");
     diag.warnings.extend(d.warnings);
     diag.notes.extend(d.notes);
-    let bytes: usize = idx.animations.iter().map(|a| a.gif_bytes).sum();
-    let detail = format!(
-        "{} animations in {} scopes ({} frames, {:.1} MB of GIF)",
-        idx.animations.len(),
-        idx.scopes.len(),
-        idx.animations.iter().map(|a| a.frames).sum::<usize>(),
-        bytes as f64 / 1e6
-    ) + if rebuilt { "" } else { ", unchanged" };
     Ok((idx, detail))
 }
 
@@ -282,26 +243,7 @@ fn regions(site: &Site, rep: &Reporter) -> Result<(Vec<RegionSummary>, String)> 
 }
 
 fn pages(site: &Site, heat: &HeatmapIndex, summaries: &[RegionSummary]) -> Result<((), String)> {
-    site::heatmaps::write_all(site, heat)?;
-    site::maplists::write_all(site, heat)?;
-    site::regions::write_index(site)?;
-    let scopes: Vec<&str> = heat.scopes.iter().map(|s| s.id.as_str()).collect();
-    site::opendata::build(site, &scopes)?;
-    site.output.write(
-        site::search::INDEX_PATH,
-        site::search::index_js(site.dataset)?.as_bytes(),
-    )?;
-    // Every region and date range the data rules touch (docs/data-rules.md).
-    site.output.write(
-        "data/data-notes.csv",
-        crate::quality::assess::notes_csv(site.dataset, &site.dataset.quality)?.as_bytes(),
-    )?;
-    site::pages::write_static(site.output)?;
-    site::pages::write_index(site, heat, summaries)?;
-    site::pages::write_about(site, heat)?;
-    site::pages::write_404(site)?;
-    let detail =
-        "overview, heat-map explorer, about, 404, regions index, open data, data-notes.csv";
+    let detail = site::pages::write_all(site, heat, summaries)?;
     Ok(((), detail.to_string()))
 }
 

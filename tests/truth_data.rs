@@ -230,7 +230,7 @@ fn recovered_gap_reasons_are_kept_for_the_notes() {
     );
     assert_eq!(g("spain", date(2021, 1, 1)), Some(RecoveredGap::Frozen));
     assert_eq!(g("germany", date(2021, 1, 1)), None);
-    let notes = seecovid::quality::assess::notes_csv(ds, &ds.quality).unwrap();
+    let notes = seecovid::data_notes::notes_csv(ds).unwrap();
     assert!(notes.starts_with("region_id,region,rule,measure,from,to,detail\n"));
     assert!(notes.contains(
         "united-kingdom,United Kingdom,recovered_unknown,\"recovered,active\",2020-04-13,2021-08-04,reset to 0\n"

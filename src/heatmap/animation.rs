@@ -14,10 +14,9 @@ use super::labels::{bar_name, labels, legend, rank_floor};
 use super::scope::ScopeMap;
 use super::table::last_date_csv;
 use super::values::{Matrix, shape_members, values};
-use super::{FRAME_DELAY, LAST_FRAME_DELAY, PER_CAPITA, hover, truth};
+use super::{FRAME_DELAY, LAST_FRAME_DELAY, PER_CAPITA, Sink, hover, truth};
 use crate::data::names;
 use crate::measures::{Measure, Mode, Scale, Unit};
-use crate::output::Output;
 use crate::quality::Assessed;
 
 /// One scope × measure × total/new × absolute/per-capita: what its two animations share.
@@ -46,7 +45,7 @@ pub(super) fn render_pair(
     mode: Mode,
     sc: Unit,
     step: u32,
-    out: &Output,
+    out: &dyn Sink,
 ) -> Result<Vec<(Animation, AnimStats)>> {
     let mut mat = values(ds, m, me, mode, sc, step)?;
     let mut adj = truth::adjust(ds, m, me, mode, sc, PER_CAPITA, &mat.dates, &mut mat.values);
@@ -75,7 +74,7 @@ pub(super) fn render_pair(
     let domain = Domain::of(&pair.mat, &pair.adj.mapped, mode, sc);
     let (set, files) = hover::value_files(m, &pair.mat.dates, &pair.mat.values, (me, mode, sc));
     for (path, text) in &files {
-        out.write(path, text.as_bytes())?;
+        out.put(path, text.as_bytes())?;
     }
     let hover: Vec<String> = files.into_iter().map(|f| f.0).collect();
     [Scale::Linear, Scale::Log]
@@ -96,13 +95,9 @@ pub(super) fn render_pair(
         .collect()
 }
 
-/// `heatmaps/{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}`: the files' stem.
+/// `{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}`: the files' stem.
 fn stem(p: &Pair, axis: Scale) -> String {
-    format!(
-        "heatmaps/{}/{}",
-        p.m.id,
-        view_name(p.me, p.mode, p.sc, axis)
-    )
+    format!("{}/{}", p.m.id, view_name(p.me, p.mode, p.sc, axis))
 }
 
 /// The animated GIF and the poster (the last date) of one colour scale, the poster in the
@@ -174,7 +169,7 @@ fn top_rows(p: &Pair) -> Vec<TopRow> {
 }
 
 /// Renders and writes one animation (GIF, poster, CSV) and describes it.
-fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animation, AnimStats)> {
+fn render_one(p: &Pair, mut scale: ClassScale, out: &dyn Sink) -> Result<(Animation, AnimStats)> {
     let t0 = Instant::now();
     scale.not_reporting = p.adj.has_not_reporting;
     scale.state_level = p.adj.has_state_level;
@@ -184,15 +179,15 @@ fn render_one(p: &Pair, mut scale: ClassScale, out: &Output) -> Result<(Animatio
     let labels = labels(p, axis);
     let timers = Timers::default();
     let (gif, poster, poster_dark) = encode_frames(p, &scale, &labels, &timers)?;
-    out.write(&format!("{stem}.gif"), &gif)?;
-    out.write(&format!("{stem}.png"), &poster)?;
-    out.write(&format!("{stem}-dark.png"), &poster_dark)?;
-    out.write(&format!("{stem}.csv"), &last_date_csv(p)?)?;
+    out.put(&format!("{stem}.gif"), &gif)?;
+    out.put(&format!("{stem}.png"), &poster)?;
+    out.put(&format!("{stem}-dark.png"), &poster_dark)?;
+    out.put(&format!("{stem}.csv"), &last_date_csv(p)?)?;
     let (first, last) = (p.mat.dates[0], *p.mat.dates.last().expect("non-empty"));
     let nf = p.mat.dates.len();
     let stats = AnimStats {
         scope: p.m.id.to_string(),
-        name: stem.trim_start_matches("heatmaps/").to_string(),
+        name: stem.clone(),
         frames: nf,
         map_ns: timers.map_ns.load(std::sync::atomic::Ordering::Relaxed),
         bars_ns: timers.bars_ns.load(std::sync::atomic::Ordering::Relaxed),

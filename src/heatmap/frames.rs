@@ -30,9 +30,9 @@ pub(crate) const HEADER: [&str; 8] = [
     "deaths_status",
 ];
 
-/// Path of a scope's frames file.
+/// Name of a scope's frames file in the heat-map set's folder.
 pub(crate) fn path(m: &ScopeMap) -> String {
-    format!("heatmaps/{}/frames.csv.gz", m.id)
+    format!("{}/frames.csv.gz", m.id)
 }
 
 /// The gzipped CSV of one scope (frames every `step` days, ending on the last date).

@@ -28,9 +28,9 @@ const CALLBACK: &str = "seecovidMapData";
 /// About this many values per chunk file (≈ 20–40 KB gzipped for the US counties).
 const CHUNK_VALUES: usize = 16_000;
 
-/// `heatmaps/{scope}/hover/`.
+/// `{scope}/hover/` in the heat-map set's folder.
 fn dir(m: &ScopeMap) -> String {
-    format!("heatmaps/{}/hover", m.id)
+    format!("{}/hover", m.id)
 }
 
 /// Path of the hit file of a scope.

@@ -32,7 +32,6 @@ use self::scope::{SCOPES, ScopeMap};
 use crate::diag::SharedDiagnostics;
 use crate::measures;
 pub(crate) use crate::measures::{Measure, Mode, Unit};
-use crate::output::Output;
 
 pub use self::index::{
     AnimStats, Animation, Coverage, HeatmapIndex, Legend, LegendRow, ScopeEntry, TopRow,
@@ -51,6 +50,16 @@ pub(crate) const NEW_WINDOW: usize = 7;
 pub const FRAME_DELAY: u16 = 12;
 pub const LAST_FRAME_DELAY: u16 = 300;
 
+/// Where the renderer hands its files, named relative to the heat-map set's folder
+/// (`world/confirmed-new-pc-lin.gif`, `world/hover/hit.js`; the index holds the same names):
+/// the site decides where that folder is and writes them, so this layer writes no file.
+pub trait Sink: Sync {
+    fn put(&self, name: &str, bytes: &[u8]) -> Result<()>;
+    /// A scope's frames file (`world/frames.csv.gz`), which the site also publishes as
+    /// open data.
+    fn put_frames(&self, name: &str, bytes: &[u8]) -> Result<()>;
+}
+
 #[derive(Clone, Debug)]
 pub struct HeatmapOptions {
     /// Scope ids to render; empty = all (world, us-states, us-counties, china, canada, australia).
@@ -68,12 +77,12 @@ impl Default for HeatmapOptions {
     }
 }
 
-/// Renders every heat map of the requested scopes into `out` (paths
-/// `heatmaps/{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}.{gif,png,csv}`).
+/// Renders every heat map of the requested scopes and hands the files to `out` (names
+/// `{scope}/{measure}-{total|new}-{abs|pc}-{lin|log}.{gif,png,csv}`).
 pub fn render_all(
     ds: &Assessed,
     opts: &HeatmapOptions,
-    out: &Output,
+    out: &dyn Sink,
     diag: &SharedDiagnostics,
 ) -> Result<HeatmapIndex> {
     render_all_with_stats(ds, opts, out, diag).map(|(i, _)| i)
@@ -83,28 +92,11 @@ pub fn render_all(
 pub fn render_all_with_stats(
     ds: &Assessed,
     opts: &HeatmapOptions,
-    out: &Output,
+    out: &dyn Sink,
     diag: &SharedDiagnostics,
 ) -> Result<(HeatmapIndex, Vec<AnimStats>)> {
     crate::config::check_frame_step(opts.frame_step)?;
-    let ids: Vec<&str> = if opts.scopes.is_empty() {
-        SCOPES.iter().map(|s| s.0).collect()
-    } else {
-        for s in &opts.scopes {
-            if scope::scope_label(s).is_none() {
-                bail!(
-                    "unknown map scope `{s}` (known: {})",
-                    SCOPES.map(|s| s.0).join(", ")
-                );
-            }
-        }
-        // In the canonical order, without duplicates.
-        SCOPES
-            .iter()
-            .map(|s| s.0)
-            .filter(|id| opts.scopes.iter().any(|s| s == id))
-            .collect()
-    };
+    let ids = scope_ids(opts)?;
     // Scopes (label rasters) in parallel, then every animation of every scope in parallel.
     let maps: Vec<ScopeMap> = ids
         .par_iter()
@@ -134,13 +126,9 @@ pub fn render_all_with_stats(
             phone_crop: frame::phone_crop(m.content_h),
         });
         let (path, text) = hover::hit_file(ds, m);
-        out.write(&path, text.as_bytes())?;
+        out.put(&path, text.as_bytes())?;
         let step = scope_step(m.id, opts.frame_step);
-        // Beside the maps, and under data/ where data/datapackage.json describes it (a data
-        // package may not reach outside its folder).
-        let frames = frames::csv_gz(ds, m, step)?;
-        out.write(&frames::path(m), &frames)?;
-        out.write(&format!("data/{}", frames::path(m)), &frames)?;
+        out.put_frames(&frames::path(m), &frames::csv_gz(ds, m, step)?)?;
         for me in measures {
             for mode in [Mode::Total, Mode::New] {
                 for sc in [Unit::Absolute, Unit::PerCapita] {
@@ -185,6 +173,24 @@ pub fn render_all_with_stats(
         },
         stats,
     ))
+}
+
+/// The requested scopes in the canonical order, without duplicates (all when none is asked
+/// for); an unknown one is an error.
+fn scope_ids(opts: &HeatmapOptions) -> Result<Vec<&'static str>> {
+    for s in &opts.scopes {
+        if scope::scope_label(s).is_none() {
+            bail!(
+                "unknown map scope `{s}` (known: {})",
+                SCOPES.map(|s| s.0).join(", ")
+            );
+        }
+    }
+    Ok(SCOPES
+        .iter()
+        .map(|s| s.0)
+        .filter(|id| opts.scopes.is_empty() || opts.scopes.iter().any(|s| s == id))
+        .collect())
 }
 
 fn has_recovered(ds: &Assessed, m: &ScopeMap) -> bool {

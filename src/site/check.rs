@@ -179,6 +179,49 @@ pub fn resolve(page: &str, value: &str) -> Option<String> {
     Some(s)
 }
 
+/// One page's links: the page, the pages it links to, its errors and its number of links.
+type PageLinks = (String, Vec<String>, Vec<String>, usize);
+
+/// Checks the links of one page against the site's files.
+fn check_page(dir: &Path, page: &String, files: &HashSet<String>) -> Result<PageLinks> {
+    let path = dir.join(page);
+    let html = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut errors = Vec::new();
+    let mut targets = Vec::new();
+    let rs = refs(&html);
+    for r in &rs {
+        if is_external(&r.value) {
+            // A plain link to another site is fine; loading anything from one is not.
+            if !(r.tag == "a" && r.attr == "href") {
+                errors.push(format!(
+                    "{page}: <{} {}=\"{}\"> loads from another host",
+                    r.tag, r.attr, r.value
+                ));
+            }
+            continue;
+        }
+        let Some(target) = resolve(page, &r.value) else {
+            if r.value.trim_start().starts_with("..") {
+                errors.push(format!(
+                    "{page}: <{} {}=\"{}\"> points outside the site",
+                    r.tag, r.attr, r.value
+                ));
+            }
+            continue;
+        };
+        if !files.contains(&target) {
+            errors.push(format!(
+                "{page}: <{} {}=\"{}\"> is broken: {target} does not exist",
+                r.tag, r.attr, r.value
+            ));
+        } else if target.ends_with(".html") {
+            targets.push(target);
+        }
+    }
+    Ok((page.clone(), targets, errors, rs.len()))
+}
+
 /// Checks the site in `dir`.
 pub fn check_dir(dir: &Path) -> Result<CheckReport> {
     if !dir.join("index.html").is_file() {
@@ -204,46 +247,9 @@ pub fn check_dir(dir: &Path) -> Result<CheckReport> {
             files.insert(rel);
         }
     }
-    let per_page: Vec<(String, Vec<String>, Vec<String>, usize)> = pages
+    let per_page: Vec<PageLinks> = pages
         .par_iter()
-        .map(|page| -> Result<_> {
-            let path = dir.join(page);
-            let html = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let mut errors = Vec::new();
-            let mut targets = Vec::new();
-            let rs = refs(&html);
-            for r in &rs {
-                if is_external(&r.value) {
-                    // A plain link to another site is fine; loading anything from one is not.
-                    if !(r.tag == "a" && r.attr == "href") {
-                        errors.push(format!(
-                            "{page}: <{} {}=\"{}\"> loads from another host",
-                            r.tag, r.attr, r.value
-                        ));
-                    }
-                    continue;
-                }
-                let Some(target) = resolve(page, &r.value) else {
-                    if r.value.trim_start().starts_with("..") {
-                        errors.push(format!(
-                            "{page}: <{} {}=\"{}\"> points outside the site",
-                            r.tag, r.attr, r.value
-                        ));
-                    }
-                    continue;
-                };
-                if !files.contains(&target) {
-                    errors.push(format!(
-                        "{page}: <{} {}=\"{}\"> is broken: {target} does not exist",
-                        r.tag, r.attr, r.value
-                    ));
-                } else if target.ends_with(".html") {
-                    targets.push(target);
-                }
-            }
-            Ok((page.clone(), targets, errors, rs.len()))
-        })
+        .map(|page| check_page(dir, page, &files))
         .collect::<Result<_>>()?;
     let mut report = CheckReport {
         pages: pages.len(),

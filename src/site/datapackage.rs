@@ -543,7 +543,7 @@ fn resource(name: &str, path: &str, title: &str, schema: Value) -> Value {
     r
 }
 
-/// The columns of `data-notes.csv` (`quality::assess::NOTES_HEADER`).
+/// The columns of `data-notes.csv` (`site::data_notes::NOTES_HEADER`).
 fn notes_fields() -> Value {
     json!([
         with(
@@ -648,7 +648,7 @@ mod tests {
     fn field_lists_match_the_files_they_describe() {
         assert_eq!(
             names(&notes_fields()).join(","),
-            crate::quality::assess::NOTES_HEADER
+            crate::site::data_notes::NOTES_HEADER
         );
         assert_eq!(
             names(&region_fields()).join(","),

@@ -5,8 +5,13 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Site, script_json};
-use crate::heatmap::{Animation, HeatmapIndex};
+use crate::config::Config;
+use crate::diag::SharedDiagnostics;
+use crate::heatmap::{Animation, HeatmapIndex, HeatmapOptions, Sink};
 use crate::measures::{Measure, Mode, Scale, Unit};
+use crate::output::Output;
+use crate::output::keys::BaseKeys;
+use crate::quality::Assessed;
 use crate::render::format::column;
 
 // One literal for the number and its media query (`concat!` takes only literals).
@@ -24,6 +29,90 @@ pub(crate) const MAP_CROP_MEDIA: &str = concat!("(max-width: ", map_crop_max_w!(
 
 /// Per-capita divisors the visitor can pick; images are made once, per 100,000.
 pub(crate) const DIVISORS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+/// The heat-map set's folder in the site.
+const DIR: &str = "heatmaps";
+
+/// The renderer's files go under [`DIR`]; the frames files also under `data/`, where
+/// data/datapackage.json describes them (a data package may not reach outside its folder).
+impl Sink for Output {
+    fn put(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write(&format!("{DIR}/{name}"), bytes)
+    }
+
+    fn put_frames(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.put(name, bytes)?;
+        self.write(&format!("data/{DIR}/{name}"), bytes)
+    }
+}
+
+/// The index's file names (relative to the heat-map set) as paths from the site root.
+fn place(idx: &mut HeatmapIndex) {
+    let at = |name: &mut String| *name = format!("{DIR}/{name}");
+    for a in &mut idx.animations {
+        for name in [&mut a.gif, &mut a.poster, &mut a.poster_dark, &mut a.csv] {
+            at(name);
+        }
+        a.hover.iter_mut().for_each(at);
+    }
+    for s in &mut idx.scopes {
+        at(&mut s.hit);
+    }
+}
+
+/// Renders the heat-map set (`heatmap::render_all`) as one incremental unit: the files it
+/// writes and its index, which is what the pages need. Returns the index and the stage's
+/// summary.
+pub(crate) fn render(
+    cfg: &Config,
+    ds: &Assessed,
+    out: &Output,
+    keys: &BaseKeys,
+    diag: &SharedDiagnostics,
+) -> Result<(HeatmapIndex, String)> {
+    let opts = HeatmapOptions {
+        scopes: cfg.build.scopes.clone(),
+        frame_step: cfg.build.frame_step,
+    };
+    let key = keys.heatmaps(opts.frame_step, &opts.scopes);
+    let (idx, rebuilt) = out.unit_json(DIR, &key, || {
+        let mut idx = crate::heatmap::render_all(ds, &opts, out, diag)?;
+        place(&mut idx);
+        let mut files: Vec<String> = idx
+            .animations
+            .iter()
+            .flat_map(|a| {
+                [
+                    a.gif.clone(),
+                    a.poster.clone(),
+                    a.poster_dark.clone(),
+                    a.csv.clone(),
+                ]
+            })
+            .chain(idx.animations.iter().flat_map(|a| a.hover.clone()))
+            .chain(idx.scopes.iter().map(|s| s.hit.clone()))
+            // Each scope's frames file (and its copy under data/): part of the unit, so a build
+            // that reuses the maps (a WHO-only refresh) keeps them.
+            .chain(idx.scopes.iter().flat_map(|s| {
+                let p = format!("{DIR}/{}/frames.csv.gz", s.id);
+                [format!("data/{p}"), p]
+            }))
+            .collect();
+        // Lin and log animations share their hover value files.
+        files.sort();
+        files.dedup();
+        Ok((idx, files))
+    })?;
+    let bytes: usize = idx.animations.iter().map(|a| a.gif_bytes).sum();
+    let detail = format!(
+        "{} animations in {} scopes ({} frames, {:.1} MB of GIF)",
+        idx.animations.len(),
+        idx.scopes.len(),
+        idx.animations.iter().map(|a| a.frames).sum::<usize>(),
+        bytes as f64 / 1e6
+    ) + if rebuilt { "" } else { ", unchanged" };
+    Ok((idx, detail))
+}
 
 pub(crate) fn page_path(a: &Animation) -> String {
     format!("heatmaps/{}.html", a.key())

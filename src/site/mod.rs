@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod data_notes;
 pub(crate) mod datapackage;
 pub(crate) mod heatmaps;
 pub(crate) mod interact;

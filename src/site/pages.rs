@@ -34,6 +34,36 @@ struct Coverage {
     regions: String,
 }
 
+/// Every page and file of the "pages" stage: the heat-map pages, the map lists, the regions
+/// index, the open data, the search index, the data notes, the static files, the overview,
+/// about and 404. Returns the stage's summary.
+pub(crate) fn write_all(
+    site: &Site,
+    heat: &HeatmapIndex,
+    summaries: &[RegionSummary],
+) -> Result<&'static str> {
+    super::heatmaps::write_all(site, heat)?;
+    super::maplists::write_all(site, heat)?;
+    super::regions::write_index(site)?;
+    let scopes: Vec<&str> = heat.scopes.iter().map(|s| s.id.as_str()).collect();
+    super::opendata::build(site, &scopes)?;
+    let out = site.output;
+    out.write(
+        super::search::INDEX_PATH,
+        super::search::index_js(site.dataset)?.as_bytes(),
+    )?;
+    // Every region and date range the data rules touch (docs/data-rules.md).
+    out.write(
+        "data/data-notes.csv",
+        super::data_notes::notes_csv(site.dataset)?.as_bytes(),
+    )?;
+    write_static(out)?;
+    write_index(site, heat, summaries)?;
+    write_about(site, heat)?;
+    write_404(site)?;
+    Ok("overview, heat-map explorer, about, 404, regions index, open data, data-notes.csv")
+}
+
 pub(crate) fn write_static(out: &Output) -> Result<()> {
     for (rel, bytes) in STATIC {
         out.write(rel, bytes)?;
