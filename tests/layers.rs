@@ -199,7 +199,10 @@ fn cut_tests(code: &mut String) -> Vec<String> {
 }
 
 fn load() -> Vec<Source> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // Another tree's src/ can be checked too (how old main fails: see CONTRIBUTING.md).
+    let root = std::env::var_os("SEECOVID_LAYERS_SRC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     let mut paths = Vec::new();
     src_files(&root, &mut paths);
     paths.sort();
@@ -326,6 +329,67 @@ fn circles(g: &BTreeMap<String, BTreeMap<String, String>>, nodes: &[&str]) -> Ve
         }
     }
     found.into_iter().collect()
+}
+
+/// The file-level graph inside one module: `render/bars` → `render/chart` when bars.rs names
+/// `super::chart` or `crate::render::chart` (mod.rs, which declares its children, is left out).
+fn file_graph(sources: &[Source], module: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let files: BTreeSet<String> = sources
+        .iter()
+        .filter(|s| s.module == module && s.rel.matches('/').count() == 1)
+        .filter(|s| !s.rel.ends_with("/mod.rs"))
+        .map(|s| s.rel.trim_end_matches(".rs").to_string())
+        .collect();
+    let mut g: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for s in sources {
+        let me = s.rel.trim_end_matches(".rs").to_string();
+        if !files.contains(&me) {
+            continue;
+        }
+        for prefix in ["super::".to_string(), format!("crate::{module}::")] {
+            for (at, _) in s.code.match_indices(&prefix) {
+                if at > 0
+                    && (s.code.as_bytes()[at - 1].is_ascii_alphanumeric()
+                        || s.code.as_bytes()[at - 1] == b':')
+                {
+                    continue;
+                }
+                let rest = &s.code[at + prefix.len()..];
+                let names: Vec<&str> = if rest.starts_with('{') {
+                    top_level_items(&rest[1..item_end(rest.as_bytes(), 0) - 1])
+                } else {
+                    vec![rest]
+                };
+                for n in names {
+                    let id: String = n
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let to = format!("{module}/{id}");
+                    if to != me && files.contains(&to) {
+                        g.entry(me.clone())
+                            .or_default()
+                            .entry(to)
+                            .or_insert(format!("src/{}:{}", s.rel, line_of(&s.code, at)));
+                    }
+                }
+            }
+        }
+    }
+    g
+}
+
+#[test]
+fn no_import_circle_among_the_files_of_a_lower_layer() {
+    let sources = load();
+    let mut found = Vec::new();
+    for m in LOWER {
+        let g = file_graph(&sources, m);
+        let nodes: Vec<&str> = g.keys().map(String::as_str).collect();
+        found.extend(circles(&g, &nodes));
+    }
+    assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
 }
 
 #[test]

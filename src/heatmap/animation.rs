@@ -13,28 +13,11 @@ use super::index::{AnimStats, Animation, TopRow, view_name};
 use super::labels::{bar_name, labels, legend, rank_floor};
 use super::scope::ScopeMap;
 use super::table::last_date_csv;
-use super::values::{Matrix, shape_members, values};
+use super::values::{Pair, shape_members, values};
 use super::{FRAME_DELAY, LAST_FRAME_DELAY, PER_CAPITA, Sink, hover, truth};
 use crate::data::names;
 use crate::measures::{Measure, Mode, Scale, Unit};
 use crate::quality::Assessed;
-
-/// One scope × measure × total/new × absolute/per-capita: what its two animations share.
-pub(super) struct Pair<'a> {
-    pub(super) ds: &'a Assessed,
-    pub(super) m: &'a ScopeMap,
-    pub(super) me: Measure,
-    pub(super) mode: Mode,
-    pub(super) sc: Unit,
-    pub(super) step: u32,
-    pub(super) mat: Matrix,
-    /// Bar and table label of every member.
-    pub(super) names: Vec<String>,
-    /// The member drawn in each shape.
-    pub(super) shape_member: Vec<Option<usize>>,
-    /// What the map leaves out and which members are drawn and ranked (docs/data-rules.md).
-    pub(super) adj: truth::Adjusted,
-}
 
 /// Renders the linear and the log animation of one scope/measure/mode/scale (they share the
 /// values, only the class breaks differ).

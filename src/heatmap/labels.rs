@@ -1,11 +1,11 @@
 //! The texts of a heat map: bar names, the labels drawn into every frame, the legend and
 //! the per-capita ranking floor.
 
-use super::animation::Pair;
 use super::color::{self, ClassScale};
 use super::frame::{self, Labels};
 use super::index::{Legend, LegendRow};
 use super::scope::ScopeMap;
+use super::values::Pair;
 use crate::data::{Dataset, Level, Region, names};
 use crate::measures::{Mode, Scale, Unit};
 

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::animation::Pair;
+use super::values::Pair;
 use crate::data::names;
 use crate::measures::{Mode, Unit};
 use crate::output::csv::Table;

@@ -1,5 +1,5 @@
-//! Value derivation: a region's daily values of one view, and every member's values at the
-//! frame dates.
+//! Value derivation: a region's daily values of one view, every member's values at the
+//! frame dates, and the `Pair` of animations that share them.
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -157,4 +157,21 @@ pub(super) fn shape_members(ds: &Assessed, m: &ScopeMap) -> Vec<Option<usize>> {
         .iter()
         .map(|s| s.region.and_then(|r| member_of[r]))
         .collect()
+}
+
+/// One scope × measure × total/new × absolute/per-capita: what its two animations share.
+pub(super) struct Pair<'a> {
+    pub(super) ds: &'a Assessed,
+    pub(super) m: &'a ScopeMap,
+    pub(super) me: Measure,
+    pub(super) mode: Mode,
+    pub(super) sc: Unit,
+    pub(super) step: u32,
+    pub(super) mat: Matrix,
+    /// Bar and table label of every member.
+    pub(super) names: Vec<String>,
+    /// The member drawn in each shape.
+    pub(super) shape_member: Vec<Option<usize>>,
+    /// What the map leaves out and which members are drawn and ranked (docs/data-rules.md).
+    pub(super) adj: truth::Adjusted,
 }
