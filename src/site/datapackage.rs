@@ -205,6 +205,15 @@ fn regions_fields() -> Value {
 }
 
 fn latest_fields() -> Value {
+    let mut fields = jhu_latest_fields();
+    if let Value::Array(v) = &mut fields {
+        v.extend(who_latest_fields());
+    }
+    fields
+}
+
+/// The columns of `latest` from JHU's data.
+fn jhu_latest_fields() -> Value {
     let avg = |n: &str, what: &str| {
         field(
             n,
@@ -267,49 +276,55 @@ fn latest_fields() -> Value {
         ),
         status_field("confirmed_status", "new confirmed"),
         status_field("deaths_status", "new deaths"),
+    ])
+}
+
+/// The `who_` columns of `latest`: each country's last WHO week.
+fn who_latest_fields() -> Vec<Value> {
+    vec![
         field(
             "who_week",
             "date",
             "WHO: the region's last week with a report of cases or deaths (the week's Sunday; the week runs Monday to Sunday); empty where WHO has no entity for the region",
-            None
+            None,
         ),
         field(
             "who_new_cases",
             "integer",
             "WHO: new cases reported for that week; empty when none was reported (negative: a correction)",
-            Some("people per week")
+            Some("people per week"),
         ),
         field(
             "who_new_deaths",
             "integer",
             "WHO: new deaths reported for that week; empty when none was reported (negative: a correction)",
-            Some("people per week")
+            Some("people per week"),
         ),
         field(
             "who_cumulative_cases",
             "integer",
             "WHO: cumulative cases at that week",
-            Some("people")
+            Some("people"),
         ),
         field(
             "who_cumulative_deaths",
             "integer",
             "WHO: cumulative deaths at that week",
-            Some("people")
+            Some("people"),
         ),
         field(
             "who_cases_not_reporting_since",
             "date",
             "WHO: first week of the region's silent tail of cases (not reporting since then; docs/data-rules.md §8); empty while it reports",
-            None
+            None,
         ),
         field(
             "who_deaths_not_reporting_since",
             "date",
             "WHO: the same for deaths",
-            None
+            None,
         ),
-    ])
+    ]
 }
 
 /// The columns of `data/who/weekly.csv` (`site::who::WEEKLY_COLUMNS`).
