@@ -236,7 +236,7 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
         assert_eq!(a.frames, dates.len());
         assert!(a.first_date - ds.global_range.start < chrono::Duration::days(56));
 
-        let bytes = std::fs::read(dir.path().join(&a.gif)).unwrap();
+        let bytes = std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap();
         assert!(bytes.len() < 3_000_000);
         let (w, h, frames, delays, repeat) = replay(&bytes);
         assert_eq!((w, h), (frame::WIDTH, frame::HEIGHT), "{}", a.gif);
@@ -264,7 +264,7 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
         assert!(date_region(&frames[0]) != expected_date(last));
 
         // The poster is the last frame.
-        let png = std::fs::read(dir.path().join(&a.poster)).unwrap();
+        let png = std::fs::read(dir.path().join("heatmaps").join(&a.poster)).unwrap();
         assert!(png.len() < 150_000, "{} is {} bytes", a.poster, png.len());
         let dec = png::Decoder::new(std::io::Cursor::new(&png));
         let mut reader = dec.read_info().unwrap();
@@ -282,7 +282,7 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
         );
 
         // The dark poster: the same pixels with the dark palette (dark paper, light ink).
-        let dark = std::fs::read(dir.path().join(&a.poster_dark)).unwrap();
+        let dark = std::fs::read(dir.path().join("heatmaps").join(&a.poster_dark)).unwrap();
         let mut reader = png::Decoder::new(std::io::Cursor::new(&dark))
             .read_info()
             .unwrap();
@@ -303,7 +303,7 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
         assert!(lum(8) > 600, "{}: full ink is light", a.poster_dark);
 
         // CSV: header, one row per region of the scope, the last date on every row.
-        let csv = std::fs::read_to_string(dir.path().join(&a.csv)).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("heatmaps").join(&a.csv)).unwrap();
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
@@ -322,13 +322,14 @@ fn small_build_gifs_decode_with_the_right_frames_and_dates() {
     let a = index
         .animations
         .iter()
-        .find(|a| a.gif == "heatmaps/australia/confirmed-total-abs-lin.gif")
+        .find(|a| a.gif == "australia/confirmed-total-abs-lin.gif")
         .unwrap();
     assert_eq!(a.top.len(), 8);
     assert_eq!(a.top[0].region_id, "australia--new-south-wales");
 }
 
 /// Renders the given scopes of the real data with `step` days between frames.
+/// (The index names files relative to the heat-map set; `Output` puts them under heatmaps/.)
 fn render_real(scopes: &[&str], step: u32) -> (tempfile::TempDir, heatmap::HeatmapIndex) {
     let dir = tempfile::tempdir().unwrap();
     let out = Output::new(dir.path(), &dir.path().join("no-previous"), None).unwrap();
@@ -363,9 +364,9 @@ fn featured_world_map_keeps_every_frame_informative() {
     let a = index
         .animations
         .iter()
-        .find(|a| a.gif == "heatmaps/world/confirmed-new-pc-lin.gif")
+        .find(|a| a.gif == "world/confirmed-new-pc-lin.gif")
         .expect("featured view");
-    let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join(&a.gif)).unwrap());
+    let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
     let dates = heatmap::frame_dates(a.first_date, a.last_date, 28);
     let mut poor = Vec::new();
     // From the first frame with cases on most of the map (2020-04) to the last.
@@ -398,9 +399,9 @@ fn peaks_do_not_saturate_the_default_classes() {
         let a = index
             .animations
             .iter()
-            .find(|a| a.gif == format!("heatmaps/{scope}/confirmed-new-pc-lin.gif"))
+            .find(|a| a.gif == format!("{scope}/confirmed-new-pc-lin.gif"))
             .expect("default view");
-        let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join(&a.gif)).unwrap());
+        let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
         let dates = heatmap::frame_dates(a.first_date, a.last_date, a.step);
         let worst = frames
             .iter()

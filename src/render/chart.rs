@@ -873,10 +873,6 @@ where
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
     /// Pixel assert on a tiny chart: a single positive bar is drawn in the bar colour above
     /// the axis, and a negative bar below it on a linear axis.
     #[test]
@@ -886,7 +882,7 @@ mod tests {
             phone: false,
             width: 200,
             height: 150,
-            start: d(2020, 1, 1),
+            start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
             days: 3,
             panels: vec![Panel {
                 title: String::new(),
