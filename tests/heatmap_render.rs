@@ -366,7 +366,8 @@ fn featured_world_map_keeps_every_frame_informative() {
         .iter()
         .find(|a| a.gif == "world/confirmed-new-pc-lin.gif")
         .expect("featured view");
-    let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
+    let (_, _, frames, _, _) =
+        replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
     let dates = heatmap::frame_dates(a.first_date, a.last_date, 28);
     let mut poor = Vec::new();
     // From the first frame with cases on most of the map (2020-04) to the last.
@@ -401,7 +402,8 @@ fn peaks_do_not_saturate_the_default_classes() {
             .iter()
             .find(|a| a.gif == format!("{scope}/confirmed-new-pc-lin.gif"))
             .expect("default view");
-        let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
+        let (_, _, frames, _, _) =
+            replay(&std::fs::read(dir.path().join("heatmaps").join(&a.gif)).unwrap());
         let dates = heatmap::frame_dates(a.first_date, a.last_date, a.step);
         let worst = frames
             .iter()
