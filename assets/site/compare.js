@@ -29,14 +29,14 @@
   var PHONE = window.matchMedia('(max-width: ' + R.chart_phone_max_w + 'px)');
   // The chart's size: 720 × 360 on wide screens; in the phone layout as wide as the page,
   // drawn 1:1, with the type and margins × the phone text scale (like Chart::for_phone).
-  var W = 720;
-  var H = 360;
+  var W = R.compare_w;
+  var H = R.compare_h;
   var K = 1;
   function layout() {
     var phone = PHONE.matches;
     K = phone ? R.phone_text : 1;
-    W = phone ? Math.max(280, Math.floor(app.clientWidth || R.phone_w)) : 720;
-    H = phone ? Math.round(330 * K) : 360;
+    W = phone ? Math.max(280, Math.floor(app.clientWidth || R.phone_w)) : R.compare_w;
+    H = phone ? Math.round(R.compare_phone_h * K) : R.compare_h;
     return phone;
   }
   /** A length of the desktop layout in this layout's pixels (Chart::px). */

@@ -1,7 +1,8 @@
 // Header search (every page): a WAI-ARIA 1.2 combobox over every region. The index
 // (regions/search-index.js) is loaded with a <script> element on the first focus, so pages
 // cost nothing until the visitor searches, and it works from file:// where fetch() does not.
-// Without JS the box stays hidden and the Regions page lists every region.
+// Without JS the box is not shown (`.js-only`: CSS `scripting: none`; shown in the markup, not
+// by this script, so the page does not move when it runs) and the Regions page lists every region.
 //
 // This file is also the one search matching of the site: window.seecovidFind = { norm,
 // load(callback), search(text) → rows best first, levels, aliasShown } is used by the compare
