@@ -4,7 +4,8 @@
  *
  * Markup:
  *   <div data-switch="NAME" data-views="JSON-ID">        one switch; NAME appears in the URL hash
- *     <div data-switch-controls hidden>                  shown once this script runs
+ *     <div class="js-only" data-switch-controls>         hidden by CSS without scripting (not
+ *                                                      shown by this script: no layout shift)
  *       <select data-dim="a">…</select>                  or <fieldset data-dim="b"> with radios
  *     </div>
  *     <img data-bind data-bind-src="img/x-{key}.png" data-bind-alt="{alt}">
