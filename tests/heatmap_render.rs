@@ -497,7 +497,7 @@ fn default_classes_are_round_and_keep_five_in_use_in_every_frame() {
             let a = index
                 .animations
                 .iter()
-                .find(|a| a.gif == format!("heatmaps/{}/{view}.gif", s.id))
+                .find(|a| a.gif == format!("{}/{view}.gif", s.id))
                 .expect("default view");
             for &t in &a.legend.thresholds {
                 let m = t / 10f64.powf(t.log10().floor());
@@ -516,7 +516,8 @@ fn default_classes_are_round_and_keep_five_in_use_in_every_frame() {
                     a.legend.thresholds
                 );
             }
-            let (_, _, frames, _, _) = replay(&std::fs::read(dir.path().join(&a.gif)).unwrap());
+            let gif = dir.path().join("heatmaps").join(&a.gif);
+            let (_, _, frames, _, _) = replay(&std::fs::read(gif).unwrap());
             let dates = heatmap::frame_dates(a.first_date, a.last_date, a.step);
             assert_eq!(frames.len(), dates.len());
             for (img, date) in frames.iter().zip(&dates) {

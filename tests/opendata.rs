@@ -429,26 +429,36 @@ fn real_harris_county_weekly_totals_are_sums_of_its_csv_rows_beside_texas_and_th
 
     // Per 100,000 beside Texas and the US, from their CSVs and regions.json populations.
     let regions = by_id(&json(&site.join("data/regions.json")));
+    // One row per region, the measures as columns (issue 22 item 8).
     let cmp = table_rows(&page, "compare-table");
-    assert_eq!(cmp[0][1..], ["Harris", "Texas", "US"]);
+    let head = &cmp[0];
+    let col = |h: &str| -> usize {
+        head.iter()
+            .position(|c| c == h)
+            .unwrap_or_else(|| panic!("no column {h}: {head:?}"))
+    };
     let row = |label: &str| -> &Vec<String> {
         cmp.iter()
             .find(|r| r[0] == label)
             .unwrap_or_else(|| panic!("no row {label}: {cmp:?}"))
     };
-    for (col, id) in ["us--texas--harris", "us--texas", "us"].iter().enumerate() {
+    for (label, id) in [
+        ("Harris", "us--texas--harris"),
+        ("Texas", "us--texas"),
+        ("US", "us"),
+    ] {
         let text = std::fs::read_to_string(site.join(format!("data/regions/{id}.csv"))).unwrap();
         let last: Vec<&str> = csv_rows(&text).last().unwrap().split(',').collect();
-        let pop = regions[*id]["population"].as_f64().unwrap();
+        let pop = regions[id]["population"].as_f64().unwrap();
         let cases_pc = last[1].parse::<f64>().unwrap() * 1e5 / pop;
         let deaths_pc = last[2].parse::<f64>().unwrap() * 1e5 / pop;
         assert_eq!(
-            row("Cases per 100,000")[col + 1],
+            row(label)[col("Cases per 100,000")],
             seecovid::render::format::decimal(cases_pc),
             "{id}"
         );
         assert_eq!(
-            row("Deaths per 100,000")[col + 1],
+            row(label)[col("Deaths per 100,000")],
             seecovid::render::format::decimal(deaths_pc),
             "{id}"
         );
