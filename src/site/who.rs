@@ -297,13 +297,9 @@ fn region_section(
                 .collect::<Vec<_>>(),
         );
         let flags: Vec<bool> = flags.iter().map(|&f| f > 0.0).collect();
-        let chart = Chart {
-            phone: false,
-            width: super::regions::W,
-            height: super::regions::H,
-            start: who.start - chrono::Duration::days(6),
-            days: bars.len(),
-            panels: vec![Panel {
+        let chart = weekly_chart(
+            who,
+            Panel {
                 title: format!("New {what} per week (WHO)"),
                 bars: Some(Trace {
                     label: "WHO, per week",
@@ -322,8 +318,8 @@ fn region_section(
                     .map(|w| vec![(w * 7, "not reporting".to_string())])
                     .unwrap_or_default(),
                 ..Default::default()
-            }],
-        };
+            },
+        );
         let src = format!("img/{}-who-{what}.svg", r.id);
         let drawn = super::pictures::write(
             site.output,
@@ -543,6 +539,19 @@ fn ranking(ds: &Dataset, who: &Who, deaths: bool, per_capita: bool) -> Ranking {
     }
 }
 
+/// One panel of WHO weeks in the region charts' size, on a daily axis that starts on the
+/// Monday of WHO's first week (its bars are the weekly values spread over their days).
+fn weekly_chart<'a>(who: &Who, panel: Panel<'a>) -> Chart<'a> {
+    Chart {
+        phone: false,
+        width: super::regions::W,
+        height: super::regions::H,
+        start: who.start - chrono::Duration::days(6),
+        days: panel.bars.as_ref().map_or(0, |b| b.values.len()),
+        panels: vec![panel],
+    }
+}
+
 /// World weekly totals as bars (cases and deaths), written under `who/`.
 fn world_charts(site: &super::Site, who: &Who) -> Result<Vec<WhoChart>> {
     let mut out = Vec::new();
@@ -557,13 +566,9 @@ fn world_charts(site: &super::Site, who: &Who) -> Result<Vec<WhoChart>> {
             })
             .collect();
         let bars = by_day(&weekly);
-        let chart = Chart {
-            phone: false,
-            width: super::regions::W,
-            height: super::regions::H,
-            start: who.start - chrono::Duration::days(6),
-            days: bars.len(),
-            panels: vec![Panel {
+        let chart = weekly_chart(
+            who,
+            Panel {
                 title: format!("World: new {what} per week reported to WHO"),
                 bars: Some(Trace {
                     label: "per week",
@@ -571,8 +576,8 @@ fn world_charts(site: &super::Site, who: &Who) -> Result<Vec<WhoChart>> {
                     color: light,
                 }),
                 ..Default::default()
-            }],
-        };
+            },
+        );
         let src = format!("world-{what}.svg");
         let mut drawn = super::pictures::write(
             site.output,
